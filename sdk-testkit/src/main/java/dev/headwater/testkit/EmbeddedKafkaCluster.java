@@ -1,0 +1,359 @@
+package dev.headwater.testkit;
+
+import dev.headwater.HeadwaterException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * A real Kafka cluster (KRaft, Kafka's own broker and controller code) running inside this JVM, for tests, samples and
+ * local development. No Docker is needed.
+ *
+ * <pre>{@code
+ * try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().brokers(3).build().start()) {
+ *     kafka.createTopic("retail.orders.placed.v1", 3, (short) 3);
+ *     String bootstrap = kafka.bootstrapServers();
+ * }
+ * }</pre>
+ *
+ * <p>One broker by default, combined with its controller. With more than one broker a dedicated controller runs beside
+ * them, so any broker can be stopped (for instance a partition leader) while the cluster keeps its quorum. Brokers listen
+ * on free ports of the loopback interface. {@link #close()} stops every node, waits for its threads to end, frees its
+ * ports and deletes its data directory.
+ *
+ * <p>Thread safety: {@link #start()} and {@link #close()} are meant to be called by one thread; the other methods may
+ * be called from any thread once started.
+ */
+public final class EmbeddedKafkaCluster implements AutoCloseable {
+
+    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+
+    private final int brokerCount;
+    private final Map<String, String> brokerProperties;
+    private final Path dataDirectory;
+    private final boolean deleteOnClose;
+
+    private KafkaClusterTestKit cluster;
+    private Admin admin;
+    private boolean closed;
+
+    private EmbeddedKafkaCluster(Builder builder) throws IOException {
+        this.brokerCount = builder.brokers;
+        this.brokerProperties = Map.copyOf(builder.brokerProperties);
+        this.deleteOnClose = builder.dataDirectory == null;
+        this.dataDirectory = builder.dataDirectory != null
+                ? Files.createDirectories(builder.dataDirectory)
+                : Files.createTempDirectory("headwater-kafka-");
+    }
+
+    /**
+     * Returns a builder for a cluster with one broker and the settings a single-broker cluster needs.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Formats the storage and starts every node, then waits until every broker is ready to serve.
+     *
+     * @return this cluster, started
+     * @throws HeadwaterException if the cluster cannot start; nothing is left running in that case
+     * @throws IllegalStateException if the cluster was already started or closed
+     */
+    public EmbeddedKafkaCluster start() {
+        if (cluster != null || closed) {
+            throw new IllegalStateException("EmbeddedKafkaCluster.start() may be called once, on a new cluster");
+        }
+        try {
+            TestKitNodes nodes = new TestKitNodes.Builder()
+                    .setCombined(brokerCount == 1)
+                    .setNumBrokerNodes(brokerCount)
+                    .setNumControllerNodes(1)
+                    .setBaseDirectory(dataDirectory)
+                    .build();
+            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes).setDeleteOnClose(false);
+            defaultBrokerProperties(brokerCount).forEach(builder::setConfigProp);
+            brokerProperties.forEach(builder::setConfigProp);
+            cluster = builder.build();
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+            admin = Admin.create(Map.of(
+                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
+                    AdminClientConfig.CLIENT_ID_CONFIG, "headwater-embedded-kafka-admin"));
+            return this;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            try {
+                close();
+            } catch (RuntimeException closeFailure) {
+                e.addSuppressed(closeFailure);
+            }
+            throw new HeadwaterException("The in-process Kafka cluster (" + brokerCount + " broker(s), data in "
+                    + dataDirectory + ") failed to start: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Returns the {@code bootstrap.servers} value for clients of this cluster, such as {@code localhost:40123}.
+     *
+     * @return a comma-separated list of host:port pairs
+     * @throws IllegalStateException if the cluster is not running
+     */
+    public String bootstrapServers() {
+        return running().bootstrapServers();
+    }
+
+    /**
+     * Returns the number of brokers this cluster was built with.
+     *
+     * @return the broker count, at least 1
+     */
+    public int brokerCount() {
+        return brokerCount;
+    }
+
+    /**
+     * Returns the ids of the brokers that are part of this cluster.
+     *
+     * @return broker ids, in ascending order
+     */
+    public Set<Integer> brokerIds() {
+        return Set.copyOf(running().brokers().keySet());
+    }
+
+    /**
+     * Returns the directory holding the cluster's logs and metadata.
+     *
+     * @return the data directory; a temporary one unless {@link Builder#dataDirectory(Path)} was set
+     */
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    /**
+     * Creates a topic and waits until the brokers know of it. Creating a topic that already exists does nothing.
+     *
+     * @param name the topic name
+     * @param partitions the number of partitions, at least 1
+     * @param replicationFactor the replication factor, between 1 and the number of brokers
+     * @return this cluster
+     * @throws HeadwaterException if the cluster refuses the topic
+     */
+    public EmbeddedKafkaCluster createTopic(String name, int partitions, short replicationFactor) {
+        Objects.requireNonNull(name, "name");
+        if (replicationFactor < 1 || replicationFactor > brokerCount) {
+            throw new IllegalArgumentException("replicationFactor for topic '" + name + "' must be between 1 and "
+                    + brokerCount + " (the number of brokers), was " + replicationFactor);
+        }
+        try {
+            admin().createTopics(List.of(new NewTopic(name, partitions, replicationFactor)))
+                    .all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new HeadwaterException("Could not create topic '" + name + "' with " + partitions
+                        + " partition(s) and replication factor " + replicationFactor + ": " + e.getCause().getMessage(),
+                        e.getCause());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HeadwaterException("Interrupted while creating topic '" + name + "'", e);
+        } catch (TimeoutException e) {
+            throw new HeadwaterException("Topic '" + name + "' was not created within " + ADMIN_TIMEOUT, e);
+        }
+        return this;
+    }
+
+    /**
+     * Creates a topic with one partition per broker (at least one) and a replication factor of
+     * {@code min(3, brokers)}.
+     *
+     * @param name the topic name
+     * @return this cluster
+     */
+    public EmbeddedKafkaCluster createTopic(String name) {
+        return createTopic(name, 1, (short) Math.min(3, brokerCount));
+    }
+
+    /**
+     * Returns an admin client for this cluster, owned by the cluster: do not close it.
+     *
+     * @return the cluster's admin client
+     */
+    public Admin admin() {
+        running();
+        return admin;
+    }
+
+    /**
+     * Stops one broker, as a crash would, while the others go on; used to prove failover, for instance by stopping a
+     * partition leader. The broker stays stopped until the cluster is closed.
+     *
+     * @param brokerId the id of the broker to stop, one of {@link #brokerIds()}
+     * @throws IllegalArgumentException if there is no such broker
+     */
+    public void stopBroker(int brokerId) {
+        var broker = running().brokers().get(brokerId);
+        if (broker == null) {
+            throw new IllegalArgumentException("No broker with id " + brokerId + "; brokers are " + brokerIds());
+        }
+        broker.shutdown();
+        broker.awaitShutdown();
+    }
+
+    /**
+     * Stops every node, waits for their threads to end, frees their ports and, for a temporary data directory,
+     * deletes it. Closing twice does nothing.
+     *
+     * @throws HeadwaterException if a node fails to shut down cleanly
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<Exception> failures = new ArrayList<>();
+        if (admin != null) {
+            try {
+                admin.close(Duration.ofSeconds(10));
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        if (cluster != null) {
+            try {
+                cluster.close();
+            } catch (Exception e) {
+                failures.add(e);
+            }
+        }
+        if (deleteOnClose) {
+            try {
+                Utils.delete(dataDirectory.toFile());
+            } catch (IOException e) {
+                failures.add(e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            HeadwaterException failure = new HeadwaterException(
+                    "The in-process Kafka cluster did not shut down cleanly: " + failures.get(0).getMessage(),
+                    failures.get(0));
+            failures.subList(1, failures.size()).forEach(failure::addSuppressed);
+            throw failure;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedKafkaCluster{brokers=" + brokerCount + ", bootstrapServers="
+                + (cluster != null && !closed ? cluster.bootstrapServers() : "<not running>") + "}";
+    }
+
+    private KafkaClusterTestKit running() {
+        if (cluster == null || closed) {
+            throw new IllegalStateException("The in-process Kafka cluster is not running: call start() first");
+        }
+        return cluster;
+    }
+
+    private static Map<String, Object> defaultBrokerProperties(int brokers) {
+        String replication = String.valueOf(Math.min(3, brokers));
+        Map<String, Object> props = new LinkedHashMap<>();
+        // Internal topics must fit the cluster, or consumer groups never find a coordinator.
+        props.put("offsets.topic.replication.factor", replication);
+        props.put("offsets.topic.num.partitions", "1");
+        props.put("transaction.state.log.replication.factor", replication);
+        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.num.partitions", "1");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        props.put("auto.create.topics.enable", "true");
+        props.put("num.partitions", "1");
+        props.put("default.replication.factor", replication);
+        return props;
+    }
+
+    /** Builds an {@link EmbeddedKafkaCluster}. Not thread safe. */
+    public static final class Builder {
+        private int brokers = 1;
+        private final Map<String, String> brokerProperties = new LinkedHashMap<>();
+        private Path dataDirectory;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the number of brokers.
+         *
+         * @param brokers at least 1; default 1
+         * @return this builder
+         */
+        public Builder brokers(int brokers) {
+            if (brokers < 1) {
+                throw new IllegalArgumentException("brokers must be at least 1, was " + brokers);
+            }
+            this.brokers = brokers;
+            return this;
+        }
+
+        /**
+         * Sets a broker configuration property on every broker, overriding Headwater's defaults.
+         *
+         * @param key a Kafka broker configuration key, such as {@code log.retention.ms}
+         * @param value its value
+         * @return this builder
+         */
+        public Builder brokerProperty(String key, String value) {
+            brokerProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * Keeps the cluster's data in this directory, which survives {@link #close()}; by default a temporary
+         * directory is used and deleted on close.
+         *
+         * @param dataDirectory the directory, created if absent
+         * @return this builder
+         */
+        public Builder dataDirectory(Path dataDirectory) {
+            this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
+            return this;
+        }
+
+        /**
+         * Builds the cluster, not yet started.
+         *
+         * @return a new cluster; call {@link EmbeddedKafkaCluster#start()}
+         * @throws HeadwaterException if the data directory cannot be created
+         */
+        public EmbeddedKafkaCluster build() {
+            try {
+                return new EmbeddedKafkaCluster(this);
+            } catch (IOException e) {
+                throw new HeadwaterException("Cannot create the data directory of the in-process Kafka cluster: "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+}

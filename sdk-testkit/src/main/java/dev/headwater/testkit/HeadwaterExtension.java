@@ -1,0 +1,57 @@
+package dev.headwater.testkit;
+
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
+
+/**
+ * The JUnit 5 extension behind {@link HeadwaterTest}: starts the in-process Kafka cluster for a test class, or reuses
+ * the one shared by the whole run, and injects it into parameters of type {@link EmbeddedKafkaCluster}. Clusters are
+ * closed when the class (or the run) ends, through JUnit's store.
+ */
+public final class HeadwaterExtension implements BeforeAllCallback, ParameterResolver {
+
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(HeadwaterExtension.class);
+
+    /** Creates the extension; JUnit does this for classes annotated with {@link HeadwaterTest}. */
+    public HeadwaterExtension() {
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        cluster(context);
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        return parameterContext.getParameter().getType() == EmbeddedKafkaCluster.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        return cluster(extensionContext);
+    }
+
+    private static EmbeddedKafkaCluster cluster(ExtensionContext context) {
+        Class<?> testClass = context.getRequiredTestClass();
+        HeadwaterTest settings = AnnotationSupport.findAnnotation(testClass, HeadwaterTest.class)
+                .orElseThrow(() -> new ParameterResolutionException(testClass.getName()
+                        + " uses HeadwaterExtension without @HeadwaterTest: annotate the class with @HeadwaterTest"));
+        ExtensionContext owner = settings.scope() == HeadwaterTest.Scope.RUN ? context.getRoot() : classContext(context);
+        String key = "kafka-" + settings.brokers();
+        return owner.getStore(NAMESPACE).getOrComputeIfAbsent(key,
+                k -> EmbeddedKafkaCluster.builder().brokers(settings.brokers()).build().start(),
+                EmbeddedKafkaCluster.class);
+    }
+
+    private static ExtensionContext classContext(ExtensionContext context) {
+        ExtensionContext current = context;
+        while (current.getTestMethod().isPresent() && current.getParent().isPresent()) {
+            current = current.getParent().get();
+        }
+        return current;
+    }
+}
