@@ -41,7 +41,8 @@ public final class HeadwaterExtension implements BeforeAllCallback, ParameterRes
                 .orElseThrow(() -> new ParameterResolutionException(testClass.getName()
                         + " uses HeadwaterExtension without @HeadwaterTest: annotate the class with @HeadwaterTest"));
         ExtensionContext owner = settings.scope() == HeadwaterTest.Scope.RUN ? context.getRoot() : classContext(context);
-        String key = "kafka-" + settings.brokers();
+        // Stores inherit from their parents: a scope-specific key keeps a class-scoped cluster from finding the run's.
+        String key = "kafka-" + settings.scope() + "-" + settings.brokers();
         return owner.getStore(NAMESPACE).getOrComputeIfAbsent(key,
                 k -> EmbeddedKafkaCluster.builder().brokers(settings.brokers()).build().start(),
                 EmbeddedKafkaCluster.class);

@@ -1,0 +1,57 @@
+package dev.headwater;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.headwater.testkit.EmbeddedKafkaCluster;
+import dev.headwater.testkit.HeadwaterTest;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Proves that the README's "hello governed producer" compiles and runs as written. */
+@HeadwaterTest
+class ReadmeExampleTest {
+
+    private static final String MARKER = "<!-- hello-governed-producer";
+
+    @Test
+    void helloGovernedProducerFromTheReadmeCompilesAndSends(EmbeddedKafkaCluster kafka, @TempDir Path work)
+            throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int marker = readme.indexOf(MARKER);
+        assertThat(marker).as("README.md has the marked hello-governed-producer block").isNotNegative();
+        int start = readme.indexOf("```java\n", marker) + "```java\n".length();
+        String source = readme.substring(start, readme.indexOf("```", start));
+
+        Path file = work.resolve("HelloGovernedProducer.java");
+        Files.writeString(file, source);
+        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+        ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
+        int status = compiler.run(null, diagnostics, diagnostics, "-classpath", System.getProperty("java.class.path"),
+                "-d", work.toString(), file.toString());
+        assertThat(status).as("javac output: %s", diagnostics.toString(StandardCharsets.UTF_8)).isZero();
+
+        PrintStream originalOut = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {work.toUri().toURL()},
+                getClass().getClassLoader())) {
+            Method main = loader.loadClass("HelloGovernedProducer").getMethod("main", String[].class);
+            System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+            main.invoke(null, (Object) new String[] {kafka.bootstrapServers()});
+        } finally {
+            System.setOut(originalOut);
+        }
+        assertThat(printed.toString(StandardCharsets.UTF_8)).matches("(?s)sent event [0-9a-f-]{36} at offset 0\\R");
+        assertThat(List.of(readme.split("\n"))).contains("./mvnw -B verify");
+    }
+}

@@ -1,0 +1,111 @@
+package dev.headwater.producer;
+
+import static dev.headwater.support.Topics.header;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.headwater.HeadwaterException;
+import dev.headwater.lineage.LineageContext;
+import dev.headwater.lineage.LineageHeaders;
+import dev.headwater.support.Topics;
+import dev.headwater.testkit.EmbeddedKafkaCluster;
+import dev.headwater.testkit.HeadwaterTest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+@HeadwaterTest(scope = HeadwaterTest.Scope.RUN)
+class GovernedProducerTest {
+
+    private static GovernedProducer<String, String> producer(EmbeddedKafkaCluster kafka) {
+        return GovernedProducer.<String, String>builder()
+                .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers()))
+                .keySerializer(new StringSerializer())
+                .valueSerializer(new StringSerializer())
+                .application("orders-service", "2.3.1")
+                .tenant("retail")
+                .build();
+    }
+
+    @Test
+    void stampsLineageHeadersAndKeepsTheCallersHeaders(EmbeddedKafkaCluster kafka) {
+        String topic = Topics.unique("retail.orders.placed");
+        SendResult result;
+        try (var producer = producer(kafka)) {
+            var record = new ProducerRecord<>(topic, "order-1", "{}");
+            record.headers().add("app-header", "kept".getBytes(StandardCharsets.UTF_8));
+            result = producer.send(record).join();
+        }
+        assertThat(result.sent()).isTrue();
+        assertThat(result.topic()).isEqualTo(topic);
+
+        ConsumerRecord<byte[], byte[]> read = Topics.read(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(30))
+                .get(0);
+        assertThat(header(read, "app-header")).isEqualTo("kept");
+        assertThat(header(read, LineageHeaders.SPEC_VERSION)).isEqualTo("1.0");
+        assertThat(header(read, LineageHeaders.ID)).isEqualTo(result.eventId());
+        assertThat(result.eventId()).matches("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+        assertThat(header(read, LineageHeaders.SOURCE)).isEqualTo("/headwater/orders-service");
+        assertThat(header(read, LineageHeaders.APP_VERSION)).isEqualTo("2.3.1");
+        assertThat(header(read, LineageHeaders.TENANT)).isEqualTo("retail");
+        assertThat(header(read, LineageHeaders.CORRELATION_ID)).isEqualTo(result.eventId());
+        assertThat(header(read, LineageHeaders.CAUSATION_ID)).isNull();
+        assertThat(Instant.parse(header(read, LineageHeaders.TIME))).isBetween(
+                Instant.now().minusSeconds(60), Instant.now());
+    }
+
+    @Test
+    void takesCorrelationAndCausationFromTheRecordBeingHandled(EmbeddedKafkaCluster kafka) {
+        String topic = Topics.unique("retail.payments.requested");
+        try (var producer = producer(kafka);
+                var ignored = new LineageContext("corr-42", "retail.orders.placed.v1/2/17").makeCurrent()) {
+            producer.send(topic, "p-1", "{}").join();
+        }
+        ConsumerRecord<byte[], byte[]> read = Topics.read(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(30))
+                .get(0);
+        assertThat(header(read, LineageHeaders.CORRELATION_ID)).isEqualTo("corr-42");
+        assertThat(header(read, LineageHeaders.CAUSATION_ID)).isEqualTo("retail.orders.placed.v1/2/17");
+    }
+
+    @Test
+    void aValueThatCannotBeSerializedFailsTheFutureAndSendsNothing(EmbeddedKafkaCluster kafka) {
+        String topic = Topics.unique("retail.orders.broken");
+        Serializer<String> failing = (t, data) -> {
+            throw new IllegalArgumentException("field 'amount' is not a number");
+        };
+        try (var producer = GovernedProducer.<String, String>builder()
+                .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers()))
+                .keySerializer(new StringSerializer())
+                .valueSerializer(failing)
+                .application("orders-service", "2.3.1")
+                .build()) {
+            assertThatThrownBy(() -> producer.send(topic, "k", "v").join())
+                    .isInstanceOf(CompletionException.class)
+                    .cause().isInstanceOf(HeadwaterException.class)
+                    .hasMessageContaining("value")
+                    .hasMessageContaining(topic)
+                    .hasMessageContaining("field 'amount' is not a number")
+                    .hasMessageContaining("Nothing was sent");
+        }
+        assertThat(Topics.read(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(2))).isEmpty();
+    }
+
+    @Test
+    void builderNamesTheMissingSetting() {
+        assertThatThrownBy(() -> GovernedProducer.<String, String>builder().build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("bootstrap.servers");
+        assertThatThrownBy(() -> GovernedProducer.<String, String>builder()
+                .kafkaProperties(Map.of("bootstrap.servers", "localhost:1"))
+                .keySerializer(new StringSerializer()).valueSerializer(new StringSerializer()).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'application'");
+    }
+}
