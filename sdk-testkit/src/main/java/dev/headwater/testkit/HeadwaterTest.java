@@ -9,8 +9,9 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Runs a JUnit 5 test class against an in-process Kafka cluster. Declare a parameter of type
- * {@link EmbeddedKafkaCluster} in a constructor, a lifecycle method or a test method to receive it.
+ * Runs a JUnit 5 test class against an in-process Kafka cluster and, when asked for, an in-process schema registry.
+ * Declare a parameter of type {@link EmbeddedKafkaCluster} or {@link EmbeddedSchemaRegistry} in a constructor, a
+ * lifecycle method or a test method to receive it; the registry starts only if some parameter asks for it.
  *
  * <pre>{@code
  * @HeadwaterTest
