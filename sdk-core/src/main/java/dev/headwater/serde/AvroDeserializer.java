@@ -132,6 +132,11 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
         }
         try {
             reader = newReader(writer);
+        } catch (SecurityException e) {
+            throw new SerdeException("Cannot read the " + part() + " of a record from topic '" + topic + "' (schema id "
+                    + id + ") into a generated class: Avro does not trust " + writer.getFullName() + ". Add its package "
+                    + "to the system property org.apache.avro.SERIALIZABLE_PACKAGES (Avro's guard against loading "
+                    + "classes named in data).", topic, id, e);
         } catch (IllegalStateException e) {
             throw new SerdeException("Cannot read the " + part() + " of a record from topic '" + topic + "' (schema id "
                     + id + "): " + e.getMessage(), topic, id, e);

@@ -87,7 +87,8 @@ public final class AvroSerializer<T> implements Serializer<T> {
         buffer.out.write(writer.header, 0, WireFormat.HEADER_SIZE);
         try {
             buffer.encoder = EncoderFactory.get().directBinaryEncoder(buffer.out, buffer.encoder);
-            writer.datumWriter.write(data, buffer.encoder);
+            (data instanceof SpecificRecord ? writer.specific(data.getClass()) : writer.generic)
+                    .write(data, buffer.encoder);
             buffer.encoder.flush();
             return buffer.out.toByteArray();
         } catch (IOException | RuntimeException e) {
@@ -143,15 +144,7 @@ public final class AvroSerializer<T> implements Serializer<T> {
             throw new SerdeException("Could not get a schema id for the " + part() + " of a record for topic '"
                     + key.topic + "' under subject '" + subject + "': " + e.getMessage(), key.topic, -1, e);
         }
-        DatumWriter<Object> datumWriter = isSpecific(key.schema)
-                ? new SpecificDatumWriter<>(key.schema) : new GenericDatumWriter<>(key.schema);
-        return new Writer(id, subject, datumWriter);
-    }
-
-    private static boolean isSpecific(Schema schema) {
-        return schema.getType() == Schema.Type.RECORD
-                && SpecificData.get().getClass(schema) != null
-                && SpecificRecord.class.isAssignableFrom(SpecificData.get().getClass(schema));
+        return new Writer(id, subject, key.schema);
     }
 
     private String part() {
@@ -166,10 +159,31 @@ public final class AvroSerializer<T> implements Serializer<T> {
     private record TopicSchema(String topic, Schema schema) {
     }
 
-    private record Writer(int id, String subject, DatumWriter<Object> datumWriter, byte[] header) {
-        Writer(int id, String subject, DatumWriter<Object> datumWriter) {
-            this(id, subject, datumWriter, new byte[WireFormat.HEADER_SIZE]);
+    /** What one (topic, schema) pair is written with: its id, the header bytes, and a writer per data model. */
+    private static final class Writer {
+        final int id;
+        final String subject;
+        final Schema schema;
+        final byte[] header = new byte[WireFormat.HEADER_SIZE];
+        final DatumWriter<Object> generic;
+        private volatile DatumWriter<Object> specific;
+
+        Writer(int id, String subject, Schema schema) {
+            this.id = id;
+            this.subject = subject;
+            this.schema = schema;
+            this.generic = new GenericDatumWriter<>(schema);
             WireFormat.writeHeader(header, id);
+        }
+
+        /** Created on first use, from the generated class itself, so Avro never loads a class by name to write. */
+        DatumWriter<Object> specific(Class<?> generated) {
+            DatumWriter<Object> writer = specific;
+            if (writer == null) {
+                writer = new SpecificDatumWriter<>(schema, SpecificData.getForClass(generated));
+                specific = writer;
+            }
+            return writer;
         }
     }
 
