@@ -1,0 +1,74 @@
+package dev.headwater.contract.internal;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericContainer;
+import org.apache.avro.generic.IndexedRecord;
+
+/** Converts Avro values into the values CEL expects (strings, longs, doubles, maps, lists). Internal: not for users. */
+public final class CelValues {
+
+    private CelValues() {
+    }
+
+    /**
+     * Converts a record into a map from field name to CEL value.
+     *
+     * @param record the record
+     * @return the map view
+     */
+    public static Map<String, Object> record(IndexedRecord record) {
+        List<Schema.Field> fields = record.getSchema().getFields();
+        Map<String, Object> view = new HashMap<>(fields.size() * 2);
+        for (Schema.Field field : fields) {
+            view.put(field.name(), value(record.get(field.pos())));
+        }
+        return view;
+    }
+
+    /**
+     * Converts one Avro value.
+     *
+     * @param value the value, may be null
+     * @return the CEL value
+     */
+    public static Object value(Object value) {
+        if (value == null || value instanceof Boolean || value instanceof Long || value instanceof Double
+                || value instanceof String) {
+            return value;
+        }
+        if (value instanceof Integer i) {
+            return i.longValue();
+        }
+        if (value instanceof Float f) {
+            return f.doubleValue();
+        }
+        if (value instanceof CharSequence text) {
+            return text.toString();
+        }
+        if (value instanceof IndexedRecord record) {
+            return record(record);
+        }
+        if (value instanceof ByteBuffer bytes) {
+            return com.google.protobuf.ByteString.copyFrom(bytes.duplicate());
+        }
+        if (value instanceof List<?> list) {
+            List<Object> converted = new ArrayList<>(list.size());
+            list.forEach(item -> converted.add(value(item)));
+            return converted;
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> converted = new HashMap<>();
+            map.forEach((k, v) -> converted.put(k.toString(), value(v)));
+            return converted;
+        }
+        if (value instanceof GenericContainer || value instanceof Enum<?>) {
+            return value.toString();
+        }
+        return value.toString();
+    }
+}

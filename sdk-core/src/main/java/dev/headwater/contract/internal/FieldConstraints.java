@@ -1,0 +1,160 @@
+package dev.headwater.contract.internal;
+
+import dev.headwater.contract.ContractRule;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.avro.Schema;
+
+/**
+ * Compiles the constraints of a field rule into plain Java checks, once per schema version: the fast path of the rule
+ * engine. Each check returns null when the value passes, or what is wrong. Internal: not for users.
+ */
+public final class FieldConstraints {
+
+    /** ISO 4217 currency codes known to the JDK. */
+    public static final Set<String> CURRENCIES = Currency.getAvailableCurrencies().stream()
+            .map(Currency::getCurrencyCode).collect(Collectors.toUnmodifiableSet());
+
+    /** One compiled constraint. */
+    @FunctionalInterface
+    public interface Check {
+        /**
+         * @param value a non-null value
+         * @return null when it passes, otherwise what is wrong
+         */
+        String test(Object value);
+    }
+
+    private FieldConstraints() {
+    }
+
+    /**
+     * Compiles every constraint of a rule except {@code required}, which the engine checks itself.
+     *
+     * @param rule the rule
+     * @param type the field's value type
+     * @param clock the clock for notInFuture
+     * @return the checks, in a fixed order
+     */
+    public static Check[] compile(ContractRule rule, Schema type, Clock clock) {
+        List<Check> checks = new ArrayList<>();
+        if (rule.min() != null) {
+            double min = rule.min();
+            String text = "must be at least " + number(min);
+            checks.add(v -> ((Number) v).doubleValue() < min ? text : null);
+        }
+        if (rule.max() != null) {
+            double max = rule.max();
+            String text = "must be at most " + number(max);
+            checks.add(v -> ((Number) v).doubleValue() > max ? text : null);
+        }
+        if (rule.minLength() != null) {
+            int min = rule.minLength();
+            String text = "must be at least " + min + " character(s) long";
+            checks.add(v -> v.toString().length() < min ? text : null);
+        }
+        if (rule.maxLength() != null) {
+            int max = rule.maxLength();
+            String text = "must be at most " + max + " character(s) long";
+            checks.add(v -> v.toString().length() > max ? text : null);
+        }
+        if (!rule.regex().isEmpty()) {
+            Pattern pattern = Pattern.compile(rule.regex());
+            String text = "must match " + rule.regex();
+            checks.add(v -> pattern.matcher(v.toString()).matches() ? null : text);
+        }
+        if (!rule.allowed().isEmpty()) {
+            Set<String> allowed = new HashSet<>(rule.allowed());
+            String text = "must be one of " + rule.allowed();
+            checks.add(v -> allowed.contains(v.toString()) ? null : text);
+        }
+        switch (rule.format()) {
+            case "uuid" -> checks.add(v -> isUuid(v.toString()) ? null : "must be a UUID (8-4-4-4-12 hex digits)");
+            case "email" -> checks.add(v -> isEmail(v.toString()) ? null : "must be an email address");
+            case "iso4217" -> checks.add(v -> CURRENCIES.contains(v.toString()) ? null
+                    : "must be an ISO 4217 currency code, such as EUR");
+            case "iso8601" -> checks.add(v -> parseTime(v.toString()) != null ? null
+                    : "must be an ISO-8601 date-time, such as 2026-11-26T10:15:30Z");
+            default -> {
+                // no format
+            }
+        }
+        if (rule.notInFuture()) {
+            boolean micros = AvroFields.micros(type);
+            checks.add(v -> {
+                long millis;
+                if (v instanceof Number n) {
+                    millis = micros ? n.longValue() / 1000 : n.longValue();
+                } else {
+                    Instant instant = parseTime(v.toString());
+                    if (instant == null) {
+                        return "must be an ISO-8601 date-time";
+                    }
+                    millis = instant.toEpochMilli();
+                }
+                return millis > clock.millis() ? "must not be in the future" : null;
+            });
+        }
+        return checks.toArray(Check[]::new);
+    }
+
+    static boolean isUuid(String s) {
+        if (s.length() != 36) {
+            return false;
+        }
+        for (int i = 0; i < 36; i++) {
+            char c = s.charAt(i);
+            boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
+            if (dash ? c != '-' : Character.digit(c, 16) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean isEmail(String s) {
+        int at = s.indexOf('@');
+        if (at <= 0 || at != s.lastIndexOf('@') || at == s.length() - 1 || s.length() > 254) {
+            return false;
+        }
+        int dot = s.indexOf('.', at + 2);
+        if (dot < 0 || dot == s.length() - 1 || s.endsWith(".")) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isWhitespace(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static Instant parseTime(String s) {
+        try {
+            return OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return Instant.parse(s);
+            } catch (DateTimeParseException again) {
+                return null;
+            }
+        }
+    }
+
+    /** @return a number as a contract author wrote it: 10 rather than 10.0 */
+    public static String number(double value) {
+        return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value)
+                : Double.toString(value).toLowerCase(Locale.ROOT);
+    }
+}
