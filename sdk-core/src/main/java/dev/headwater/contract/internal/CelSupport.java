@@ -9,6 +9,7 @@ import dev.cel.common.types.CelType;
 import dev.cel.common.types.CelTypeProvider;
 import dev.cel.common.types.ListType;
 import dev.cel.common.types.MapType;
+import dev.cel.common.types.NullableType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.common.types.StructType;
 import dev.cel.compiler.CelCompiler;
@@ -92,7 +93,9 @@ public final class CelSupport {
     private static StructType struct(Schema schema) {
         Map<String, CelType> fields = new LinkedHashMap<>();
         for (Schema.Field field : schema.getFields()) {
-            fields.put(field.name(), celType(AvroFields.valueType(field)));
+            CelType type = celType(AvroFields.valueType(field));
+            fields.put(field.name(), AvroFields.nullable(field) && type instanceof SimpleType simple
+                    ? NullableType.create(simple) : type);
         }
         return StructType.create("headwater." + schema.getFullName(), ImmutableSet.copyOf(fields.keySet()),
                 name -> Optional.ofNullable(fields.get(name)));

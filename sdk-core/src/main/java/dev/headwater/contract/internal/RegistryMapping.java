@@ -172,10 +172,12 @@ public final class RegistryMapping {
             }
         }
         String condition = terms.isEmpty() ? "true" : String.join(" && ", terms);
-        if (rule.required()) {
-            return terms.isEmpty() ? f + " != null" : f + " != null && " + condition;
+        if (!AvroFields.nullable(schema.getField(rule.field()))) {
+            return condition;
         }
-        return terms.isEmpty() ? "true" : condition;
+        // a null value passes the constraints unless the field is required, as on the fast path
+        return (rule.required() ? f + " != null" : f + " == null") + (terms.isEmpty() ? ""
+                : (rule.required() ? " && (" : " || (") + condition + ")");
     }
 
     /**
