@@ -111,4 +111,27 @@ class ContractRegistryRoundTripTest {
                         org.assertj.core.groups.Tuple.tuple("moneyIsPositive", "amount", OnFailure.ERROR),
                         org.assertj.core.groups.Tuple.tuple("moneyIsPositive", "fee", OnFailure.ERROR));
     }
+
+    @Test
+    void evolutionAgainstTheRegistryIncludesTheRegistrysOwnVerdict(@org.junit.jupiter.api.io.TempDir Path work)
+            throws Exception {
+        String subject = "orders-" + UUID.randomUUID() + "-value";
+        String yaml = java.nio.file.Files.readString(ORDERS).replace("retail.orders.placed.v1-value", subject);
+        DataContract current = DataContract.parse(yaml, "orders.yaml", ORDERS.toAbsolutePath().getParent());
+        client.register(subject, current.toSchemaDefinition(), false);
+
+        assertThat(ContractEvolution.compareWithRegistry(client, current).hasBreakingChanges()).isFalse();
+
+        java.nio.file.Files.writeString(work.resolve("orders.avsc"), java.nio.file.Files.readString(
+                ORDERS.resolveSibling("orders.avsc")).replace("{\"name\":\"express\",\"type\":\"boolean\"}",
+                "{\"name\":\"express\",\"type\":\"boolean\"},{\"name\":\"shop\",\"type\":\"string\"}"));
+        DataContract next = DataContract.parse(yaml.replace("version: 1.2.0", "version: 1.3.0"), "orders.yaml", work);
+        EvolutionReport report = ContractEvolution.compareWithRegistry(client, next);
+
+        assertThat(report.from()).isEqualTo("1.2.0");
+        assertThat(report.breakingChanges()).anySatisfy(c -> assertThat(c.description()).startsWith("registry: ")
+                .contains("shop"));
+        assertThat(ContractEvolution.compareWithRegistry(client, DataContract.parse(yaml.replace(subject,
+                subject + "-new"), "orders.yaml", ORDERS.toAbsolutePath().getParent())).changes()).isEmpty();
+    }
 }
