@@ -1,9 +1,9 @@
 package dev.headwater.consumer;
 
 import dev.headwater.deadletter.DeadLetterHeaders;
+import dev.headwater.deadletter.internal.DeadLetterRecords;
 import dev.headwater.lineage.Lineage;
 import dev.headwater.lineage.LineageContext;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -174,14 +174,14 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
                     + "aside instead.", error);
         }
         Headers headers = new RecordHeaders(raw.headers().toArray());
-        put(headers, DeadLetterHeaders.REASON, reason);
-        put(headers, DeadLetterHeaders.ERROR_CLASS, error.getClass().getName());
-        put(headers, DeadLetterHeaders.ERROR_MESSAGE, String.valueOf(error.getMessage()));
-        put(headers, DeadLetterHeaders.SOURCE_TOPIC, raw.topic());
-        put(headers, DeadLetterHeaders.SOURCE_PARTITION, Integer.toString(raw.partition()));
-        put(headers, DeadLetterHeaders.SOURCE_OFFSET, Long.toString(raw.offset()));
-        put(headers, DeadLetterHeaders.CONSUMER_GROUP, groupId);
-        put(headers, DeadLetterHeaders.TIME, Instant.now().toString());
+        DeadLetterRecords.put(headers, DeadLetterHeaders.REASON, reason);
+        DeadLetterRecords.put(headers, DeadLetterHeaders.ERROR_CLASS, error.getClass().getName());
+        DeadLetterRecords.put(headers, DeadLetterHeaders.ERROR_MESSAGE, String.valueOf(error.getMessage()));
+        DeadLetterRecords.put(headers, DeadLetterHeaders.SOURCE_TOPIC, raw.topic());
+        DeadLetterRecords.put(headers, DeadLetterHeaders.SOURCE_PARTITION, Integer.toString(raw.partition()));
+        DeadLetterRecords.put(headers, DeadLetterHeaders.SOURCE_OFFSET, Long.toString(raw.offset()));
+        DeadLetterRecords.put(headers, DeadLetterHeaders.CONSUMER_GROUP, groupId);
+        DeadLetterRecords.put(headers, DeadLetterHeaders.TIME, Instant.now().toString());
         try {
             deadLetters().send(new ProducerRecord<>(deadLetterTopic, null, raw.key(), raw.value(), headers)).get();
         } catch (InterruptedException e) {
@@ -199,11 +199,6 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
                     new ByteArraySerializer());
         }
         return deadLetterProducer;
-    }
-
-    private static void put(Headers headers, String key, String value) {
-        headers.remove(key);
-        headers.add(key, value.getBytes(StandardCharsets.UTF_8));
     }
 
     private void commitFinished() {

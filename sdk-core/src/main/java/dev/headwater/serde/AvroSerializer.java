@@ -5,20 +5,13 @@ import dev.headwater.registry.SchemaDefinition;
 import dev.headwater.registry.SchemaRegistryClient;
 import dev.headwater.registry.SchemaRegistryException;
 import dev.headwater.serde.internal.AvroSchemas;
+import dev.headwater.serde.internal.AvroWireWriter;
 import dev.headwater.serde.internal.SharedRegistryClients;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DatumWriter;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificDatumWriter;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
@@ -37,8 +30,7 @@ public final class AvroSerializer<T> implements Serializer<T> {
     private SchemaRegistryClient client;
     private AvroSerdeConfig config;
     private boolean isKey;
-    private final Map<TopicSchema, Writer> writers = new ConcurrentHashMap<>();
-    private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
+    private final Map<TopicSchema, AvroWireWriter> writers = new ConcurrentHashMap<>();
 
     /** Creates a serializer to be configured by Kafka with {@link #configure(Map, boolean)}. */
     public AvroSerializer() {
@@ -81,20 +73,13 @@ public final class AvroSerializer<T> implements Serializer<T> {
             throw new IllegalStateException("AvroSerializer is not configured: call configure(...) or use the "
                     + "constructor that takes a client");
         }
-        Writer writer = writerFor(topic, data);
-        Buffers buffer = buffers.get();
-        buffer.out.reset();
-        buffer.out.write(writer.header, 0, WireFormat.HEADER_SIZE);
+        AvroWireWriter writer = writerFor(topic, data);
         try {
-            buffer.encoder = EncoderFactory.get().directBinaryEncoder(buffer.out, buffer.encoder);
-            (data instanceof SpecificRecord ? writer.specific(data.getClass()) : writer.generic)
-                    .write(data, buffer.encoder);
-            buffer.encoder.flush();
-            return buffer.out.toByteArray();
+            return writer.write(data);
         } catch (IOException | RuntimeException e) {
             throw new SerdeException("Could not serialize the " + part() + " of a record for topic '" + topic
-                    + "' with schema id " + writer.id + " (" + writer.subject + "): " + e.getMessage()
-                    + ". Check that every field holds a value of its schema's type.", topic, writer.id, e);
+                    + "' with schema id " + writer.id() + " (" + writer.subject() + "): " + e.getMessage()
+                    + ". Check that every field holds a value of its schema's type.", topic, writer.id(), e);
         }
     }
 
@@ -106,10 +91,10 @@ public final class AvroSerializer<T> implements Serializer<T> {
      * @return the registry id
      */
     public int schemaId(String topic, Schema schema) {
-        return writers.computeIfAbsent(new TopicSchema(topic, schema), this::resolve).id;
+        return writers.computeIfAbsent(new TopicSchema(topic, schema), this::resolve).id();
     }
 
-    private Writer writerFor(String topic, T data) {
+    private AvroWireWriter writerFor(String topic, T data) {
         Schema schema;
         try {
             schema = AvroSchemas.schemaOf(data);
@@ -120,7 +105,7 @@ public final class AvroSerializer<T> implements Serializer<T> {
         return writers.computeIfAbsent(new TopicSchema(topic, schema), this::resolve);
     }
 
-    private Writer resolve(TopicSchema key) {
+    private AvroWireWriter resolve(TopicSchema key) {
         String subject = config.subjectNameStrategy(isKey).subject(key.topic, isKey, key.schema);
         SchemaDefinition definition = SchemaDefinition.avro(key.schema.toString());
         int id;
@@ -144,7 +129,7 @@ public final class AvroSerializer<T> implements Serializer<T> {
             throw new SerdeException("Could not get a schema id for the " + part() + " of a record for topic '"
                     + key.topic + "' under subject '" + subject + "': " + e.getMessage(), key.topic, -1, e);
         }
-        return new Writer(id, subject, key.schema);
+        return new AvroWireWriter(id, subject, key.schema);
     }
 
     private String part() {
@@ -157,38 +142,5 @@ public final class AvroSerializer<T> implements Serializer<T> {
     }
 
     private record TopicSchema(String topic, Schema schema) {
-    }
-
-    /** What one (topic, schema) pair is written with: its id, the header bytes, and a writer per data model. */
-    private static final class Writer {
-        final int id;
-        final String subject;
-        final Schema schema;
-        final byte[] header = new byte[WireFormat.HEADER_SIZE];
-        final DatumWriter<Object> generic;
-        private volatile DatumWriter<Object> specific;
-
-        Writer(int id, String subject, Schema schema) {
-            this.id = id;
-            this.subject = subject;
-            this.schema = schema;
-            this.generic = new GenericDatumWriter<>(schema);
-            WireFormat.writeHeader(header, id);
-        }
-
-        /** Created on first use, from the generated class itself, so Avro never loads a class by name to write. */
-        DatumWriter<Object> specific(Class<?> generated) {
-            DatumWriter<Object> writer = specific;
-            if (writer == null) {
-                writer = new SpecificDatumWriter<>(schema, SpecificData.getForClass(generated));
-                specific = writer;
-            }
-            return writer;
-        }
-    }
-
-    private static final class Buffers {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        BinaryEncoder encoder;
     }
 }

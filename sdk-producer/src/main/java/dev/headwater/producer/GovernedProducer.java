@@ -1,40 +1,73 @@
 package dev.headwater.producer;
 
 import dev.headwater.HeadwaterException;
+import dev.headwater.contract.ContractValidator;
+import dev.headwater.contract.ContractViolationException;
+import dev.headwater.contract.DataContract;
+import dev.headwater.contract.OnFailure;
+import dev.headwater.contract.Violation;
+import dev.headwater.deadletter.DeadLetterHeaders;
+import dev.headwater.deadletter.internal.DeadLetterRecords;
 import dev.headwater.lineage.LineageContext;
 import dev.headwater.lineage.LineageStamp;
+import dev.headwater.producer.internal.ProducerTelemetry;
+import dev.headwater.registry.SchemaRegistryClient;
+import dev.headwater.registry.SchemaRegistryException;
+import dev.headwater.serde.SerdeException;
+import dev.headwater.serde.internal.AvroWireWriter;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * A Kafka producer that governs every record it sends: the record is serialized, stamped with lineage headers (see
- * {@link dev.headwater.lineage.LineageHeaders}) and sent, and the caller always learns what became of it.
+ * A Kafka producer that governs every record it sends. Per record, in this order and once: the contract's rules are
+ * checked, key and value are serialized (values in the Confluent wire format under the contract's registered schema),
+ * lineage headers are stamped (see {@link dev.headwater.lineage.LineageHeaders}), a PRODUCER span is started with its
+ * context in the headers, and the record is sent.
  *
  * <pre>{@code
- * try (GovernedProducer<String, Order> producer = GovernedProducer.<String, Order>builder()
+ * DataContract contract = DataContract.load(Path.of("contracts/orders.yaml"));
+ * try (GovernedProducer<String, GenericRecord> producer = GovernedProducer.<String, GenericRecord>builder()
  *         .kafkaProperties(Map.of("bootstrap.servers", "localhost:9092"))
  *         .keySerializer(new StringSerializer())
- *         .valueSerializer(orderSerializer)
+ *         .schemaRegistry("http://localhost:8081")
+ *         .contract(contract)
  *         .application("orders-service", "1.4.0")
+ *         .tenant("retail")
  *         .build()) {
- *     producer.send("retail.orders.placed.v1", order.id(), order).join();
+ *     SendResult result = producer.send("retail.orders.placed.v1", order.get("id").toString(), order).join();
  * }
  * }</pre>
  *
+ * <p><b>Refusals are never silent.</b> A record that breaks a rule is refused (the future fails with a
+ * {@link ContractViolationException} listing every violation, and nothing is sent) or dead-lettered (written to the
+ * contract's dead-letter topic with headers naming the rules, the violations, the contract and the time; the result says
+ * {@link SendResult.Outcome#DEAD_LETTERED}), as the rules or the {@link FailurePolicy} say. A record that cannot be
+ * serialized fails its future with a {@link SerdeException}.
+ *
  * <p>Defaults differ from a plain {@link KafkaProducer} where safety asks for it: {@code acks=all} and idempotence on,
- * unless the given Kafka properties say otherwise. Thread safe, like {@link KafkaProducer}: share one per application.
+ * unless the given Kafka properties say otherwise. Tracing and metrics use {@link GlobalOpenTelemetry} unless an
+ * instance is given; without an OpenTelemetry SDK they cost next to nothing. Thread safe, like {@link KafkaProducer}.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -45,17 +78,53 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
     private final Serializer<K> keySerializer;
     private final Serializer<V> valueSerializer;
     private final LineageStamp lineage;
+    private final DataContract contract;
+    private final ContractValidator validator;
+    private final AvroWireWriter contractWriter;
+    private final FailurePolicy failurePolicy;
+    private final ProducerTelemetry telemetry;
+    private final String application;
 
     private GovernedProducer(Builder<K, V> builder) {
         this.keySerializer = builder.keySerializer;
-        this.valueSerializer = builder.valueSerializer;
-        this.lineage = LineageStamp.builder(builder.application).applicationVersion(builder.applicationVersion)
-                .tenant(builder.tenant).build();
+        this.application = builder.application;
+        this.contract = builder.contract;
+        this.failurePolicy = builder.failurePolicy;
         Map<String, Object> kafka = new HashMap<>(builder.kafkaProperties);
         kafka.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
         kafka.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         kafka.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, builder.application);
+        kafka.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
+        kafka.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
+        LineageStamp.Builder stamp = LineageStamp.builder(builder.application)
+                .applicationVersion(builder.applicationVersion).tenant(builder.tenant);
+        if (contract != null) {
+            this.validator = contract.validator();
+            int schemaId = registerContract(builder.registry, contract);
+            this.contractWriter = new AvroWireWriter(schemaId, contract.subject(), contract.schema());
+            stamp.type(contract.schema().getFullName()).owner(contract.owner().team())
+                    .contract(contract.subject(), contract.version())
+                    .schema(builder.registry.urls().get(0).toString(), schemaId)
+                    .contentType("application/avro");
+        } else {
+            this.validator = null;
+            this.contractWriter = null;
+        }
+        this.valueSerializer = builder.valueSerializer;
+        this.lineage = stamp.build();
+        this.telemetry = new ProducerTelemetry(builder.openTelemetry, String.valueOf(
+                kafka.get(ProducerConfig.CLIENT_ID_CONFIG)), builder.tenant,
+                contract == null ? "" : contract.subject());
         this.delegate = new KafkaProducer<>(kafka, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static int registerContract(SchemaRegistryClient registry, DataContract contract) {
+        try {
+            return registry.register(contract.subject(), contract.toSchemaDefinition(), false);
+        } catch (SchemaRegistryException e) {
+            throw new HeadwaterException("Could not register contract " + contract.subject() + " version "
+                    + contract.version() + " with the schema registry: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -74,41 +143,47 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
      *
      * @param topic the topic
      * @param key the key, may be null
-     * @param value the value, may be null (a tombstone)
-     * @return a future completed with the result once the broker acknowledged the record, or completed exceptionally
-     *     with a {@link HeadwaterException} (or the Kafka exception) when the record was refused or failed
+     * @param value the value
+     * @return a future completed with the result once the broker acknowledged the record (sent or dead-lettered), or
+     *     completed exceptionally with the reason it was not written: never dropped silently
      */
     public CompletableFuture<SendResult> send(String topic, K key, V value) {
         return send(new ProducerRecord<>(topic, key, value));
     }
 
     /**
-     * Sends a record. The record's own headers are kept; lineage headers it already carries are not overwritten.
+     * Sends a record. Its own headers are kept; lineage headers it already carries are not overwritten.
      *
      * @param record the record
-     * @return a future completed with the result, or exceptionally with the reason the record was not written; never
-     *     dropped silently
+     * @return a future completed with the result, or exceptionally with a {@link ContractViolationException}, a
+     *     {@link SerdeException} or the Kafka exception that refused it
      */
     public CompletableFuture<SendResult> send(ProducerRecord<K, V> record) {
         Objects.requireNonNull(record, "record");
         CompletableFuture<SendResult> result = new CompletableFuture<>();
         try {
+            List<Violation> violations = validator == null ? List.of() : validator.validate(record.value());
+            if (!violations.isEmpty() && !deadLetter(violations)) {
+                telemetry.refused(record.topic(), violations);
+                result.completeExceptionally(new ContractViolationException(record.topic(), contract.subject(),
+                        contract.version(), violations));
+                return result;
+            }
             Headers headers = new RecordHeaders(record.headers().toArray());
-            byte[] key = serialize(keySerializer, record.topic(), headers, record.key(), "key");
-            byte[] value = serialize(valueSerializer, record.topic(), headers, record.value(), "value");
+            byte[] key = serializeKey(record.topic(), headers, record.key());
+            byte[] value = serializeValue(record.topic(), headers, record.value());
             LineageContext context = LineageContext.current().orElse(null);
-            String eventId = lineage.stamp(headers,
-                    context == null ? null : context.correlationId(),
+            String eventId = lineage.stamp(headers, context == null ? null : context.correlationId(),
                     context == null ? null : context.causationId());
-            delegate.send(new ProducerRecord<>(record.topic(), record.partition(), record.timestamp(), key, value,
-                    headers), (metadata, error) -> {
-                        if (error != null) {
-                            result.completeExceptionally(error);
-                        } else {
-                            result.complete(new SendResult(SendResult.Outcome.SENT, metadata.topic(),
-                                    metadata.partition(), metadata.offset(), eventId));
-                        }
-                    });
+            if (violations.isEmpty()) {
+                write(new ProducerRecord<>(record.topic(), record.partition(), record.timestamp(), key, value,
+                        headers), eventId, false, result);
+            } else {
+                telemetry.violations(record.topic(), violations);
+                markDeadLetter(headers, record.topic(), violations);
+                write(new ProducerRecord<>(contract.deadLetterTopic(), null, record.timestamp(), key, value, headers),
+                        eventId, true, result);
+            }
         } catch (RuntimeException e) {
             result.completeExceptionally(e);
         }
@@ -125,6 +200,108 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
     public void send(ProducerRecord<K, V> record, BiConsumer<SendResult, Throwable> callback) {
         Objects.requireNonNull(callback, "callback");
         send(record).whenComplete(callback);
+    }
+
+    private boolean deadLetter(List<Violation> violations) {
+        return switch (failurePolicy) {
+            case ERROR -> false;
+            case DLQ -> true;
+            case PER_RULE -> violations.stream().allMatch(v -> v.onFailure() == OnFailure.DLQ);
+        };
+    }
+
+    private void write(ProducerRecord<byte[], byte[]> record, String eventId, boolean deadLettered,
+            CompletableFuture<SendResult> result) {
+        Span span = telemetry.startSend(record.topic(), record.headers(), eventId);
+        int valueSize = record.value() == null ? 0 : record.value().length;
+        try {
+            delegate.send(record, (metadata, error) -> {
+                if (error != null) {
+                    telemetry.failed(span, error);
+                    result.completeExceptionally(error);
+                } else {
+                    telemetry.sent(span, metadata.topic(), metadata.partition(), metadata.offset(), valueSize,
+                            deadLettered);
+                    result.complete(new SendResult(deadLettered ? SendResult.Outcome.DEAD_LETTERED
+                            : SendResult.Outcome.SENT, metadata.topic(), metadata.partition(), metadata.offset(),
+                            eventId));
+                }
+            });
+        } catch (RuntimeException e) {
+            telemetry.failed(span, e);
+            throw e;
+        }
+    }
+
+    private void markDeadLetter(Headers headers, String topic, List<Violation> violations) {
+        DeadLetterRecords.put(headers, DeadLetterHeaders.REASON, "CONTRACT_VIOLATION");
+        DeadLetterRecords.put(headers, DeadLetterHeaders.ERROR_CLASS, ContractViolationException.class.getName());
+        DeadLetterRecords.put(headers, DeadLetterHeaders.ERROR_MESSAGE, violations.size()
+                + " violation(s) of contract " + contract.subject() + " version " + contract.version());
+        DeadLetterRecords.put(headers, DeadLetterHeaders.RULES, violations.stream().map(Violation::rule).distinct()
+                .collect(Collectors.joining(",")));
+        DeadLetterRecords.put(headers, DeadLetterHeaders.VIOLATIONS, violations.stream().map(Violation::toString)
+                .collect(Collectors.joining("\n")));
+        DeadLetterRecords.put(headers, DeadLetterHeaders.CONTRACT, contract.subject() + "@" + contract.version());
+        DeadLetterRecords.put(headers, DeadLetterHeaders.APPLICATION, application);
+        DeadLetterRecords.put(headers, DeadLetterHeaders.SOURCE_TOPIC, topic);
+        DeadLetterRecords.put(headers, DeadLetterHeaders.TIME, Instant.now().toString());
+    }
+
+    private byte[] serializeKey(String topic, Headers headers, K key) {
+        try {
+            return keySerializer.serialize(topic, headers, key);
+        } catch (RuntimeException e) {
+            throw new SerdeException("Could not serialize the key of a record for topic '" + topic + "': "
+                    + e.getMessage() + ". Nothing was sent.", topic, -1, e);
+        }
+    }
+
+    private byte[] serializeValue(String topic, Headers headers, V value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return contractWriter != null ? contractWriter.write(value) : valueSerializer.serialize(topic, headers,
+                    value);
+        } catch (SerdeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new SerdeException("Could not serialize the value of a record for topic '" + topic + "': "
+                    + e.getMessage() + ". Nothing was sent; check that the value matches its schema.", topic,
+                    contractWriter == null ? -1 : contractWriter.id(), e);
+        }
+    }
+
+    /** Initializes transactions; needs {@code transactional.id} in the Kafka properties. */
+    public void initTransactions() {
+        delegate.initTransactions();
+    }
+
+    /** Begins a transaction: records sent until commit or abort are written atomically, governed as always. */
+    public void beginTransaction() {
+        delegate.beginTransaction();
+    }
+
+    /**
+     * Adds consumed offsets to the transaction, for consume-transform-produce.
+     *
+     * @param offsets the offsets to commit
+     * @param groupMetadata the consumer's group metadata
+     */
+    public void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets,
+            ConsumerGroupMetadata groupMetadata) {
+        delegate.sendOffsetsToTransaction(offsets, groupMetadata);
+    }
+
+    /** Commits the transaction. */
+    public void commitTransaction() {
+        delegate.commitTransaction();
+    }
+
+    /** Aborts the transaction: its records are never seen by read-committed consumers. */
+    public void abortTransaction() {
+        delegate.abortTransaction();
     }
 
     /** Sends every buffered record and waits for their acknowledgements. */
@@ -147,13 +324,9 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
         delegate.close();
     }
 
-    private static <T> byte[] serialize(Serializer<T> serializer, String topic, Headers headers, T data, String part) {
-        try {
-            return serializer.serialize(topic, headers, data);
-        } catch (RuntimeException e) {
-            throw new HeadwaterException("Could not serialize the " + part + " of a record for topic '" + topic + "': "
-                    + e.getMessage() + ". Nothing was sent; check that the " + part + " matches its schema.", e);
-        }
+    /** @return the contract this producer enforces, or null when it has none */
+    public DataContract contract() {
+        return contract;
     }
 
     /**
@@ -169,6 +342,10 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
         private String application;
         private String applicationVersion = "";
         private String tenant = "";
+        private DataContract contract;
+        private SchemaRegistryClient registry;
+        private FailurePolicy failurePolicy = FailurePolicy.PER_RULE;
+        private OpenTelemetry openTelemetry;
 
         private Builder() {
         }
@@ -191,7 +368,13 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
             return this;
         }
 
-        /** @param serializer serializes values @return this builder */
+        /**
+         * Sets the value serializer, for producers without a contract; with a contract, values are written in the
+         * wire format under the contract's registered schema.
+         *
+         * @param serializer serializes values
+         * @return this builder
+         */
         public Builder<K, V> valueSerializer(Serializer<V> serializer) {
             this.valueSerializer = Objects.requireNonNull(serializer, "valueSerializer");
             return this;
@@ -217,10 +400,47 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
         }
 
         /**
-         * Builds the producer.
+         * Enforces a data contract: its rules are checked on every record, its schema is registered (with metadata
+         * and rules) when the producer is built, and values are written with that schema's id.
+         *
+         * @param contract the contract
+         * @return this builder
+         */
+        public Builder<K, V> contract(DataContract contract) {
+            this.contract = Objects.requireNonNull(contract, "contract");
+            return this;
+        }
+
+        /** @param url the schema registry's URL(s), comma-separated @return this builder */
+        public Builder<K, V> schemaRegistry(String url) {
+            this.registry = SchemaRegistryClient.builder().urls(Objects.requireNonNull(url, "url")).build();
+            return this;
+        }
+
+        /** @param client a configured registry client (auth, TLS, retries) @return this builder */
+        public Builder<K, V> schemaRegistry(SchemaRegistryClient client) {
+            this.registry = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        /** @param policy what to do with records that break the contract; default PER_RULE @return this builder */
+        public Builder<K, V> failurePolicy(FailurePolicy policy) {
+            this.failurePolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** @param openTelemetry where spans and metrics go; {@link GlobalOpenTelemetry} by default @return this */
+        public Builder<K, V> openTelemetry(OpenTelemetry openTelemetry) {
+            this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+            return this;
+        }
+
+        /**
+         * Builds the producer; with a contract, registers it with the registry.
          *
          * @return a new producer; close it when done
-         * @throws IllegalArgumentException naming the missing setting when one is required
+         * @throws IllegalArgumentException naming the missing or conflicting setting
+         * @throws HeadwaterException when the contract cannot be registered
          */
         public GovernedProducer<K, V> build() {
             if (!kafkaProperties.containsKey(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)) {
@@ -228,8 +448,28 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
                         + "kafkaProperties(...)");
             }
             require(keySerializer, "keySerializer");
-            require(valueSerializer, "valueSerializer");
             require(application, "application");
+            if (contract == null) {
+                require(valueSerializer, "valueSerializer");
+            } else {
+                if (registry == null) {
+                    throw new IllegalArgumentException("GovernedProducer setting 'schemaRegistry' is required with a "
+                            + "contract: the contract's schema is registered there and values carry its id");
+                }
+                if (valueSerializer != null) {
+                    throw new IllegalArgumentException("GovernedProducer: with a contract, values are serialized "
+                            + "with the contract's schema; remove valueSerializer(...)");
+                }
+                boolean needsDlq = failurePolicy == FailurePolicy.DLQ
+                        || contract.rules().stream().anyMatch(r -> r.onFailure() == OnFailure.DLQ);
+                if (needsDlq && contract.deadLetterTopic().isEmpty()) {
+                    throw new IllegalArgumentException("Contract " + contract.subject() + " dead-letters records but "
+                            + "has no deadLetterTopic: set one in the contract");
+                }
+            }
+            if (openTelemetry == null) {
+                openTelemetry = GlobalOpenTelemetry.get();
+            }
             return new GovernedProducer<>(this);
         }
 

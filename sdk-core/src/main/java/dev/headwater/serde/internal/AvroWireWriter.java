@@ -1,0 +1,89 @@
+package dev.headwater.serde.internal;
+
+import dev.headwater.serde.WireFormat;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Writes data of one schema with one registry id in the wire format: the header bytes are computed once, the encoder and
+ * buffer are reused per thread, and a SpecificRecord is written through its generated class (so Avro never loads a
+ * class by name). Thread safe. Internal: not for users.
+ */
+public final class AvroWireWriter {
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    private final int id;
+    private final String subject;
+    private final Schema schema;
+    private final byte[] header = new byte[WireFormat.HEADER_SIZE];
+    private final DatumWriter<Object> generic;
+    private volatile DatumWriter<Object> specific;
+
+    /**
+     * @param id the registry id of the schema
+     * @param subject the subject it is registered under, for messages
+     * @param schema the schema
+     */
+    public AvroWireWriter(int id, String subject, Schema schema) {
+        this.id = id;
+        this.subject = subject;
+        this.schema = schema;
+        this.generic = new GenericDatumWriter<>(schema);
+        WireFormat.writeHeader(header, id);
+    }
+
+    /** @return the registry id written in the header */
+    public int id() {
+        return id;
+    }
+
+    /** @return the subject of the schema */
+    public String subject() {
+        return subject;
+    }
+
+    /** @return the schema */
+    public Schema schema() {
+        return schema;
+    }
+
+    /**
+     * Writes one datum.
+     *
+     * @param data the datum, non-null
+     * @return the wire-format bytes
+     * @throws IOException or a runtime exception from Avro when the datum does not fit the schema
+     */
+    public byte[] write(Object data) throws IOException {
+        Buffers buffer = BUFFERS.get();
+        buffer.out.reset();
+        buffer.out.write(header, 0, WireFormat.HEADER_SIZE);
+        buffer.encoder = EncoderFactory.get().directBinaryEncoder(buffer.out, buffer.encoder);
+        (data instanceof SpecificRecord ? specific(data.getClass()) : generic).write(data, buffer.encoder);
+        buffer.encoder.flush();
+        return buffer.out.toByteArray();
+    }
+
+    private DatumWriter<Object> specific(Class<?> generated) {
+        DatumWriter<Object> writer = specific;
+        if (writer == null) {
+            writer = new SpecificDatumWriter<>(schema, SpecificData.getForClass(generated));
+            specific = writer;
+        }
+        return writer;
+    }
+
+    private static final class Buffers {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        BinaryEncoder encoder;
+    }
+}

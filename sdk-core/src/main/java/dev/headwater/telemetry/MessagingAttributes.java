@@ -1,0 +1,51 @@
+package dev.headwater.telemetry;
+
+import io.opentelemetry.api.common.AttributeKey;
+
+/**
+ * The OpenTelemetry messaging semantic-convention attributes Headwater's spans carry, pinned to semantic conventions
+ * version {@value #SEMCONV_VERSION} (the {@code opentelemetry-semconv-incubating} artifact of that version defines the
+ * same keys; a test checks they match). Declared here so that users need only the OpenTelemetry API.
+ */
+public final class MessagingAttributes {
+
+    /** The semantic-conventions version these names follow. */
+    public static final String SEMCONV_VERSION = "1.45.0";
+    /** The schema URL of that version, set on Headwater's tracer and meter. */
+    public static final String SCHEMA_URL = "https://opentelemetry.io/schemas/" + SEMCONV_VERSION;
+
+    /** {@code messaging.system}: always {@code kafka}. */
+    public static final AttributeKey<String> SYSTEM = AttributeKey.stringKey("messaging.system");
+    /** {@code messaging.destination.name}: the topic. */
+    public static final AttributeKey<String> DESTINATION_NAME = AttributeKey.stringKey("messaging.destination.name");
+    /** {@code messaging.destination.partition.id}: the partition, as a string. */
+    public static final AttributeKey<String> DESTINATION_PARTITION_ID =
+            AttributeKey.stringKey("messaging.destination.partition.id");
+    /** {@code messaging.operation.name}: {@code send} or {@code process}. */
+    public static final AttributeKey<String> OPERATION_NAME = AttributeKey.stringKey("messaging.operation.name");
+    /** {@code messaging.operation.type}: {@code send} or {@code process}. */
+    public static final AttributeKey<String> OPERATION_TYPE = AttributeKey.stringKey("messaging.operation.type");
+    /** {@code messaging.client.id}: the Kafka client id. */
+    public static final AttributeKey<String> CLIENT_ID = AttributeKey.stringKey("messaging.client.id");
+    /** {@code messaging.kafka.offset}: the record's offset. */
+    public static final AttributeKey<Long> KAFKA_OFFSET = AttributeKey.longKey("messaging.kafka.offset");
+    /** {@code messaging.consumer.group.name}: the consumer group. */
+    public static final AttributeKey<String> CONSUMER_GROUP_NAME =
+            AttributeKey.stringKey("messaging.consumer.group.name");
+    /** {@code messaging.message.body.size}: the serialized value's size in bytes. */
+    public static final AttributeKey<Long> MESSAGE_BODY_SIZE = AttributeKey.longKey("messaging.message.body.size");
+    /** {@code messaging.message.id}: the lineage event id. */
+    public static final AttributeKey<String> MESSAGE_ID = AttributeKey.stringKey("messaging.message.id");
+
+    /** Headwater attribute: the tenant. */
+    public static final AttributeKey<String> TENANT = AttributeKey.stringKey("headwater.tenant");
+    /** Headwater attribute: the contract subject. */
+    public static final AttributeKey<String> CONTRACT = AttributeKey.stringKey("headwater.contract");
+    /** Headwater attribute: what became of a record: {@code sent}, {@code refused}, {@code dead_lettered}. */
+    public static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("headwater.outcome");
+    /** Headwater attribute: a contract rule's name. */
+    public static final AttributeKey<String> RULE = AttributeKey.stringKey("headwater.rule");
+
+    private MessagingAttributes() {
+    }
+}

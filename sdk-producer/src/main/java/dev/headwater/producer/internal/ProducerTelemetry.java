@@ -1,0 +1,148 @@
+package dev.headwater.producer.internal;
+
+import dev.headwater.contract.Violation;
+import dev.headwater.telemetry.MessagingAttributes;
+import dev.headwater.telemetry.internal.HeadersTextMap;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.LongHistogram;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * The producer's spans and metrics, with the attribute sets of each topic built once. Uses the OpenTelemetry API only;
+ * with no SDK installed every call is a no-op. Thread safe. Internal: not for users.
+ */
+public final class ProducerTelemetry {
+
+    private static final String SCOPE = "dev.headwater.producer";
+
+    private final Tracer tracer;
+    private final TextMapPropagator propagator;
+    private final LongCounter records;
+    private final LongCounter violations;
+    private final LongHistogram size;
+    private final DoubleHistogram quotaWait;
+    private final String clientId;
+    private final String tenant;
+    private final String contract;
+    private final Map<String, TopicAttributes> topics = new ConcurrentHashMap<>();
+
+    /**
+     * @param openTelemetry the OpenTelemetry instance
+     * @param clientId the Kafka client id
+     * @param tenant the tenant, may be empty
+     * @param contract the contract subject, may be empty
+     */
+    public ProducerTelemetry(OpenTelemetry openTelemetry, String clientId, String tenant, String contract) {
+        this.tracer = openTelemetry.tracerBuilder(SCOPE).setSchemaUrl(MessagingAttributes.SCHEMA_URL).build();
+        this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
+        Meter meter = openTelemetry.meterBuilder(SCOPE).setSchemaUrl(MessagingAttributes.SCHEMA_URL).build();
+        this.records = meter.counterBuilder("headwater.producer.records")
+                .setDescription("Records given to the governed producer, by outcome: sent, refused, dead_lettered")
+                .setUnit("{record}").build();
+        this.violations = meter.counterBuilder("headwater.contract.violations")
+                .setDescription("Contract rule violations found by the producer, by rule").setUnit("{violation}")
+                .build();
+        this.size = meter.histogramBuilder("headwater.producer.record.size").ofLongs()
+                .setDescription("Serialized size of the values sent").setUnit("By").build();
+        this.quotaWait = meter.histogramBuilder("headwater.producer.quota.wait")
+                .setDescription("Time records waited for the tenant's quota").setUnit("s").build();
+        this.clientId = clientId;
+        this.tenant = tenant;
+        this.contract = contract;
+    }
+
+    /**
+     * Starts the PRODUCER span of one send and injects its context into the headers.
+     *
+     * @param topic the topic
+     * @param headers the record's headers, receiving traceparent and tracestate
+     * @param eventId the record's event id
+     * @return the started span; end it with {@link #sent} or {@link #failed}
+     */
+    public Span startSend(String topic, Headers headers, String eventId) {
+        Span span = tracer.spanBuilder("send " + topic)
+                .setSpanKind(SpanKind.PRODUCER)
+                .setAllAttributes(attributes(topic).span)
+                .setAttribute(MessagingAttributes.MESSAGE_ID, eventId)
+                .startSpan();
+        propagator.inject(Context.current().with(span), headers, HeadersTextMap.SETTER);
+        return span;
+    }
+
+    /** Ends a span for an acknowledged record and counts it. */
+    public void sent(Span span, String topic, int partition, long offset, int valueSize, boolean deadLettered) {
+        span.setAttribute(MessagingAttributes.DESTINATION_PARTITION_ID, Integer.toString(partition));
+        span.setAttribute(MessagingAttributes.KAFKA_OFFSET, offset);
+        span.setAttribute(MessagingAttributes.MESSAGE_BODY_SIZE, (long) valueSize);
+        span.end();
+        TopicAttributes attributes = attributes(topic);
+        records.add(1, deadLettered ? attributes.deadLettered : attributes.sent);
+        size.record(valueSize, attributes.metric);
+    }
+
+    /** Ends a span for a record the broker refused. */
+    public void failed(Span span, Throwable error) {
+        span.recordException(error);
+        span.setStatus(StatusCode.ERROR, error.getClass().getSimpleName());
+        span.end();
+    }
+
+    /** Counts a refused record and its violations. */
+    public void refused(String topic, List<Violation> found) {
+        records.add(1, attributes(topic).refused);
+        violations(topic, found);
+    }
+
+    /** Counts violations of a dead-lettered record. */
+    public void violations(String topic, List<Violation> found) {
+        for (Violation violation : found) {
+            violations.add(1, attributes(topic).metric.toBuilder()
+                    .put(MessagingAttributes.RULE, violation.rule()).build());
+        }
+    }
+
+    /** Records how long a record waited for quota. */
+    public void quotaWait(String topic, long nanos) {
+        quotaWait.record(nanos / 1e9, attributes(topic).metric);
+    }
+
+    private TopicAttributes attributes(String topic) {
+        return topics.computeIfAbsent(topic, this::newAttributes);
+    }
+
+    private TopicAttributes newAttributes(String topic) {
+        Attributes span = Attributes.builder()
+                .put(MessagingAttributes.SYSTEM, "kafka")
+                .put(MessagingAttributes.DESTINATION_NAME, topic)
+                .put(MessagingAttributes.OPERATION_NAME, "send")
+                .put(MessagingAttributes.OPERATION_TYPE, "send")
+                .put(MessagingAttributes.CLIENT_ID, clientId)
+                .build();
+        Attributes metric = Attributes.builder()
+                .put(MessagingAttributes.DESTINATION_NAME, topic)
+                .put(MessagingAttributes.TENANT, tenant)
+                .put(MessagingAttributes.CONTRACT, contract)
+                .build();
+        return new TopicAttributes(span, metric,
+                metric.toBuilder().put(MessagingAttributes.OUTCOME, "sent").build(),
+                metric.toBuilder().put(MessagingAttributes.OUTCOME, "refused").build(),
+                metric.toBuilder().put(MessagingAttributes.OUTCOME, "dead_lettered").build());
+    }
+
+    private record TopicAttributes(Attributes span, Attributes metric, Attributes sent, Attributes refused,
+            Attributes deadLettered) {
+    }
+}
