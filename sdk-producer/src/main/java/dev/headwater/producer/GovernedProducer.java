@@ -177,12 +177,12 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
                     context == null ? null : context.causationId());
             if (violations.isEmpty()) {
                 write(new ProducerRecord<>(record.topic(), record.partition(), record.timestamp(), key, value,
-                        headers), eventId, false, result);
+                        headers), record.topic(), eventId, false, result);
             } else {
                 telemetry.violations(record.topic(), violations);
                 markDeadLetter(headers, record.topic(), violations);
                 write(new ProducerRecord<>(contract.deadLetterTopic(), null, record.timestamp(), key, value, headers),
-                        eventId, true, result);
+                        record.topic(), eventId, true, result);
             }
         } catch (RuntimeException e) {
             result.completeExceptionally(e);
@@ -210,8 +210,8 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
         };
     }
 
-    private void write(ProducerRecord<byte[], byte[]> record, String eventId, boolean deadLettered,
-            CompletableFuture<SendResult> result) {
+    private void write(ProducerRecord<byte[], byte[]> record, String intendedTopic, String eventId,
+            boolean deadLettered, CompletableFuture<SendResult> result) {
         Span span = telemetry.startSend(record.topic(), record.headers(), eventId);
         int valueSize = record.value() == null ? 0 : record.value().length;
         try {
@@ -220,7 +220,7 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
                     telemetry.failed(span, error);
                     result.completeExceptionally(error);
                 } else {
-                    telemetry.sent(span, metadata.topic(), metadata.partition(), metadata.offset(), valueSize,
+                    telemetry.sent(span, intendedTopic, metadata.partition(), metadata.offset(), valueSize,
                             deadLettered);
                     result.complete(new SendResult(deadLettered ? SendResult.Outcome.DEAD_LETTERED
                             : SendResult.Outcome.SENT, metadata.topic(), metadata.partition(), metadata.offset(),

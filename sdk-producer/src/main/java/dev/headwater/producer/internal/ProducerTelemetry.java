@@ -82,7 +82,10 @@ public final class ProducerTelemetry {
         return span;
     }
 
-    /** Ends a span for an acknowledged record and counts it. */
+    /**
+     * Ends a span for an acknowledged record and counts it under the topic it was meant for (a dead-lettered record
+     * counts under its intended topic, its span names the dead-letter topic).
+     */
     public void sent(Span span, String topic, int partition, long offset, int valueSize, boolean deadLettered) {
         span.setAttribute(MessagingAttributes.DESTINATION_PARTITION_ID, Integer.toString(partition));
         span.setAttribute(MessagingAttributes.KAFKA_OFFSET, offset);
