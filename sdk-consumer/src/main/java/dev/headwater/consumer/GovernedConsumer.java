@@ -1,9 +1,24 @@
 package dev.headwater.consumer;
 
+import dev.headwater.consumer.internal.ConsumerTelemetry;
+import dev.headwater.contract.ContractValidator;
+import dev.headwater.contract.ContractViolationException;
+import dev.headwater.contract.DataContract;
+import dev.headwater.contract.Violation;
 import dev.headwater.deadletter.DeadLetterHeaders;
 import dev.headwater.deadletter.internal.DeadLetterRecords;
 import dev.headwater.lineage.Lineage;
 import dev.headwater.lineage.LineageContext;
+import dev.headwater.registry.SchemaRegistryClient;
+import dev.headwater.serde.AvroDeserializer;
+import dev.headwater.serde.AvroSerdeConfig;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -14,6 +29,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -57,6 +74,10 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
     private final Deserializer<V> valueDeserializer;
     private final RecordHandler<K, V> handler;
     private final String deadLetterTopic;
+    private final DataContract contract;
+    private final ContractValidator validator;
+    private final Retry retry;
+    private final ConsumerTelemetry telemetry;
     private final String groupId;
     private final Map<String, Object> producerProperties;
     private final Map<TopicPartition, OffsetAndMetadata> finished = new HashMap<>();
@@ -68,7 +89,15 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         this.keyDeserializer = builder.keyDeserializer;
         this.valueDeserializer = builder.valueDeserializer;
         this.handler = builder.handler;
-        this.deadLetterTopic = builder.deadLetterTopic;
+        this.contract = builder.contract;
+        this.validator = contract == null ? null : contract.validator();
+        this.deadLetterTopic = builder.deadLetterTopic != null ? builder.deadLetterTopic
+                : contract != null && !contract.deadLetterTopic().isEmpty() ? contract.deadLetterTopic() : null;
+        this.retry = Retry.of("governed-consumer", RetryConfig.custom()
+                .maxAttempts(builder.maxAttempts)
+                .intervalFunction(IntervalFunction.ofExponentialBackoff(builder.initialBackoff, 2.0))
+                .retryOnException(builder.retryable)
+                .build());
         Map<String, Object> kafka = new HashMap<>(builder.kafkaProperties);
         kafka.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         kafka.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -78,6 +107,12 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.CLIENT_ID_CONFIG, groupId + "-dead-letters");
+        this.telemetry = new ConsumerTelemetry(builder.openTelemetry, groupId,
+                String.valueOf(kafka.getOrDefault(ConsumerConfig.CLIENT_ID_CONFIG, groupId)), builder.tenant,
+                contract == null ? "" : contract.subject(),
+                contract == null ? Duration.ZERO : contract.serviceLevels().freshness());
+        kafka.remove(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
+        kafka.remove(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
         this.consumer = new KafkaConsumer<>(kafka, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.consumer.subscribe(builder.topics, new CommitOnRevoke());
     }
@@ -137,24 +172,49 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
     }
 
     private void process(ConsumerRecord<byte[], byte[]> raw) {
-        GovernedRecord<K, V> record;
-        try {
-            record = deserialize(raw);
-        } catch (RuntimeException e) {
-            deadLetterOrStop(raw, "DESERIALIZATION", e);
-            return;
-        }
-        Lineage lineage = record.lineage().orElse(null);
-        String causation = raw.topic() + "/" + raw.partition() + "/" + raw.offset();
-        String correlation = lineage == null ? causation
-                : lineage.correlationId().isEmpty() ? lineage.eventId() : lineage.correlationId();
-        try (LineageContext.Scope ignored = new LineageContext(correlation, causation).makeCurrent()) {
-            handler.handle(record);
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
+        Span span = telemetry.startProcess(raw);
+        try (Scope ignored = span.makeCurrent()) {
+            GovernedRecord<K, V> record;
+            try {
+                record = deserialize(raw);
+            } catch (RuntimeException e) {
+                telemetry.failed(span, e);
+                deadLetterOrStop(raw, "DESERIALIZATION", e, "");
+                return;
             }
-            deadLetterOrStop(raw, "HANDLER", e);
+            Lineage lineage = record.lineage().orElse(null);
+            if (lineage != null && lineage.createdAt() != null) {
+                telemetry.delay(raw.topic(), System.currentTimeMillis() - lineage.createdAt().toEpochMilli());
+            }
+            if (validator != null) {
+                List<Violation> violations = validator.validate(record.value());
+                if (!violations.isEmpty()) {
+                    ContractViolationException error = new ContractViolationException(raw.topic(),
+                            contract.subject(), contract.version(), violations);
+                    telemetry.failed(span, error);
+                    deadLetterOrStop(raw, "CONTRACT_VIOLATION", error, violations.stream()
+                            .map(Violation::toString).collect(Collectors.joining("\n")));
+                    return;
+                }
+            }
+            String causation = raw.topic() + "/" + raw.partition() + "/" + raw.offset();
+            String correlation = lineage == null ? causation
+                    : lineage.correlationId().isEmpty() ? lineage.eventId() : lineage.correlationId();
+            try (LineageContext.Scope context = new LineageContext(correlation, causation).makeCurrent()) {
+                Retry.decorateCheckedRunnable(retry, () -> handler.handle(record)).run();
+                telemetry.finished(raw.topic(), false);
+            } catch (Throwable e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                if (e instanceof Error error && !(e instanceof AssertionError)) {
+                    throw error;
+                }
+                telemetry.failed(span, e);
+                deadLetterOrStop(raw, "HANDLER", e, "");
+            }
+        } finally {
+            span.end();
         }
     }
 
@@ -166,12 +226,13 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
                 new RecordHeaders(headers.toArray()), Lineage.from(headers));
     }
 
-    private void deadLetterOrStop(ConsumerRecord<byte[], byte[]> raw, String reason, Exception error) {
+    private void deadLetterOrStop(ConsumerRecord<byte[], byte[]> raw, String reason, Throwable error,
+            String violations) {
         String where = "topic '" + raw.topic() + "' partition " + raw.partition() + " offset " + raw.offset();
         if (deadLetterTopic == null) {
             throw new ConsumerStoppedException("Record at " + where + " failed (" + reason + "): " + error.getMessage()
-                    + ". The consumer stopped without committing it; set deadLetterTopic(...) to set such records "
-                    + "aside instead.", error);
+                    + ". The consumer stopped without committing it; set deadLetterTopic(...) (or one in the "
+                    + "contract) to set such records aside instead.", error);
         }
         Headers headers = new RecordHeaders(raw.headers().toArray());
         DeadLetterRecords.put(headers, DeadLetterHeaders.REASON, reason);
@@ -182,8 +243,13 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         DeadLetterRecords.put(headers, DeadLetterHeaders.SOURCE_OFFSET, Long.toString(raw.offset()));
         DeadLetterRecords.put(headers, DeadLetterHeaders.CONSUMER_GROUP, groupId);
         DeadLetterRecords.put(headers, DeadLetterHeaders.TIME, Instant.now().toString());
+        if (!violations.isEmpty()) {
+            DeadLetterRecords.put(headers, DeadLetterHeaders.VIOLATIONS, violations);
+            DeadLetterRecords.put(headers, DeadLetterHeaders.CONTRACT, contract.subject() + "@" + contract.version());
+        }
         try {
             deadLetters().send(new ProducerRecord<>(deadLetterTopic, null, raw.key(), raw.value(), headers)).get();
+            telemetry.finished(raw.topic(), true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConsumerStoppedException("Interrupted while dead-lettering the record at " + where, e);
@@ -265,8 +331,91 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         private List<String> topics = List.of();
         private RecordHandler<K, V> handler;
         private String deadLetterTopic;
+        private DataContract contract;
+        private SchemaRegistryClient registry;
+        private boolean specificReader;
+        private int maxAttempts = 1;
+        private Duration initialBackoff = Duration.ofMillis(100);
+        private Predicate<Throwable> retryable = error -> !(error instanceof ContractViolationException);
+        private OpenTelemetry openTelemetry;
+        private String tenant = "";
 
         private Builder() {
+        }
+
+        /**
+         * Reads values in the Confluent wire format through this registry (Avro, GenericRecord unless
+         * {@link #specificAvroReader()}), instead of a value deserializer.
+         *
+         * @param url the registry URL(s)
+         * @return this builder
+         */
+        public Builder<K, V> schemaRegistry(String url) {
+            this.registry = SchemaRegistryClient.builder().urls(Objects.requireNonNull(url, "url")).build();
+            return this;
+        }
+
+        /** @param client a configured registry client @return this builder */
+        public Builder<K, V> schemaRegistry(SchemaRegistryClient client) {
+            this.registry = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        /** @return this builder, reading values into generated SpecificRecord classes */
+        public Builder<K, V> specificAvroReader() {
+            this.specificReader = true;
+            return this;
+        }
+
+        /**
+         * Checks the contract's rules on every record read (violations are dead-lettered, or stop the consumer),
+         * measures freshness against its objective, and uses its dead-letter topic unless another is set.
+         *
+         * @param contract the contract of the records read
+         * @return this builder
+         */
+        public Builder<K, V> contract(DataContract contract) {
+            this.contract = Objects.requireNonNull(contract, "contract");
+            return this;
+        }
+
+        /**
+         * Retries a failing handler before the record is dead-lettered (or the consumer stops).
+         *
+         * @param maxAttempts attempts in all, at least 1; default 1 (no retry)
+         * @param initialBackoff wait before the second attempt, doubled each time
+         * @return this builder
+         */
+        public Builder<K, V> retry(int maxAttempts, Duration initialBackoff) {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
+            }
+            this.maxAttempts = maxAttempts;
+            this.initialBackoff = Objects.requireNonNull(initialBackoff, "initialBackoff");
+            return this;
+        }
+
+        /**
+         * Chooses which handler exceptions are retried; by default all but contract violations.
+         *
+         * @param retryable true for exceptions worth another attempt
+         * @return this builder
+         */
+        public Builder<K, V> retryOn(Predicate<Throwable> retryable) {
+            this.retryable = Objects.requireNonNull(retryable, "retryable");
+            return this;
+        }
+
+        /** @param openTelemetry where spans and metrics go; {@link GlobalOpenTelemetry} by default @return this */
+        public Builder<K, V> openTelemetry(OpenTelemetry openTelemetry) {
+            this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+            return this;
+        }
+
+        /** @param tenant the tenant this consumer works for @return this builder */
+        public Builder<K, V> tenant(String tenant) {
+            this.tenant = Objects.requireNonNull(tenant, "tenant");
+            return this;
         }
 
         /**
@@ -332,11 +481,29 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
             if (topics.isEmpty()) {
                 throw new IllegalArgumentException("GovernedConsumer setting 'topics' is required: call topics(...)");
             }
-            if (keyDeserializer == null || valueDeserializer == null || handler == null) {
-                throw new IllegalArgumentException("GovernedConsumer settings 'keyDeserializer', 'valueDeserializer' "
-                        + "and 'handler' are required");
+            if (keyDeserializer == null || handler == null) {
+                throw new IllegalArgumentException("GovernedConsumer settings 'keyDeserializer' and 'handler' are "
+                        + "required");
+            }
+            if (valueDeserializer == null) {
+                if (registry == null) {
+                    throw new IllegalArgumentException("GovernedConsumer needs a 'valueDeserializer' or a "
+                            + "'schemaRegistry' to read wire-format Avro values");
+                }
+                valueDeserializer = avroValues();
+            }
+            if (openTelemetry == null) {
+                openTelemetry = GlobalOpenTelemetry.get();
             }
             return new GovernedConsumer<>(this);
+        }
+
+        @SuppressWarnings("unchecked")
+        private Deserializer<V> avroValues() {
+            AvroSerdeConfig config = AvroSerdeConfig.builder()
+                    .urls(registry.urls().stream().map(Object::toString).toArray(String[]::new))
+                    .specificAvroReader(specificReader).build();
+            return (Deserializer<V>) new AvroDeserializer<Object>(registry, config, false);
         }
     }
 

@@ -1,0 +1,252 @@
+package dev.headwater.consumer;
+
+import static dev.headwater.support.Topics.header;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.headwater.contract.DataContract;
+import dev.headwater.deadletter.DeadLetterHeaders;
+import dev.headwater.lineage.LineageHeaders;
+import dev.headwater.producer.FailurePolicy;
+import dev.headwater.producer.GovernedProducer;
+import dev.headwater.support.Contracts;
+import dev.headwater.support.Topics;
+import dev.headwater.testkit.EmbeddedKafkaCluster;
+import dev.headwater.testkit.EmbeddedSchemaRegistry;
+import dev.headwater.testkit.HeadwaterTest;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@HeadwaterTest(scope = HeadwaterTest.Scope.RUN)
+class GovernedConsumerContractTest {
+
+    private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+    private final InMemoryMetricReader metrics = InMemoryMetricReader.create();
+    private OpenTelemetrySdk otel;
+    private EmbeddedKafkaCluster kafka;
+    private EmbeddedSchemaRegistry registry;
+    private String topic;
+    private DataContract contract;
+
+    @BeforeEach
+    void setUp(EmbeddedKafkaCluster kafka, EmbeddedSchemaRegistry registry) {
+        this.kafka = kafka;
+        this.registry = registry;
+        otel = OpenTelemetrySdk.builder()
+                .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans))
+                        .build())
+                .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
+                .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build();
+        topic = Topics.unique("retail.orders.read");
+        contract = Contracts.orders(topic);
+        kafka.createTopic(topic, 1, (short) 1);
+    }
+
+    @AfterEach
+    void closeSdk() {
+        otel.close();
+    }
+
+    private GovernedProducer<String, GenericRecord> producer() {
+        return GovernedProducer.<String, GenericRecord>builder()
+                .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers()))
+                .keySerializer(new StringSerializer()).schemaRegistry(registry.url()).contract(contract)
+                .failurePolicy(FailurePolicy.PER_RULE).application("orders-service", "1.4.0").tenant("retail")
+                .openTelemetry(otel).build();
+    }
+
+    private GovernedConsumer.Builder<String, GenericRecord> consumer(RecordHandler<String, GenericRecord> handler) {
+        return GovernedConsumer.<String, GenericRecord>builder()
+                .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                        "group.id", "payments-" + UUID.randomUUID()))
+                .keyDeserializer(new StringDeserializer()).schemaRegistry(registry.url()).contract(contract)
+                .topics(topic).tenant("payments").openTelemetry(otel).handler(handler);
+    }
+
+    private static void pollUntil(GovernedConsumer<?, ?> consumer, java.util.function.BooleanSupplier done) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+            consumer.pollOnce(Duration.ofMillis(200));
+        }
+    }
+
+    @Test
+    void readsTypedRecordsWithLineageAndAProcessSpanThatContinuesTheProducersTrace() {
+        try (var producer = producer()) {
+            producer.send(topic, "order-1", Contracts.validOrder(contract, UUID.randomUUID().toString())).join();
+        }
+        String payments = Topics.unique("retail.payments");
+        List<GovernedRecord<String, GenericRecord>> handled = new ArrayList<>();
+        try (var paymentsProducer = GovernedProducer.<String, String>builder()
+                .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers()))
+                .keySerializer(new StringSerializer()).valueSerializer(new StringSerializer())
+                .application("payments-service", "2.0.0").openTelemetry(otel).build()) {
+            var consumer = consumer(record -> {
+                handled.add(record);
+                paymentsProducer.send(payments, record.key(), "{}").join();
+            }).build();
+            try {
+                pollUntil(consumer, () -> !handled.isEmpty());
+            } finally {
+                consumer.closeNow();
+            }
+        }
+        GovernedRecord<String, GenericRecord> record = handled.get(0);
+        assertThat(record.value().get("currency").toString()).isEqualTo("EUR");
+        assertThat(record.lineage().orElseThrow().contractVersion()).isEqualTo("1.2.0");
+        assertThat(record.lineage().orElseThrow().owner()).isEqualTo("team-orders");
+
+        List<SpanData> finished = spans.getFinishedSpanItems();
+        SpanData send = finished.stream().filter(s -> s.getName().equals("send " + topic)).findFirst().orElseThrow();
+        SpanData process = finished.stream().filter(s -> s.getName().equals("process " + topic)).findFirst()
+                .orElseThrow();
+        SpanData downstream = finished.stream().filter(s -> s.getName().equals("send " + payments)).findFirst()
+                .orElseThrow();
+        assertThat(process.getKind()).isEqualTo(SpanKind.CONSUMER);
+        assertThat(process.getParentSpanId()).isEqualTo(send.getSpanId());
+        assertThat(process.getTraceId()).isEqualTo(send.getTraceId());
+        assertThat(downstream.getParentSpanId()).as("produced inside the handler").isEqualTo(process.getSpanId());
+        ConsumerRecord<byte[], byte[]> payment = Topics.read(kafka.bootstrapServers(), payments, 1,
+                Duration.ofSeconds(30)).get(0);
+        assertThat(header(payment, LineageHeaders.CAUSATION_ID)).isEqualTo(topic + "/0/0");
+    }
+
+    @Test
+    void recordsThatBreakTheContractOnReadAreDeadLetteredWithTheViolations() throws Exception {
+        // a record written by a plain producer with no contract check, such as a legacy service
+        try (var lenient = GovernedProducer.<String, GenericRecord>builder()
+                .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers()))
+                .keySerializer(new StringSerializer())
+                .valueSerializer(new dev.headwater.serde.AvroSerializer<>(
+                        dev.headwater.registry.SchemaRegistryClient.builder().urls(registry.url()).build(),
+                        dev.headwater.serde.AvroSerdeConfig.builder().urls(registry.url()).build(), false))
+                .application("legacy", "0.1").build()) {
+            GenericRecord bad = Contracts.validOrder(contract, "not-a-uuid");
+            lenient.send(topic, "bad", bad).join();
+            lenient.send(topic, "good", Contracts.validOrder(contract, UUID.randomUUID().toString())).join();
+        }
+        List<String> handled = new ArrayList<>();
+        var consumer = consumer(record -> handled.add(record.key())).build();
+        try {
+            pollUntil(consumer, () -> handled.size() >= 1);
+        } finally {
+            consumer.closeNow();
+        }
+        assertThat(handled).containsExactly("good");
+        ConsumerRecord<byte[], byte[]> dead = Topics.read(kafka.bootstrapServers(), contract.deadLetterTopic(), 1,
+                Duration.ofSeconds(30)).get(0);
+        assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo("bad");
+        assertThat(header(dead, DeadLetterHeaders.REASON)).isEqualTo("CONTRACT_VIOLATION");
+        assertThat(header(dead, DeadLetterHeaders.VIOLATIONS)).contains("idIsUuid [id]");
+        assertThat(header(dead, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(topic);
+    }
+
+    @Test
+    void aFailingHandlerIsRetriedAndOnlyThenDeadLettered() {
+        try (var producer = producer()) {
+            producer.send(topic, "flaky", Contracts.validOrder(contract, UUID.randomUUID().toString())).join();
+            producer.send(topic, "broken", Contracts.validOrder(contract, UUID.randomUUID().toString())).join();
+        }
+        AtomicInteger flakyCalls = new AtomicInteger();
+        AtomicInteger brokenCalls = new AtomicInteger();
+        List<String> handled = new ArrayList<>();
+        var consumer = consumer(record -> {
+            if (record.key().equals("flaky") && flakyCalls.incrementAndGet() < 3) {
+                throw new java.io.IOException("payment service unavailable");
+            }
+            if (record.key().equals("broken")) {
+                brokenCalls.incrementAndGet();
+                throw new IllegalStateException("no payment method for this customer");
+            }
+            handled.add(record.key());
+        }).retry(3, Duration.ofMillis(10)).build();
+        try {
+            pollUntil(consumer, () -> handled.size() >= 1 && brokenCalls.get() >= 3);
+        } finally {
+            consumer.closeNow();
+        }
+        assertThat(flakyCalls).hasValue(3);
+        assertThat(handled).containsExactly("flaky");
+        assertThat(brokenCalls).hasValue(3);
+        ConsumerRecord<byte[], byte[]> dead = Topics.read(kafka.bootstrapServers(), contract.deadLetterTopic(), 1,
+                Duration.ofSeconds(30)).get(0);
+        assertThat(header(dead, DeadLetterHeaders.REASON)).isEqualTo("HANDLER");
+        assertThat(header(dead, DeadLetterHeaders.ERROR_MESSAGE)).isEqualTo("no payment method for this customer");
+    }
+
+    @Test
+    void exceptionsThatAreNotRetryableAreDeadLetteredAtOnce() {
+        try (var producer = producer()) {
+            producer.send(topic, "k", Contracts.validOrder(contract, UUID.randomUUID().toString())).join();
+        }
+        AtomicInteger calls = new AtomicInteger();
+        var consumer = consumer(record -> {
+            calls.incrementAndGet();
+            throw new IllegalArgumentException("malformed business data");
+        }).retry(5, Duration.ofMillis(10)).retryOn(e -> !(e instanceof IllegalArgumentException)).build();
+        try {
+            pollUntil(consumer, () -> calls.get() > 0);
+        } finally {
+            consumer.closeNow();
+        }
+        assertThat(calls).hasValue(1);
+    }
+
+    @Test
+    void lateRecordsAreMeasuredAgainstTheFreshnessObjective() {
+        var old = new ProducerRecord<String, GenericRecord>(topic, "late",
+                Contracts.validOrder(contract, UUID.randomUUID().toString()));
+        old.headers().add(LineageHeaders.TIME, Instant.now().minus(Duration.ofHours(1)).toString()
+                .getBytes(StandardCharsets.UTF_8));
+        try (var producer = producer()) {
+            producer.send(old).join();
+            producer.send(topic, "fresh", Contracts.validOrder(contract, UUID.randomUUID().toString())).join();
+        }
+        List<String> handled = new ArrayList<>();
+        var consumer = consumer(record -> handled.add(record.key())).build();
+        try {
+            pollUntil(consumer, () -> handled.size() >= 2);
+        } finally {
+            consumer.closeNow();
+        }
+        var data = metrics.collectAllMetrics();
+        var breaches = data.stream().filter(m -> m.getName().equals("headwater.consumer.freshness.breaches"))
+                .findFirst().orElseThrow();
+        assertThat(breaches.getLongSumData().getPoints()).singleElement()
+                .satisfies(p -> assertThat(p.getValue()).isEqualTo(1));
+        var delay = data.stream().filter(m -> m.getName().equals("headwater.consumer.delay")).findFirst()
+                .orElseThrow();
+        assertThat(delay.getHistogramData().getPoints()).singleElement()
+                .satisfies(p -> {
+                    assertThat(p.getCount()).isEqualTo(2);
+                    assertThat(p.getMax()).isGreaterThan(3500);
+                });
+        var records = data.stream().filter(m -> m.getName().equals("headwater.consumer.records")).findFirst()
+                .orElseThrow();
+        assertThat(records.getLongSumData().getPoints()).singleElement()
+                .satisfies(p -> assertThat(p.getValue()).isEqualTo(2));
+    }
+}

@@ -1,0 +1,153 @@
+package dev.headwater.consumer.internal;
+
+import dev.headwater.telemetry.MessagingAttributes;
+import dev.headwater.telemetry.internal.HeadersTextMap;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer's spans and metrics: a CONSUMER span per processed record, parented by the producer's context from
+ * {@code traceparent}; records by outcome; end-to-end delay against the contract's freshness objective, with a warning
+ * at most once a minute per topic when it is breached. Thread safe. Internal: not for users.
+ */
+public final class ConsumerTelemetry {
+
+    private static final Logger log = LoggerFactory.getLogger(ConsumerTelemetry.class);
+    private static final String SCOPE = "dev.headwater.consumer";
+    private static final long WARN_INTERVAL_NANOS = Duration.ofMinutes(1).toNanos();
+
+    private final Tracer tracer;
+    private final TextMapPropagator propagator;
+    private final LongCounter records;
+    private final DoubleHistogram delay;
+    private final LongCounter breaches;
+    private final String group;
+    private final String clientId;
+    private final String tenant;
+    private final String contract;
+    private final Duration freshness;
+    private final Map<String, TopicState> topics = new ConcurrentHashMap<>();
+
+    /**
+     * @param openTelemetry where spans and metrics go
+     * @param group the consumer group
+     * @param clientId the client id
+     * @param tenant the tenant, may be empty
+     * @param contract the contract subject, may be empty
+     * @param freshness the freshness objective, zero when none
+     */
+    public ConsumerTelemetry(OpenTelemetry openTelemetry, String group, String clientId, String tenant,
+            String contract, Duration freshness) {
+        this.tracer = openTelemetry.tracerBuilder(SCOPE).setSchemaUrl(MessagingAttributes.SCHEMA_URL).build();
+        this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
+        Meter meter = openTelemetry.meterBuilder(SCOPE).setSchemaUrl(MessagingAttributes.SCHEMA_URL).build();
+        this.records = meter.counterBuilder("headwater.consumer.records")
+                .setDescription("Records the governed consumer finished, by outcome: handled, dead_lettered")
+                .setUnit("{record}").build();
+        this.delay = meter.histogramBuilder("headwater.consumer.delay")
+                .setDescription("End-to-end delay: consumption time minus the record's creation time (ce_time)")
+                .setUnit("s").build();
+        this.breaches = meter.counterBuilder("headwater.consumer.freshness.breaches")
+                .setDescription("Records that arrived later than the contract's freshness objective")
+                .setUnit("{record}").build();
+        this.group = group;
+        this.clientId = clientId;
+        this.tenant = tenant;
+        this.contract = contract;
+        this.freshness = freshness;
+    }
+
+    /**
+     * Starts the CONSUMER span of processing one record, as a child of the producer's span when the record carries
+     * trace context.
+     *
+     * @param record the record
+     * @return the span
+     */
+    public Span startProcess(ConsumerRecord<byte[], byte[]> record) {
+        Context parent = propagator.extract(Context.root(), record.headers(), HeadersTextMap.GETTER);
+        return tracer.spanBuilder("process " + record.topic())
+                .setParent(parent)
+                .setSpanKind(SpanKind.CONSUMER)
+                .setAllAttributes(state(record.topic()).span)
+                .setAttribute(MessagingAttributes.DESTINATION_PARTITION_ID, Integer.toString(record.partition()))
+                .setAttribute(MessagingAttributes.KAFKA_OFFSET, record.offset())
+                .startSpan();
+    }
+
+    /** Ends a span of a record that failed. */
+    public void failed(Span span, Throwable error) {
+        span.recordException(error);
+        span.setStatus(StatusCode.ERROR, error.getClass().getSimpleName());
+    }
+
+    /** Counts a finished record. */
+    public void finished(String topic, boolean deadLettered) {
+        TopicState state = state(topic);
+        records.add(1, deadLettered ? state.deadLettered : state.handled);
+    }
+
+    /**
+     * Records the end-to-end delay of a record and warns, rate-limited, when it breaches the freshness objective.
+     *
+     * @param topic the topic
+     * @param delayMillis now minus the record's creation time
+     */
+    public void delay(String topic, long delayMillis) {
+        TopicState state = state(topic);
+        delay.record(delayMillis / 1000.0, state.metric);
+        if (!freshness.isZero() && delayMillis > freshness.toMillis()) {
+            breaches.add(1, state.metric);
+            long now = System.nanoTime();
+            long last = state.lastWarning.get();
+            if ((last == 0 || now - last > WARN_INTERVAL_NANOS) && state.lastWarning.compareAndSet(last, now)) {
+                log.warn("Freshness objective of contract {} breached on topic {}: a record arrived {} ms after it "
+                        + "was created; the contract promises at most {}. (Warned at most once a minute per topic; "
+                        + "metric headwater.consumer.freshness.breaches counts every one.)", contract, topic,
+                        delayMillis, freshness);
+            }
+        }
+    }
+
+    private TopicState state(String topic) {
+        return topics.computeIfAbsent(topic, t -> {
+            Attributes span = Attributes.builder()
+                    .put(MessagingAttributes.SYSTEM, "kafka")
+                    .put(MessagingAttributes.DESTINATION_NAME, t)
+                    .put(MessagingAttributes.OPERATION_NAME, "process")
+                    .put(MessagingAttributes.OPERATION_TYPE, "process")
+                    .put(MessagingAttributes.CONSUMER_GROUP_NAME, group)
+                    .put(MessagingAttributes.CLIENT_ID, clientId)
+                    .build();
+            Attributes metric = Attributes.builder()
+                    .put(MessagingAttributes.DESTINATION_NAME, t)
+                    .put(MessagingAttributes.TENANT, tenant)
+                    .put(MessagingAttributes.CONTRACT, contract)
+                    .put(MessagingAttributes.CONSUMER_GROUP_NAME, group)
+                    .build();
+            return new TopicState(span, metric,
+                    metric.toBuilder().put(MessagingAttributes.OUTCOME, "handled").build(),
+                    metric.toBuilder().put(MessagingAttributes.OUTCOME, "dead_lettered").build(), new AtomicLong());
+        });
+    }
+
+    private record TopicState(Attributes span, Attributes metric, Attributes handled, Attributes deadLettered,
+            AtomicLong lastWarning) {
+    }
+}
