@@ -2,27 +2,50 @@ package dev.headwater.samples.quickstart;
 
 import dev.headwater.consumer.GovernedConsumer;
 import dev.headwater.consumer.GovernedRecord;
+import dev.headwater.contract.ContractViolationException;
+import dev.headwater.contract.DataContract;
+import dev.headwater.contract.Violation;
+import dev.headwater.deadletter.DeadLetterHeaders;
 import dev.headwater.lineage.Lineage;
 import dev.headwater.producer.GovernedProducer;
 import dev.headwater.producer.SendResult;
 import dev.headwater.testkit.EmbeddedKafkaCluster;
+import dev.headwater.testkit.EmbeddedSchemaRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Headwater's quickstart: produces a batch of orders through the governed producer, consumes them through the governed
- * consumer, and prints what happened. By default it starts an in-process Kafka broker; give
- * {@code --bootstrap-servers host:port} (or set {@code HEADWATER_BOOTSTRAP_SERVERS}) to use a real cluster.
+ * Headwater's quickstart: registers a data contract, produces orders through the governed producer (one refused, one
+ * dead-lettered), consumes them through the governed consumer with their lineage and trace ids, and prints what
+ * happened. By default it starts an in-process Kafka broker and schema registry; give {@code --bootstrap-servers} and
+ * {@code --registry-url} (or set {@code HEADWATER_BOOTSTRAP_SERVERS} and {@code HEADWATER_REGISTRY_URL}) to use real
+ * ones.
  *
  * <p>Its last line is a machine-readable summary:
  * {@code quickstart: produced=N consumed=N rejected=N dead-lettered=N}. It exits with status 0 when every produced
@@ -39,7 +62,7 @@ public final class Quickstart {
     /**
      * Runs the quickstart.
      *
-     * @param args {@code [--bootstrap-servers host:port]}
+     * @param args {@code [--bootstrap-servers host:port] [--registry-url http://host:port]}
      */
     public static void main(String[] args) throws Exception {
         Options options;
@@ -47,7 +70,7 @@ public final class Quickstart {
             options = Options.parse(args, System.getenv());
         } catch (IllegalArgumentException e) {
             System.err.println("quickstart: " + e.getMessage());
-            System.err.println("usage: Quickstart [--bootstrap-servers host:port]");
+            System.err.println("usage: Quickstart [--bootstrap-servers host:port] [--registry-url http://host:port]");
             System.exit(2);
             return;
         }
@@ -56,86 +79,154 @@ public final class Quickstart {
     }
 
     static Summary run(Options options, PrintStream out) throws Exception {
-        EmbeddedKafkaCluster embedded = null;
-        try {
+        EmbeddedKafkaCluster embeddedKafka = null;
+        EmbeddedSchemaRegistry embeddedRegistry = null;
+        try (OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
+                .setTracerProvider(SdkTracerProvider.builder()
+                        .addSpanProcessor(SimpleSpanProcessor.create(SpanExporter.composite())).build())
+                .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+                .build()) {
             String bootstrap = options.bootstrapServers();
+            String registry = options.registryUrl();
+            out.println("[1/5] Kafka and schema registry");
             if (bootstrap == null) {
-                out.println("[1/4] Starting an in-process Kafka broker (pass --bootstrap-servers to use your own)...");
-                embedded = EmbeddedKafkaCluster.builder().build().start();
-                bootstrap = embedded.bootstrapServers();
-            } else {
-                out.println("[1/4] Using the Kafka cluster at " + bootstrap);
+                embeddedKafka = EmbeddedKafkaCluster.builder().build().start();
+                bootstrap = embeddedKafka.bootstrapServers();
+                out.println("      started an in-process Kafka broker (pass --bootstrap-servers to use your own)");
             }
-            out.println("      bootstrap.servers=" + bootstrap);
-            createTopic(bootstrap);
+            if (registry == null) {
+                embeddedRegistry = EmbeddedSchemaRegistry.start();
+                registry = embeddedRegistry.url();
+                out.println("      started an in-process schema registry (pass --registry-url to use your own)");
+            }
+            out.println("      bootstrap.servers=" + bootstrap + "  schema.registry.url=" + registry);
 
-            out.println("[2/4] Producing " + ORDERS + " orders to '" + TOPIC + "' through the governed producer...");
-            int produced = produce(bootstrap, out);
+            DataContract contract = contract();
+            createTopics(bootstrap, contract);
+            out.println("[2/5] Contract " + contract.subject() + " v" + contract.version() + " owned by "
+                    + contract.owner().team() + ": " + contract.rules().size() + " rules, dead letters to "
+                    + contract.deadLetterTopic());
 
-            out.println("[3/4] Consuming them through the governed consumer...");
-            int consumed = consume(bootstrap, produced, out);
+            out.println("[3/5] Producing through the governed producer (contract checked, lineage stamped, traced)");
+            Produced produced = produce(bootstrap, registry, contract, otel, out);
 
-            out.println("[4/4] Done: every record carries lineage headers (ce_id, ce_source, ce_time, ...).");
-            Summary summary = new Summary(produced, consumed, 0, 0);
+            out.println("[4/5] Consuming through the governed consumer");
+            int consumed = consume(bootstrap, registry, contract, produced.sent(), otel, out);
+
+            out.println("[5/5] The dead-letter topic " + contract.deadLetterTopic() + " says why:");
+            showDeadLetters(bootstrap, contract, produced.deadLettered(), out);
+
+            Summary summary = new Summary(produced.sent(), consumed, produced.refused(), produced.deadLettered());
             out.println(summary);
             return summary;
         } finally {
-            if (embedded != null) {
-                embedded.close();
+            if (embeddedRegistry != null) {
+                embeddedRegistry.close();
+            }
+            if (embeddedKafka != null) {
+                embeddedKafka.close();
             }
         }
     }
 
-    private static void createTopic(String bootstrap) throws InterruptedException {
+    static DataContract contract() throws IOException {
+        try (InputStream in = Quickstart.class.getResourceAsStream("/contracts/orders.yaml")) {
+            return DataContract.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "contracts/orders.yaml",
+                    null);
+        }
+    }
+
+    private static void createTopics(String bootstrap, DataContract contract) throws InterruptedException {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1))).all().get();
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("Could not create topic '" + TOPIC + "': " + e.getCause().getMessage(),
-                        e.getCause());
+            for (String topic : List.of(TOPIC, contract.deadLetterTopic())) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("Could not create topic '" + topic + "': "
+                                + e.getCause().getMessage(), e.getCause());
+                    }
+                }
             }
         }
     }
 
-    private static int produce(String bootstrap, PrintStream out) {
-        try (GovernedProducer<String, String> producer = GovernedProducer.<String, String>builder()
+    private static GenericRecord order(DataContract contract, double amount, String currency, String email) {
+        GenericRecord order = new GenericData.Record(contract.schema());
+        order.put("id", UUID.randomUUID().toString());
+        order.put("amount", amount);
+        order.put("currency", currency);
+        order.put("email", email);
+        return order;
+    }
+
+    private static Produced produce(String bootstrap, String registry, DataContract contract, OpenTelemetry otel,
+            PrintStream out) {
+        int sent = 0;
+        int refused = 0;
+        int deadLettered = 0;
+        try (GovernedProducer<String, GenericRecord> producer = GovernedProducer.<String, GenericRecord>builder()
                 .kafkaProperties(Map.of("bootstrap.servers", bootstrap))
                 .keySerializer(new StringSerializer())
-                .valueSerializer(new StringSerializer())
+                .schemaRegistry(registry)
+                .contract(contract)
                 .application("quickstart", "1.0.0")
                 .tenant("retail")
+                .openTelemetry(otel)
                 .build()) {
-            List<CompletableFuture<SendResult>> sends = new ArrayList<>();
+            List<GenericRecord> orders = new ArrayList<>();
             for (int i = 1; i <= ORDERS; i++) {
-                String id = "order-" + i;
-                String order = "{\"id\":\"" + id + "\",\"amount\":" + (10 * i) + ".00,\"currency\":\"EUR\"}";
-                sends.add(producer.send(TOPIC, id, order));
+                orders.add(order(contract, 10.0 * i, i % 2 == 0 ? "EUR" : "USD", "customer" + i + "@example.com"));
             }
-            int produced = 0;
-            for (CompletableFuture<SendResult> send : sends) {
-                SendResult result = send.join();
-                out.printf("      sent      %s-%d@%d  event %s%n", result.topic(), result.partition(), result.offset(),
-                        result.eventId());
-                produced++;
+            orders.add(order(contract, -5.0, "EUR", "refused@example.com"));
+            orders.add(order(contract, 20.0, "EURO", "dead-letter@example.com"));
+            for (GenericRecord order : orders) {
+                try {
+                    SendResult result = producer.send(TOPIC, order.get("id").toString(), order).join();
+                    if (result.deadLettered()) {
+                        deadLettered++;
+                        out.printf("      dead-lettered  order %s -> %s-%d@%d (currency %s breaks a DLQ rule)%n",
+                                shortId(order), result.topic(), result.partition(), result.offset(),
+                                order.get("currency"));
+                    } else {
+                        sent++;
+                        out.printf("      sent           order %s -> %s-%d@%d  event %s%n", shortId(order),
+                                result.topic(), result.partition(), result.offset(), result.eventId());
+                    }
+                } catch (CompletionException e) {
+                    if (!(e.getCause() instanceof ContractViolationException violation)) {
+                        throw e;
+                    }
+                    refused++;
+                    out.printf("      refused        order %s: %s%n", shortId(order), violation.violations().stream()
+                            .map(Violation::toString).toList());
+                }
             }
-            return produced;
         }
+        return new Produced(sent, refused, deadLettered);
     }
 
-    private static int consume(String bootstrap, int expected, PrintStream out) {
-        List<GovernedRecord<String, String>> received = new ArrayList<>();
-        GovernedConsumer<String, String> consumer = GovernedConsumer.<String, String>builder()
+    private static int consume(String bootstrap, String registry, DataContract contract, int expected,
+            OpenTelemetry otel, PrintStream out) {
+        List<GovernedRecord<String, GenericRecord>> received = new ArrayList<>();
+        GovernedConsumer<String, GenericRecord> consumer = GovernedConsumer.<String, GenericRecord>builder()
                 .kafkaProperties(Map.of("bootstrap.servers", bootstrap,
-                        "group.id", "quickstart-" + System.currentTimeMillis()))
+                        "group.id", "quickstart-" + UUID.randomUUID()))
                 .keyDeserializer(new StringDeserializer())
-                .valueDeserializer(new StringDeserializer())
+                .schemaRegistry(registry)
+                .contract(contract)
                 .topics(TOPIC)
+                .tenant("retail")
+                .openTelemetry(otel)
                 .handler(record -> {
                     received.add(record);
                     Lineage lineage = record.lineage().orElseThrow();
-                    out.printf("      received  %s-%d@%d  key %s  from %s (tenant %s) created %s%n", record.topic(),
-                            record.partition(), record.offset(), record.key(), lineage.application(),
-                            lineage.tenant(), lineage.createdAt());
+                    Header traceparent = record.headers().lastHeader("traceparent");
+                    out.printf("      received       order %s amount %s %s  from %s (tenant %s, contract v%s) "
+                            + "created %s trace %s%n", shortId(record.value()), record.value().get("amount"),
+                            record.value().get("currency"), lineage.application(), lineage.tenant(),
+                            lineage.contractVersion(), lineage.createdAt(), traceparent == null ? "-"
+                                    : new String(traceparent.value(), StandardCharsets.UTF_8).substring(3, 35));
                 })
                 .build();
         try {
@@ -149,6 +240,37 @@ public final class Quickstart {
         return received.size();
     }
 
+    private static void showDeadLetters(String bootstrap, DataContract contract, int expected, PrintStream out) {
+        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
+                "group.id", "quickstart-dlq-" + UUID.randomUUID(), "auto.offset.reset", "earliest"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            reader.subscribe(List.of(contract.deadLetterTopic()));
+            int seen = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (seen < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : reader.poll(Duration.ofMillis(500))) {
+                    seen++;
+                    out.printf("      %s: rules %s, contract %s, from %s%n        %s%n",
+                            header(record, DeadLetterHeaders.REASON), header(record, DeadLetterHeaders.RULES),
+                            header(record, DeadLetterHeaders.CONTRACT), header(record, DeadLetterHeaders.APPLICATION),
+                            header(record, DeadLetterHeaders.VIOLATIONS).replace("\n", "\n        "));
+                }
+            }
+        }
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String key) {
+        Header header = record.headers().lastHeader(key);
+        return header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static String shortId(GenericRecord order) {
+        return order.get("id").toString().substring(0, 8);
+    }
+
+    private record Produced(int sent, int refused, int deadLettered) {
+    }
+
     /** What the quickstart did; {@link #toString()} is its machine-readable last line. */
     record Summary(int produced, int consumed, int rejected, int deadLettered) {
         @Override
@@ -159,22 +281,30 @@ public final class Quickstart {
     }
 
     /** Command-line options, falling back to environment variables. */
-    record Options(String bootstrapServers) {
+    record Options(String bootstrapServers, String registryUrl) {
         static Options parse(String[] args, Map<String, String> env) {
             String bootstrap = env.get("HEADWATER_BOOTSTRAP_SERVERS");
+            String registry = env.get("HEADWATER_REGISTRY_URL");
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
-                    case "--bootstrap-servers" -> {
-                        if (i + 1 >= args.length) {
-                            throw new IllegalArgumentException("--bootstrap-servers needs a value, such as "
-                                    + "localhost:9092");
-                        }
-                        bootstrap = args[++i];
-                    }
+                    case "--bootstrap-servers" -> bootstrap = value(args, ++i, "--bootstrap-servers",
+                            "localhost:9092");
+                    case "--registry-url" -> registry = value(args, ++i, "--registry-url", "http://localhost:8081");
                     default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
                 }
             }
-            return new Options(bootstrap == null || bootstrap.isBlank() ? null : bootstrap);
+            return new Options(blankToNull(bootstrap), blankToNull(registry));
+        }
+
+        private static String value(String[] args, int index, String option, String example) {
+            if (index >= args.length) {
+                throw new IllegalArgumentException(option + " needs a value, such as " + example);
+            }
+            return args[index];
+        }
+
+        private static String blankToNull(String value) {
+            return value == null || value.isBlank() ? null : value;
         }
     }
 }

@@ -16,13 +16,18 @@ class QuickstartTest {
     @Test
     void runsEndToEndOnTheInProcessBrokerAndEndsWithTheSummary() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        Quickstart.Summary summary = Quickstart.run(new Quickstart.Options(null),
+        Quickstart.Summary summary = Quickstart.run(new Quickstart.Options(null, null),
                 new PrintStream(printed, true, StandardCharsets.UTF_8));
 
         assertEquals(10, summary.produced());
         assertEquals(summary.produced(), summary.consumed());
         String[] lines = printed.toString(StandardCharsets.UTF_8).split("\\R");
-        assertEquals("quickstart: produced=10 consumed=10 rejected=0 dead-lettered=0", lines[lines.length - 1]);
+        assertEquals("quickstart: produced=10 consumed=10 rejected=1 dead-lettered=1", lines[lines.length - 1]);
+        String all = String.join("\n", lines);
+        assertTrue(all.contains("refused        order"), all);
+        assertTrue(all.contains("amountPositive [amount]: amount must be at least 0.01"), all);
+        assertTrue(all.contains("CONTRACT_VIOLATION: rules currencyIsIso"), all);
+        assertTrue(all.matches("(?s).*received .* trace [0-9a-f]{32}\\R.*"), all);
     }
 
     @Test
@@ -32,6 +37,10 @@ class QuickstartTest {
         assertEquals("env:9092", Quickstart.Options.parse(new String[0],
                 Map.of("HEADWATER_BOOTSTRAP_SERVERS", "env:9092")).bootstrapServers());
         assertNull(Quickstart.Options.parse(new String[0], Map.of()).bootstrapServers());
+        assertEquals("http://r:8081", Quickstart.Options.parse(new String[] {"--registry-url", "http://r:8081"},
+                Map.of()).registryUrl());
+        assertEquals("http://env:8081", Quickstart.Options.parse(new String[0],
+                Map.of("HEADWATER_REGISTRY_URL", "http://env:8081")).registryUrl());
         var error = assertThrows(IllegalArgumentException.class,
                 () -> Quickstart.Options.parse(new String[] {"--bogus"}, Map.of()));
         assertTrue(error.getMessage().contains("--bogus"));
