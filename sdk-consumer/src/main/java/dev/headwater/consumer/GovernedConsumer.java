@@ -12,6 +12,10 @@ import dev.headwater.lineage.LineageContext;
 import dev.headwater.registry.SchemaRegistryClient;
 import dev.headwater.serde.AvroDeserializer;
 import dev.headwater.serde.AvroSerdeConfig;
+import dev.headwater.tenant.GuardrailViolationException;
+import dev.headwater.tenant.QuotaExceededException;
+import dev.headwater.tenant.TenantPolicy;
+import dev.headwater.tenant.TenantQuotas;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -78,6 +82,7 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
     private final ContractValidator validator;
     private final Retry retry;
     private final ConsumerTelemetry telemetry;
+    private final TenantQuotas quotas;
     private final String groupId;
     private final Map<String, Object> producerProperties;
     private final Map<TopicPartition, OffsetAndMetadata> finished = new HashMap<>();
@@ -93,6 +98,8 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         this.validator = contract == null ? null : contract.validator();
         this.deadLetterTopic = builder.deadLetterTopic != null ? builder.deadLetterTopic
                 : contract != null && !contract.deadLetterTopic().isEmpty() ? contract.deadLetterTopic() : null;
+        this.quotas = builder.tenantPolicy == null || builder.tenantPolicy.consumeQuota().unlimited() ? null
+                : TenantQuotas.consume(builder.tenantPolicy);
         this.retry = Retry.of("governed-consumer", RetryConfig.custom()
                 .maxAttempts(builder.maxAttempts)
                 .intervalFunction(IntervalFunction.ofExponentialBackoff(builder.initialBackoff, 2.0))
@@ -157,6 +164,9 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         } catch (WakeupException e) {
             return 0;
         }
+        if (quotas != null && !records.isEmpty()) {
+            takeQuota(records);
+        }
         int done = 0;
         try {
             for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -169,6 +179,24 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
             commitFinished();
         }
         return done;
+    }
+
+    /** Waits for the tenant's consume quota (backpressure: consumers always wait, whatever the quota's mode). */
+    private void takeQuota(ConsumerRecords<byte[], byte[]> records) {
+        long bytes = 0;
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            bytes += Math.max(0, record.serializedValueSize()) + Math.max(0, record.serializedKeySize());
+        }
+        while (true) {
+            try {
+                quotas.acquire(records.count(), bytes);
+                return;
+            } catch (QuotaExceededException e) {
+                if (closing.get()) {
+                    return;
+                }
+            }
+        }
     }
 
     private void process(ConsumerRecord<byte[], byte[]> raw) {
@@ -339,8 +367,23 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         private Predicate<Throwable> retryable = error -> !(error instanceof ContractViolationException);
         private OpenTelemetry openTelemetry;
         private String tenant = "";
+        private TenantPolicy tenantPolicy;
 
         private Builder() {
+        }
+
+        /**
+         * Puts the consumer inside a tenant's guardrails: subscribing to a topic the tenant may not read is refused
+         * with a {@link GuardrailViolationException} when the consumer is built, and the tenant's consume quota (shared
+         * by all its consumers in the JVM) is taken per batch, waiting when it is reached.
+         *
+         * @param policy the tenant's policy; also sets {@link #tenant(String)}
+         * @return this builder
+         */
+        public Builder<K, V> tenantPolicy(TenantPolicy policy) {
+            this.tenantPolicy = Objects.requireNonNull(policy, "policy");
+            this.tenant = policy.tenant();
+            return this;
         }
 
         /**
@@ -480,6 +523,9 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
             }
             if (topics.isEmpty()) {
                 throw new IllegalArgumentException("GovernedConsumer setting 'topics' is required: call topics(...)");
+            }
+            if (tenantPolicy != null) {
+                topics.forEach(tenantPolicy::checkRead);
             }
             if (keyDeserializer == null || handler == null) {
                 throw new IllegalArgumentException("GovernedConsumer settings 'keyDeserializer' and 'handler' are "

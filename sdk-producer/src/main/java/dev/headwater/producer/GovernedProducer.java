@@ -15,6 +15,10 @@ import dev.headwater.registry.SchemaRegistryClient;
 import dev.headwater.registry.SchemaRegistryException;
 import dev.headwater.serde.SerdeException;
 import dev.headwater.serde.internal.AvroWireWriter;
+import dev.headwater.tenant.GuardrailViolationException;
+import dev.headwater.tenant.QuotaExceededException;
+import dev.headwater.tenant.TenantPolicy;
+import dev.headwater.tenant.TenantQuotas;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
@@ -25,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
@@ -40,8 +45,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * A Kafka producer that governs every record it sends. Per record, in this order and once: the contract's rules are
- * checked, key and value are serialized (values in the Confluent wire format under the contract's registered schema),
+ * A Kafka producer that governs every record it sends. Per record, in this order and once: the tenant's topic guardrail
+ * and quota are applied, the contract's rules are checked, key and value are serialized (values in the Confluent wire format under the contract's registered schema),
  * lineage headers are stamped (see {@link dev.headwater.lineage.LineageHeaders}), a PRODUCER span is started with its
  * context in the headers, and the record is sent.
  *
@@ -84,12 +89,18 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
     private final FailurePolicy failurePolicy;
     private final ProducerTelemetry telemetry;
     private final String application;
+    private final TenantPolicy tenantPolicy;
+    private final TenantQuotas quotas;
+    private final Map<String, Boolean> permittedTopics = new ConcurrentHashMap<>();
 
     private GovernedProducer(Builder<K, V> builder) {
         this.keySerializer = builder.keySerializer;
         this.application = builder.application;
         this.contract = builder.contract;
         this.failurePolicy = builder.failurePolicy;
+        this.tenantPolicy = builder.tenantPolicy;
+        this.quotas = tenantPolicy == null || tenantPolicy.produceQuota().unlimited() ? null
+                : TenantQuotas.produce(tenantPolicy);
         Map<String, Object> kafka = new HashMap<>(builder.kafkaProperties);
         kafka.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
         kafka.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -155,13 +166,20 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
      * Sends a record. Its own headers are kept; lineage headers it already carries are not overwritten.
      *
      * @param record the record
-     * @return a future completed with the result, or exceptionally with a {@link ContractViolationException}, a
-     *     {@link SerdeException} or the Kafka exception that refused it
+     * @return a future completed with the result, or exceptionally with a {@link GuardrailViolationException}, a
+     *     {@link QuotaExceededException}, a {@link ContractViolationException}, a {@link SerdeException} or the Kafka
+     *     exception that refused it
      */
     public CompletableFuture<SendResult> send(ProducerRecord<K, V> record) {
         Objects.requireNonNull(record, "record");
         CompletableFuture<SendResult> result = new CompletableFuture<>();
         try {
+            if (tenantPolicy != null) {
+                checkGuardrail(record.topic());
+            }
+            if (quotas != null) {
+                telemetry.quotaWait(record.topic(), quotas.acquire(1, 0));
+            }
             List<Violation> violations = validator == null ? List.of() : validator.validate(record.value());
             if (!violations.isEmpty() && !deadLetter(violations)) {
                 telemetry.refused(record.topic(), violations);
@@ -172,6 +190,9 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
             Headers headers = new RecordHeaders(record.headers().toArray());
             byte[] key = serializeKey(record.topic(), headers, record.key());
             byte[] value = serializeValue(record.topic(), headers, record.value());
+            if (quotas != null && value != null) {
+                telemetry.quotaWait(record.topic(), quotas.acquire(0, value.length));
+            }
             LineageContext context = LineageContext.current().orElse(null);
             String eventId = lineage.stamp(headers, context == null ? null : context.correlationId(),
                     context == null ? null : context.causationId());
@@ -200,6 +221,13 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
     public void send(ProducerRecord<K, V> record, BiConsumer<SendResult, Throwable> callback) {
         Objects.requireNonNull(callback, "callback");
         send(record).whenComplete(callback);
+    }
+
+    private void checkGuardrail(String topic) {
+        if (permittedTopics.get(topic) == null) {
+            tenantPolicy.checkWrite(topic);
+            permittedTopics.put(topic, Boolean.TRUE);
+        }
     }
 
     private boolean deadLetter(List<Violation> violations) {
@@ -346,8 +374,23 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
         private SchemaRegistryClient registry;
         private FailurePolicy failurePolicy = FailurePolicy.PER_RULE;
         private OpenTelemetry openTelemetry;
+        private TenantPolicy tenantPolicy;
 
         private Builder() {
+        }
+
+        /**
+         * Puts the producer inside a tenant's guardrails: records to topics outside the tenant's namespaces are refused
+         * with a {@link GuardrailViolationException} before anything is sent, and the tenant's produce quota (shared by
+         * all its producers in the JVM) is taken per record: records first, bytes once serialized.
+         *
+         * @param policy the tenant's policy; also sets {@link #tenant(String)}
+         * @return this builder
+         */
+        public Builder<K, V> tenantPolicy(TenantPolicy policy) {
+            this.tenantPolicy = Objects.requireNonNull(policy, "policy");
+            this.tenant = policy.tenant();
+            return this;
         }
 
         /**
@@ -466,6 +509,9 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
                     throw new IllegalArgumentException("Contract " + contract.subject() + " dead-letters records but "
                             + "has no deadLetterTopic: set one in the contract");
                 }
+            }
+            if (tenantPolicy != null && contract != null && !contract.deadLetterTopic().isEmpty()) {
+                tenantPolicy.checkWrite(contract.deadLetterTopic());
             }
             if (openTelemetry == null) {
                 openTelemetry = GlobalOpenTelemetry.get();

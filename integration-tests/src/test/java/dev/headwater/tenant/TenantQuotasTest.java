@@ -1,0 +1,117 @@
+package dev.headwater.tenant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.headwater.producer.GovernedProducer;
+import dev.headwater.testkit.EmbeddedKafkaCluster;
+import dev.headwater.testkit.HeadwaterTest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+@HeadwaterTest(scope = HeadwaterTest.Scope.RUN)
+class TenantQuotasTest {
+
+    private static TenantPolicy policy(String tenant, long recordsPerSecond, Quota.Mode mode) {
+        return TenantPolicy.builder(tenant).owns(List.of("{tenant}.*"))
+                .produceQuota(new Quota(recordsPerSecond, 0, mode, Duration.ofSeconds(5))).build();
+    }
+
+    private static GovernedProducer<String, String> producer(EmbeddedKafkaCluster kafka, TenantPolicy policy) {
+        return GovernedProducer.<String, String>builder()
+                .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers(), "linger.ms", 5))
+                .keySerializer(new StringSerializer()).valueSerializer(new StringSerializer())
+                .application(policy.tenant() + "-app", "1.0").tenantPolicy(policy).build();
+    }
+
+    /** Sends as fast as the quota lets, for the given time; returns the records sent per second. */
+    private static double pushFor(GovernedProducer<String, String> producer, String topic, Duration duration) {
+        long sent = 0;
+        long start = System.nanoTime();
+        long end = start + duration.toNanos();
+        CompletableFuture<?> last = CompletableFuture.completedFuture(null);
+        while (System.nanoTime() < end) {
+            last = producer.send(topic, "k", "v");
+            sent++;
+        }
+        last.join();
+        return sent / ((System.nanoTime() - start) / 1e9);
+    }
+
+    @Test
+    void theMeasuredRateStaysWithinTenPercentOfTheQuota(EmbeddedKafkaCluster kafka) {
+        String tenant = "q" + UUID.randomUUID().toString().substring(0, 6);
+        TenantPolicy policy = policy(tenant, 200, Quota.Mode.BLOCK);
+        try (var producer = producer(kafka, policy)) {
+            double rate = pushFor(producer, tenant + ".load.test.v1", Duration.ofSeconds(5));
+            assertThat(rate).as("records/s against a quota of 200/s").isBetween(180.0, 220.0);
+        }
+        assertThat(TenantQuotas.produce(policy).throttledNanos()).isPositive();
+    }
+
+    @Test
+    void rejectModeRefusesAtOnceAndSendsNothing(EmbeddedKafkaCluster kafka) {
+        String tenant = "q" + UUID.randomUUID().toString().substring(0, 6);
+        TenantPolicy policy = policy(tenant, 10, Quota.Mode.REJECT);
+        try (var producer = producer(kafka, policy)) {
+            long refused = 0;
+            for (int i = 0; i < 100; i++) {
+                try {
+                    producer.send(tenant + ".load.test.v1", "k", "v").join();
+                } catch (java.util.concurrent.CompletionException e) {
+                    assertThat(e.getCause()).isInstanceOf(QuotaExceededException.class)
+                            .hasMessageContaining("Tenant '" + tenant + "' is over its produce quota of 10 records/s "
+                                    + "(mode REJECT)");
+                    refused++;
+                }
+            }
+            assertThat(refused).isGreaterThan(50);
+            assertThat(TenantQuotas.produce(policy).rejections()).isEqualTo(refused);
+        }
+        assertThatThrownBy(() -> new Quota(-1, 0, Quota.Mode.BLOCK, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aTenantPushingAtTenTimesItsQuotaTakesAtMostTenPercentFromAnother(EmbeddedKafkaCluster kafka)
+            throws Exception {
+        String noisy = "n" + UUID.randomUUID().toString().substring(0, 6);
+        String quiet = "q" + UUID.randomUUID().toString().substring(0, 6);
+        TenantPolicy noisyPolicy = policy(noisy, 100, Quota.Mode.REJECT);
+        TenantPolicy quietPolicy = policy(quiet, 200, Quota.Mode.BLOCK);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong noisyAttempts = new AtomicLong();
+        try (var noisyProducer = producer(kafka, noisyPolicy); var quietProducer = producer(kafka, quietPolicy)) {
+            Thread pusher = new Thread(() -> {
+                long start = System.nanoTime();
+                while (!stop.get()) {
+                    // ten times its quota: 1000 attempts per second
+                    long due = start + noisyAttempts.get() * 1_000_000L;
+                    if (System.nanoTime() >= due) {
+                        noisyProducer.send(noisy + ".load.test.v1", "k", "v");
+                        noisyAttempts.incrementAndGet();
+                    } else {
+                        Thread.onSpinWait();
+                    }
+                }
+            }, "noisy-tenant");
+            pusher.start();
+            double quietRate = pushFor(quietProducer, quiet + ".load.test.v1", Duration.ofSeconds(4));
+            stop.set(true);
+            pusher.join();
+            assertThat(quietRate).as("the quiet tenant's rate, quota 200/s, while the noisy one pushes")
+                    .isGreaterThanOrEqualTo(180.0);
+        }
+        assertThat(TenantQuotas.produce(noisyPolicy).recordsUsed())
+                .as("the noisy tenant got no more than its own quota")
+                .isLessThanOrEqualTo((long) (100 * 4 * 1.1) + 20);
+        assertThat(noisyAttempts.get()).isGreaterThan(2000);
+    }
+}

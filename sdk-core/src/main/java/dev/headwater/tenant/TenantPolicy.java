@@ -1,0 +1,438 @@
+package dev.headwater.tenant;
+
+import dev.headwater.HeadwaterException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * The guardrails of one tenant of a shared Kafka platform: the topic namespaces it owns (may write and create) and may
+ * read, what its topics must look like, and its produce and consume quotas.
+ *
+ * <p>Namespaces are patterns such as {@code {tenant}.{domain}.{dataset}.v{major}}: {@code {tenant}} is the tenant id,
+ * {@code {major}} a number, any other {@code {name}} a lower-case word with dashes, and {@code *} anything. Loaded from
+ * YAML with per-environment overrides ({@link #load(Path, String)}; the README documents the format) or built in code.
+ * Immutable and thread safe.
+ */
+public final class TenantPolicy {
+
+    private static final Set<String> TOP = Set.of("tenant", "owns", "reads", "topics", "quotas", "environments");
+    private static final Set<String> TOPICS = Set.of("defaultPartitions", "minPartitions", "maxPartitions",
+            "minReplicationFactor", "minInSyncReplicas", "maxRetentionMs", "cleanupPolicy");
+    private static final Set<String> QUOTAS = Set.of("produce", "consume");
+    private static final Set<String> QUOTA = Set.of("recordsPerSecond", "bytesPerSecond", "mode", "maxWait");
+    private static final Pattern TENANT_ID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+
+    private final String tenant;
+    private final List<String> owns;
+    private final List<String> reads;
+    private final List<Pattern> ownPatterns;
+    private final List<Pattern> readPatterns;
+    private final TopicLimits topicLimits;
+    private final Quota produceQuota;
+    private final Quota consumeQuota;
+
+    private TenantPolicy(Builder builder) {
+        this.tenant = builder.tenant;
+        this.owns = List.copyOf(builder.owns);
+        this.reads = List.copyOf(builder.reads);
+        this.ownPatterns = owns.stream().map(p -> compile(p, tenant)).toList();
+        this.readPatterns = reads.stream().map(p -> compile(p, tenant)).toList();
+        this.topicLimits = builder.topicLimits;
+        this.produceQuota = builder.produceQuota;
+        this.consumeQuota = builder.consumeQuota;
+    }
+
+    /**
+     * Starts a policy for a tenant.
+     *
+     * @param tenant the tenant id: lower-case letters, digits and dashes, starting with a letter
+     * @return a builder
+     */
+    public static Builder builder(String tenant) {
+        return new Builder(tenant);
+    }
+
+    /**
+     * Loads a policy file, applying the overrides of one environment.
+     *
+     * @param file the YAML file
+     * @param environment such as {@code dev}, {@code test} or {@code prod}; null or empty for none
+     * @return the policy
+     * @throws HeadwaterException naming the file, the key and the problem
+     */
+    public static TenantPolicy load(Path file, String environment) {
+        try {
+            return parse(Files.readString(file), file.toString(), environment);
+        } catch (IOException e) {
+            throw new HeadwaterException("Tenant policy " + file + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Parses a policy from YAML text.
+     *
+     * @param yaml the policy
+     * @param source the name used in messages
+     * @param environment the environment whose overrides apply, or null
+     * @return the policy
+     */
+    @SuppressWarnings("unchecked")
+    public static TenantPolicy parse(String yaml, String source, String environment) {
+        Object root;
+        try {
+            root = new Yaml(new LoaderOptions()).load(yaml);
+        } catch (YAMLException e) {
+            throw new HeadwaterException("Tenant policy " + source + " is not valid YAML: " + e.getMessage(), e);
+        }
+        Reader reader = new Reader(source);
+        Map<String, Object> top = reader.map(root, "", TOP);
+        Builder builder = builder(reader.string(top, "tenant", null));
+        builder.owns(reader.strings(top, "owns"));
+        builder.reads(reader.strings(top, "reads"));
+        TopicLimits limits = reader.limits(reader.map(top.get("topics"), "topics.", TOPICS), TopicLimits.DEFAULTS);
+        Map<String, Object> quotas = reader.map(top.get("quotas"), "quotas.", QUOTAS);
+        Quota produce = reader.quota(reader.map(quotas.get("produce"), "quotas.produce.", QUOTA), Quota.UNLIMITED,
+                "quotas.produce.");
+        Quota consume = reader.quota(reader.map(quotas.get("consume"), "quotas.consume.", QUOTA), Quota.UNLIMITED,
+                "quotas.consume.");
+        if (environment != null && !environment.isEmpty()) {
+            Map<String, Object> environments = reader.map(top.get("environments"), "environments.", null);
+            if (!environments.containsKey(environment)) {
+                reader.problems.add("environment '" + environment + "' is not defined; defined: "
+                        + environments.keySet());
+            } else {
+                String prefix = "environments." + environment + ".";
+                Map<String, Object> overrides = reader.map(environments.get(environment), prefix,
+                        Set.of("topics", "quotas"));
+                limits = reader.limits(reader.map(overrides.get("topics"), prefix + "topics.", TOPICS), limits);
+                Map<String, Object> q = reader.map(overrides.get("quotas"), prefix + "quotas.", QUOTAS);
+                produce = reader.quota(reader.map(q.get("produce"), prefix + "quotas.produce.", QUOTA), produce,
+                        prefix + "quotas.produce.");
+                consume = reader.quota(reader.map(q.get("consume"), prefix + "quotas.consume.", QUOTA), consume,
+                        prefix + "quotas.consume.");
+            }
+        }
+        if (!reader.problems.isEmpty()) {
+            throw new HeadwaterException("Invalid tenant policy " + source + ":\n  "
+                    + String.join("\n  ", reader.problems));
+        }
+        try {
+            return builder.topicLimits(limits).produceQuota(produce).consumeQuota(consume).build();
+        } catch (IllegalArgumentException e) {
+            throw new HeadwaterException("Invalid tenant policy " + source + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** @return the tenant id */
+    public String tenant() {
+        return tenant;
+    }
+
+    /** @return the namespace patterns the tenant owns */
+    public List<String> owns() {
+        return owns;
+    }
+
+    /** @return the namespace patterns the tenant may read besides its own */
+    public List<String> reads() {
+        return reads;
+    }
+
+    /** @return what the tenant's topics must look like */
+    public TopicLimits topicLimits() {
+        return topicLimits;
+    }
+
+    /** @return the produce quota */
+    public Quota produceQuota() {
+        return produceQuota;
+    }
+
+    /** @return the consume quota */
+    public Quota consumeQuota() {
+        return consumeQuota;
+    }
+
+    /**
+     * @param topic a topic name
+     * @return true when the tenant owns the topic (may write and create it)
+     */
+    public boolean owns(String topic) {
+        return ownPatterns.stream().anyMatch(p -> p.matcher(topic).matches());
+    }
+
+    /**
+     * @param topic a topic name
+     * @return true when the tenant may read the topic (owns it, or it is in a namespace it may read)
+     */
+    public boolean mayRead(String topic) {
+        return owns(topic) || readPatterns.stream().anyMatch(p -> p.matcher(topic).matches());
+    }
+
+    /**
+     * Refuses a topic the tenant may not write.
+     *
+     * @param topic the topic
+     * @throws GuardrailViolationException naming tenant, topic and rule
+     */
+    public void checkWrite(String topic) {
+        if (!owns(topic)) {
+            throw new GuardrailViolationException(tenant, topic, "owns", "Tenant '" + tenant + "' may not write to "
+                    + "topic '" + topic + "': it is outside the namespaces the tenant owns " + owns + ". Use a topic "
+                    + "in one of them, or ask the platform team to extend the tenant's policy.");
+        }
+    }
+
+    /**
+     * Refuses a topic the tenant may not read.
+     *
+     * @param topic the topic
+     * @throws GuardrailViolationException naming tenant, topic and rule
+     */
+    public void checkRead(String topic) {
+        if (!mayRead(topic)) {
+            throw new GuardrailViolationException(tenant, topic, "reads", "Tenant '" + tenant + "' may not read "
+                    + "topic '" + topic + "': it is outside the namespaces the tenant owns " + owns + " and may read "
+                    + reads + ". Ask the topic's owner to grant read access in the tenant's policy.");
+        }
+    }
+
+    /**
+     * Explains why a name is not in the tenant's namespaces, for messages.
+     *
+     * @param topic the topic
+     * @return the reason, or empty when the tenant owns it
+     */
+    public Optional<String> whyNotOwned(String topic) {
+        return owns(topic) ? Optional.empty() : Optional.of("'" + topic + "' matches none of " + owns);
+    }
+
+    @Override
+    public String toString() {
+        return "TenantPolicy{" + tenant + ", owns=" + owns + ", reads=" + reads + "}";
+    }
+
+    static Pattern compile(String pattern, String tenant) {
+        StringBuilder regex = new StringBuilder();
+        Matcher placeholder = Pattern.compile("\\{([a-z]+)}|\\*").matcher(pattern);
+        int last = 0;
+        while (placeholder.find()) {
+            regex.append(Pattern.quote(pattern.substring(last, placeholder.start())));
+            String name = placeholder.group(1);
+            if (name == null) {
+                regex.append(".*");
+            } else if (name.equals("tenant")) {
+                regex.append(Pattern.quote(tenant));
+            } else if (name.equals("major")) {
+                regex.append("[0-9]+");
+            } else {
+                regex.append("[a-z0-9][a-z0-9-]*");
+            }
+            last = placeholder.end();
+        }
+        regex.append(Pattern.quote(pattern.substring(last)));
+        return Pattern.compile(regex.toString());
+    }
+
+    /** Builds a {@link TenantPolicy}. Not thread safe. */
+    public static final class Builder {
+        private final String tenant;
+        private List<String> owns = List.of();
+        private List<String> reads = List.of();
+        private TopicLimits topicLimits = TopicLimits.DEFAULTS;
+        private Quota produceQuota = Quota.UNLIMITED;
+        private Quota consumeQuota = Quota.UNLIMITED;
+
+        private Builder(String tenant) {
+            this.tenant = tenant;
+        }
+
+        /** @param patterns namespaces the tenant owns @return this builder */
+        public Builder owns(List<String> patterns) {
+            this.owns = List.copyOf(patterns);
+            return this;
+        }
+
+        /** @param patterns namespaces the tenant may read @return this builder */
+        public Builder reads(List<String> patterns) {
+            this.reads = List.copyOf(patterns);
+            return this;
+        }
+
+        /** @param limits topic defaults and limits @return this builder */
+        public Builder topicLimits(TopicLimits limits) {
+            this.topicLimits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** @param quota the produce quota @return this builder */
+        public Builder produceQuota(Quota quota) {
+            this.produceQuota = Objects.requireNonNull(quota, "quota");
+            return this;
+        }
+
+        /** @param quota the consume quota @return this builder */
+        public Builder consumeQuota(Quota quota) {
+            this.consumeQuota = Objects.requireNonNull(quota, "quota");
+            return this;
+        }
+
+        /**
+         * @return the policy
+         * @throws IllegalArgumentException naming the bad setting
+         */
+        public TenantPolicy build() {
+            if (tenant == null || !TENANT_ID.matcher(tenant).matches()) {
+                throw new IllegalArgumentException("'tenant' must be lower-case letters, digits and dashes, starting "
+                        + "with a letter, was '" + tenant + "'");
+            }
+            if (owns.isEmpty()) {
+                throw new IllegalArgumentException("'owns' needs at least one namespace pattern, such as "
+                        + "{tenant}.{domain}.{dataset}.v{major}");
+            }
+            for (String pattern : owns) {
+                if (!pattern.contains("{tenant}") && !pattern.startsWith(tenant + ".")) {
+                    throw new IllegalArgumentException("owned namespace '" + pattern + "' must start with the "
+                            + "tenant ('" + tenant + ".') or contain {tenant}, so tenants cannot claim each other's "
+                            + "topics");
+                }
+            }
+            return new TenantPolicy(this);
+        }
+    }
+
+    /** Reads the loosely typed YAML tree, collecting problems with their keys. */
+    private static final class Reader {
+        final String source;
+        final List<String> problems = new ArrayList<>();
+
+        Reader(String source) {
+            this.source = source;
+        }
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map(Object node, String prefix, Set<String> allowed) {
+            if (node == null) {
+                return Map.of();
+            }
+            if (!(node instanceof Map<?, ?> map)) {
+                problems.add("'" + prefix.replaceAll("\\.$", "") + "' must be a mapping");
+                return Map.of();
+            }
+            Map<String, Object> result = new LinkedHashMap<>();
+            map.forEach((k, v) -> {
+                String key = String.valueOf(k);
+                if (allowed != null && !allowed.contains(key)) {
+                    problems.add("unknown key '" + prefix + key + "'; allowed: " + allowed.stream().sorted().toList());
+                } else {
+                    result.put(key, v);
+                }
+            });
+            return result;
+        }
+
+        String string(Map<String, Object> map, String key, String fallback) {
+            Object value = map.get(key);
+            return value == null ? fallback : String.valueOf(value);
+        }
+
+        List<String> strings(Map<String, Object> map, String key) {
+            Object value = map.get(key);
+            if (value == null) {
+                return List.of();
+            }
+            if (!(value instanceof List<?> list)) {
+                problems.add("'" + key + "' must be a list");
+                return List.of();
+            }
+            return list.stream().map(String::valueOf).toList();
+        }
+
+        long number(Map<String, Object> map, String key, long fallback, String prefix) {
+            Object value = map.get(key);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                return Long.parseLong(String.valueOf(value));
+            } catch (NumberFormatException e) {
+                problems.add("'" + prefix + key + "' must be a whole number, was '" + value + "'");
+                return fallback;
+            }
+        }
+
+        TopicLimits limits(Map<String, Object> map, TopicLimits base) {
+            String p = "topics.";
+            return new TopicLimitsDraft(
+                    (int) number(map, "defaultPartitions", base.defaultPartitions(), p),
+                    (int) number(map, "minPartitions", base.minPartitions(), p),
+                    (int) number(map, "maxPartitions", base.maxPartitions(), p),
+                    (short) number(map, "minReplicationFactor", base.minReplicationFactor(), p),
+                    (int) number(map, "minInSyncReplicas", base.minInSyncReplicas(), p),
+                    number(map, "maxRetentionMs", base.maxRetentionMs(), p),
+                    string(map, "cleanupPolicy", base.cleanupPolicy())).build(problems, base);
+        }
+
+        Quota quota(Map<String, Object> map, Quota base, String prefix) {
+            if (map.isEmpty()) {
+                return base;
+            }
+            long records = number(map, "recordsPerSecond", base.recordsPerSecond(), prefix);
+            long bytes = number(map, "bytesPerSecond", base.bytesPerSecond(), prefix);
+            Quota.Mode mode = base.mode();
+            String modeText = string(map, "mode", null);
+            if (modeText != null) {
+                try {
+                    mode = Quota.Mode.valueOf(modeText.toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    problems.add("'" + prefix + "mode' must be BLOCK or REJECT, was '" + modeText + "'");
+                }
+            }
+            Duration maxWait = base.maxWait();
+            String wait = string(map, "maxWait", null);
+            if (wait != null) {
+                try {
+                    maxWait = Duration.parse(wait);
+                } catch (DateTimeParseException e) {
+                    problems.add("'" + prefix + "maxWait' must be an ISO-8601 duration such as PT1S, was '" + wait
+                            + "'");
+                }
+            }
+            try {
+                return new Quota(records, bytes, mode, maxWait);
+            } catch (IllegalArgumentException e) {
+                problems.add("'" + prefix + "': " + e.getMessage());
+                return base;
+            }
+        }
+    }
+
+    private record TopicLimitsDraft(int defaultPartitions, int minPartitions, int maxPartitions,
+            short minReplicationFactor, int minInSyncReplicas, long maxRetentionMs, String cleanupPolicy) {
+        TopicLimits build(List<String> problems, TopicLimits fallback) {
+            try {
+                return new TopicLimits(defaultPartitions, minPartitions, maxPartitions, minReplicationFactor,
+                        minInSyncReplicas, maxRetentionMs, cleanupPolicy);
+            } catch (IllegalArgumentException e) {
+                problems.add("'topics': " + e.getMessage());
+                return fallback;
+            }
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package dev.headwater.tenant;
+
+import dev.headwater.HeadwaterException;
+import dev.headwater.contract.DataContract;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.quota.ClientQuotaAlteration;
+import org.apache.kafka.common.quota.ClientQuotaEntity;
+
+/**
+ * Keeps the broker in step with tenant policies through Kafka's Admin client: creates a tenant's topics with its
+ * defaults (idempotent), reports drift of existing topics from its limits, and sets broker-side client quotas so the
+ * broker enforces what the client does. Thread safe; the Admin client is the caller's.
+ */
+public final class TenantProvisioner {
+
+    private final Admin admin;
+
+    /** @param admin an admin client of the cluster; not closed by the provisioner */
+    public TenantProvisioner(Admin admin) {
+        this.admin = Objects.requireNonNull(admin, "admin");
+    }
+
+    /**
+     * One setting of one topic that breaks the tenant's policy.
+     *
+     * @param topic the topic
+     * @param setting the setting, such as {@code partitions} or {@code min.insync.replicas}
+     * @param actual the topic's value
+     * @param allowed what the policy allows
+     */
+    public record Drift(String topic, String setting, String actual, String allowed) {
+        @Override
+        public String toString() {
+            return topic + ": " + setting + " is " + actual + ", policy allows " + allowed;
+        }
+    }
+
+    /**
+     * What provisioning did.
+     *
+     * @param created topics created now
+     * @param existing topics that already existed (check them with {@link #drift})
+     */
+    public record Report(List<String> created, List<String> existing) {
+    }
+
+    /**
+     * Creates the topics of a tenant's contracts (each contract's topics and dead-letter topic) that do not exist.
+     *
+     * @param policy the tenant's policy
+     * @param contracts the contracts
+     * @return what was created
+     * @throws GuardrailViolationException when a contract names a topic outside the tenant's namespaces
+     */
+    public Report provisionContracts(TenantPolicy policy, Collection<DataContract> contracts) {
+        Set<String> topics = new LinkedHashSet<>();
+        for (DataContract contract : contracts) {
+            topics.addAll(contract.topics());
+            if (!contract.deadLetterTopic().isEmpty()) {
+                topics.add(contract.deadLetterTopic());
+            }
+        }
+        return provision(policy, topics);
+    }
+
+    /**
+     * Creates topics with the tenant's defaults: default partitions, the minimum replication factor and
+     * {@code min.insync.replicas}, the maximum retention and the cleanup policy. Existing topics are left as they are.
+     *
+     * @param policy the tenant's policy
+     * @param topics the topics
+     * @return what was created
+     * @throws GuardrailViolationException when a topic is outside the tenant's namespaces; nothing is created then
+     */
+    public Report provision(TenantPolicy policy, Collection<String> topics) {
+        topics.forEach(policy::checkWrite);
+        TopicLimits limits = policy.topicLimits();
+        List<String> created = new ArrayList<>();
+        List<String> existing = new ArrayList<>();
+        for (String topic : topics) {
+            NewTopic newTopic = new NewTopic(topic, limits.defaultPartitions(), limits.minReplicationFactor())
+                    .configs(Map.of(
+                            "min.insync.replicas", Integer.toString(limits.minInSyncReplicas()),
+                            "retention.ms", Long.toString(limits.maxRetentionMs()),
+                            "cleanup.policy", limits.cleanupPolicy()));
+            try {
+                admin.createTopics(List.of(newTopic)).all().get();
+                created.add(topic);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof TopicExistsException) {
+                    existing.add(topic);
+                } else {
+                    throw new HeadwaterException("Could not create topic '" + topic + "' for tenant '"
+                            + policy.tenant() + "': " + e.getCause().getMessage(), e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new HeadwaterException("Interrupted while creating topic '" + topic + "'", e);
+            }
+        }
+        return new Report(created, existing);
+    }
+
+    /**
+     * Reports how existing topics break the tenant's policy.
+     *
+     * @param policy the tenant's policy
+     * @param topics the topics to check
+     * @return every drift found; empty when all comply
+     */
+    public List<Drift> drift(TenantPolicy policy, Collection<String> topics) {
+        TopicLimits limits = policy.topicLimits();
+        List<Drift> drifts = new ArrayList<>();
+        try {
+            Map<String, TopicDescription> descriptions = admin.describeTopics(topics).allTopicNames().get();
+            List<ConfigResource> resources = topics.stream()
+                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+            Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get();
+            for (String topic : topics) {
+                if (!policy.owns(topic)) {
+                    drifts.add(new Drift(topic, "namespace", topic, "one of " + policy.owns()));
+                }
+                TopicDescription description = descriptions.get(topic);
+                int partitions = description.partitions().size();
+                if (partitions < limits.minPartitions() || partitions > limits.maxPartitions()) {
+                    drifts.add(new Drift(topic, "partitions", Integer.toString(partitions),
+                            limits.minPartitions() + ".." + limits.maxPartitions()));
+                }
+                int replication = description.partitions().get(0).replicas().size();
+                if (replication < limits.minReplicationFactor()) {
+                    drifts.add(new Drift(topic, "replication.factor", Integer.toString(replication),
+                            ">= " + limits.minReplicationFactor()));
+                }
+                Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic));
+                int minIsr = Integer.parseInt(value(config, "min.insync.replicas", "1"));
+                if (minIsr < limits.minInSyncReplicas()) {
+                    drifts.add(new Drift(topic, "min.insync.replicas", Integer.toString(minIsr),
+                            ">= " + limits.minInSyncReplicas()));
+                }
+                long retention = Long.parseLong(value(config, "retention.ms", "-1"));
+                if (limits.maxRetentionMs() >= 0 && (retention < 0 || retention > limits.maxRetentionMs())) {
+                    drifts.add(new Drift(topic, "retention.ms", Long.toString(retention),
+                            "<= " + limits.maxRetentionMs()));
+                }
+                String cleanup = value(config, "cleanup.policy", "delete");
+                if (!cleanup.equals(limits.cleanupPolicy())) {
+                    drifts.add(new Drift(topic, "cleanup.policy", cleanup, limits.cleanupPolicy()));
+                }
+            }
+        } catch (ExecutionException e) {
+            throw new HeadwaterException("Could not describe topics " + topics + ": " + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HeadwaterException("Interrupted while describing topics " + topics, e);
+        }
+        return drifts;
+    }
+
+    /**
+     * Sets broker-side quotas for the tenant's client id, so the broker enforces the byte rates the client enforces:
+     * {@code producer_byte_rate} and {@code consumer_byte_rate} from the policy's quotas (when set).
+     *
+     * @param policy the tenant's policy
+     * @param clientId the client id the tenant's producers and consumers use
+     */
+    public void applyBrokerQuotas(TenantPolicy policy, String clientId) {
+        List<ClientQuotaAlteration.Op> ops = new ArrayList<>();
+        if (policy.produceQuota().bytesPerSecond() > 0) {
+            ops.add(new ClientQuotaAlteration.Op("producer_byte_rate",
+                    (double) policy.produceQuota().bytesPerSecond()));
+        }
+        if (policy.consumeQuota().bytesPerSecond() > 0) {
+            ops.add(new ClientQuotaAlteration.Op("consumer_byte_rate",
+                    (double) policy.consumeQuota().bytesPerSecond()));
+        }
+        if (ops.isEmpty()) {
+            return;
+        }
+        ClientQuotaEntity entity = new ClientQuotaEntity(Map.of(ClientQuotaEntity.CLIENT_ID, clientId));
+        try {
+            admin.alterClientQuotas(List.of(new ClientQuotaAlteration(entity, ops))).all().get();
+        } catch (ExecutionException e) {
+            throw new HeadwaterException("Could not set broker quotas for client id '" + clientId + "' of tenant '"
+                    + policy.tenant() + "': " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HeadwaterException("Interrupted while setting broker quotas", e);
+        }
+    }
+
+    private static String value(Config config, String name, String fallback) {
+        ConfigEntry entry = config.get(name);
+        return entry == null || entry.value() == null ? fallback : entry.value();
+    }
+}
