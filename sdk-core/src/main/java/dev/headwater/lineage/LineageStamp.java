@@ -1,10 +1,10 @@
 package dev.headwater.lineage;
 
+import dev.headwater.lineage.internal.FastText;
 import dev.headwater.lineage.internal.HeaderValues;
 import dev.headwater.lineage.internal.TimeOrderedUuid;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -66,18 +66,29 @@ public final class LineageStamp {
      * @return the event id written (or kept, when the caller set {@code ce_id})
      */
     public String stamp(Headers headers, String correlationId, String causationId) {
-        String eventId = HeaderValues.last(headers, LineageHeaders.ID);
+        // the common case: the caller set no headers, so nothing needs checking before adding
+        boolean empty = !headers.iterator().hasNext();
+        String eventId = empty ? "" : HeaderValues.last(headers, LineageHeaders.ID);
+        byte[] eventIdBytes;
         if (eventId.isEmpty()) {
-            eventId = TimeOrderedUuid.next().toString();
-            headers.add(LineageHeaders.ID, eventId.getBytes(StandardCharsets.UTF_8));
+            eventIdBytes = FastText.uuid(TimeOrderedUuid.next());
+            eventId = new String(eventIdBytes, StandardCharsets.US_ASCII);
+            headers.add(LineageHeaders.ID, eventIdBytes);
+        } else {
+            eventIdBytes = eventId.getBytes(StandardCharsets.UTF_8);
         }
         for (Header header : constantHeaders) {
-            if (headers.lastHeader(header.key()) == null) {
+            if (empty || headers.lastHeader(header.key()) == null) {
                 headers.add(header);
             }
         }
-        addIfAbsent(headers, LineageHeaders.TIME, Instant.now(clock).toString());
-        addIfAbsent(headers, LineageHeaders.CORRELATION_ID, correlationId != null ? correlationId : eventId);
+        if (empty || headers.lastHeader(LineageHeaders.TIME) == null) {
+            headers.add(LineageHeaders.TIME, FastText.instant(clock.millis()));
+        }
+        if (empty || headers.lastHeader(LineageHeaders.CORRELATION_ID) == null) {
+            headers.add(LineageHeaders.CORRELATION_ID, correlationId != null
+                    ? correlationId.getBytes(StandardCharsets.UTF_8) : eventIdBytes);
+        }
         if (causationId != null) {
             addIfAbsent(headers, LineageHeaders.CAUSATION_ID, causationId);
         }

@@ -1,10 +1,12 @@
 package dev.headwater.contract.internal;
 
 import java.nio.ByteBuffer;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericContainer;
 import org.apache.avro.generic.IndexedRecord;
@@ -22,12 +24,48 @@ public final class CelValues {
      * @return the map view
      */
     public static Map<String, Object> record(IndexedRecord record) {
-        List<Schema.Field> fields = record.getSchema().getFields();
-        Map<String, Object> view = new HashMap<>(fields.size() * 2);
-        for (Schema.Field field : fields) {
-            view.put(field.name(), value(record.get(field.pos())));
+        return new RecordView(record);
+    }
+
+    /**
+     * A read-only map over a record that converts a field only when an expression reads it, so a rule touching two
+     * fields does not pay for converting ten.
+     */
+    private static final class RecordView extends AbstractMap<String, Object> {
+        private final IndexedRecord record;
+        private Set<Entry<String, Object>> entries;
+
+        RecordView(IndexedRecord record) {
+            this.record = record;
         }
-        return view;
+
+        @Override
+        public Object get(Object key) {
+            Schema.Field field = key instanceof String name ? record.getSchema().getField(name) : null;
+            return field == null ? null : value(record.get(field.pos()));
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return key instanceof String name && record.getSchema().getField(name) != null;
+        }
+
+        @Override
+        public int size() {
+            return record.getSchema().getFields().size();
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            if (entries == null) {
+                Map<String, Object> copy = new HashMap<>();
+                for (Schema.Field field : record.getSchema().getFields()) {
+                    copy.put(field.name(), value(record.get(field.pos())));
+                }
+                entries = copy.entrySet();
+            }
+            return entries;
+        }
     }
 
     /**

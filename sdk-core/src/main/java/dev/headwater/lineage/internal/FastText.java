@@ -1,0 +1,76 @@
+package dev.headwater.lineage.internal;
+
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+/**
+ * Allocation-lean text encodings for the per-record lineage headers: a UUID and an RFC 3339 UTC timestamp written
+ * straight into the UTF-8 bytes a Kafka header holds. Internal: not for users.
+ */
+public final class FastText {
+
+    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final ThreadLocal<SecondPrefix> PREFIX = ThreadLocal.withInitial(SecondPrefix::new);
+
+    private FastText() {
+    }
+
+    /**
+     * @param uuid a UUID
+     * @return its canonical 36-character form as ASCII bytes
+     */
+    public static byte[] uuid(UUID uuid) {
+        byte[] out = new byte[36];
+        long msb = uuid.getMostSignificantBits();
+        long lsb = uuid.getLeastSignificantBits();
+        int at = 0;
+        for (int i = 0; i < 32; i++) {
+            if (i == 8 || i == 12 || i == 16 || i == 20) {
+                out[at++] = '-';
+            }
+            long source = i < 16 ? msb : lsb;
+            int shift = (15 - (i % 16)) * 4;
+            out[at++] = HEX[(int) ((source >>> shift) & 0xF)];
+        }
+        return out;
+    }
+
+    /**
+     * @param epochMillis a time
+     * @return it as {@code yyyy-MM-ddTHH:mm:ss.SSSZ} in UTC, as ASCII bytes
+     */
+    public static byte[] instant(long epochMillis) {
+        long second = Math.floorDiv(epochMillis, 1000);
+        int millis = (int) Math.floorMod(epochMillis, 1000);
+        SecondPrefix prefix = PREFIX.get();
+        if (prefix.second != second || prefix.bytes == null) {
+            prefix.second = second;
+            prefix.bytes = LocalDateTime.ofEpochSecond(second, 0, ZoneOffset.UTC).toString()
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            if (prefix.bytes.length == 16) {
+                // LocalDateTime omits ":00" seconds; RFC 3339 needs them
+                byte[] padded = new byte[19];
+                System.arraycopy(prefix.bytes, 0, padded, 0, 16);
+                padded[16] = ':';
+                padded[17] = '0';
+                padded[18] = '0';
+                prefix.bytes = padded;
+            }
+        }
+        byte[] out = new byte[prefix.bytes.length + 5];
+        System.arraycopy(prefix.bytes, 0, out, 0, prefix.bytes.length);
+        int at = prefix.bytes.length;
+        out[at] = '.';
+        out[at + 1] = (byte) ('0' + millis / 100);
+        out[at + 2] = (byte) ('0' + (millis / 10) % 10);
+        out[at + 3] = (byte) ('0' + millis % 10);
+        out[at + 4] = 'Z';
+        return out;
+    }
+
+    private static final class SecondPrefix {
+        long second = Long.MIN_VALUE;
+        byte[] bytes;
+    }
+}
