@@ -54,4 +54,17 @@ class ReadmeExampleTest {
         assertThat(printed.toString(StandardCharsets.UTF_8)).matches("(?s)sent event [0-9a-f-]{36} at offset 0\\R");
         assertThat(List.of(readme.split("\n"))).contains("./mvnw -B verify");
     }
+
+    @Test
+    void theSerdeConfigurationTableListsEveryDeclaredKeyWithItsDefault() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        var definition = dev.headwater.serde.AvroSerdeConfig.CONFIG_DEF;
+        for (var key : definition.configKeys().values()) {
+            Object fallback = key.defaultValue;
+            String expected = "| `" + key.name + "` | " + (key.defaultValue == org.apache.kafka.common.config.ConfigDef
+                    .NO_DEFAULT_VALUE ? "(required)" : fallback == null ? "(none)" : "`" + fallback + "`") + " | "
+                    + key.documentation + " |";
+            assertThat(readme).as("README row for %s", key.name).contains(expected);
+        }
+    }
 }

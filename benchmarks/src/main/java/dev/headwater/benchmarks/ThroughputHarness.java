@@ -4,7 +4,6 @@ import dev.headwater.consumer.GovernedConsumer;
 import dev.headwater.contract.ContractRule;
 import dev.headwater.contract.DataContract;
 import dev.headwater.contract.Owner;
-import dev.headwater.lineage.LineageStamp;
 import dev.headwater.producer.GovernedProducer;
 import dev.headwater.registry.SchemaRegistryClient;
 import dev.headwater.serde.AvroSerdeConfig;
@@ -86,14 +85,11 @@ public final class ThroughputHarness {
                 String suffix = "." + round + "." + UUID.randomUUID().toString().substring(0, 6);
                 double plain = producePlain(kafka, topicBase + suffix + ".plain", record, plainSerializer(schema));
                 double wire = producePlain(kafka, topicBase + suffix + ".wire", record, headwaterSerializer(registry));
-                double headers = produceWithHeaders(kafka, topicBase + suffix + ".hdr", record,
-                        plainSerializer(schema));
                 double fieldRulesOnly = produceGoverned(kafka, registry, fieldRulesOnly(contract), tenant,
                         topicBase + suffix + ".fields", record);
                 double governed = produceGoverned(kafka, registry, contract, tenant, topicBase + suffix + ".gov",
                         record);
                 if (round > 0) {
-                    produce.computeIfAbsent("headers", k -> new ArrayList<>()).add(headers);
                     produce.computeIfAbsent("fields", k -> new ArrayList<>()).add(fieldRulesOnly);
                     produce.computeIfAbsent("plain", k -> new ArrayList<>()).add(plain);
                     produce.computeIfAbsent("wire", k -> new ArrayList<>()).add(wire);
@@ -102,8 +98,6 @@ public final class ThroughputHarness {
             }
             report("produce: plain KafkaProducer + plain Avro serializer (baseline)", produce.get("plain"), null);
             report("produce: plain KafkaProducer + Headwater wire-format serializer", produce.get("wire"),
-                    produce.get("plain"));
-            report("produce: plain KafkaProducer + plain Avro + the 13 lineage headers", produce.get("headers"),
                     produce.get("plain"));
             report("produce: GovernedProducer, 8 field rules, no CEL", produce.get("fields"), produce.get("plain"));
             report("produce: GovernedProducer, everything on (8 field rules + 2 CEL)", produce.get("governed"),
@@ -161,34 +155,6 @@ public final class ThroughputHarness {
                 .schema(contract.schema()).rules(contract.rules().stream().filter(r -> !r.isExpression()).toList())
                 .build();
     }
-
-    /** The baseline plus the lineage headers the governed producer writes, to show what the headers alone cost. */
-    private static double produceWithHeaders(EmbeddedKafkaCluster kafka, String topic, GenericRecord record,
-            Serializer<GenericRecord> serializer) throws Exception {
-        kafka.createTopic(topic, 3, (short) 1);
-        Map<String, Object> props = new HashMap<>(PRODUCER);
-        props.put("bootstrap.servers", kafka.bootstrapServers());
-        LineageStamp stamp = LineageStamp.builder("bench").applicationVersion("1.0").tenant("bench")
-                .owner("team-bench").type("dev.headwater.bench.OrderPlaced").contract("bench.orders.v1-value", "1.0.0")
-                .schema("http://127.0.0.1:8081", 1).contentType("application/avro").build();
-        try (KafkaProducer<String, GenericRecord> producer = new KafkaProducer<>(props, new StringSerializer(),
-                serializer)) {
-            long start = System.nanoTime();
-            Future<RecordMetadata> last = null;
-            for (int i = 0; i < RECORDS; i++) {
-                ProducerRecord<String, GenericRecord> r = new ProducerRecord<>(topic, "order-" + (i % 1000), record);
-                stamp.stamp(r.headers(), null, null);
-                r.headers().add("traceparent", TRACEPARENT);
-                last = producer.send(r);
-            }
-            last.get();
-            producer.flush();
-            return RECORDS / ((System.nanoTime() - start) / 1e9);
-        }
-    }
-
-    private static final byte[] TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     private static double produceGoverned(EmbeddedKafkaCluster kafka, EmbeddedSchemaRegistry registry,
             DataContract contract, TenantPolicy tenant, String topic, GenericRecord record) {

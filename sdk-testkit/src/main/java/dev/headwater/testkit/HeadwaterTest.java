@@ -46,6 +46,25 @@ public @interface HeadwaterTest {
      */
     Scope scope() default Scope.CLASS;
 
+    /**
+     * Where the cluster and registry run; the system property {@code headwater.testkit.mode} ({@code embedded} or
+     * {@code containers}) overrides it for a whole run.
+     *
+     * @return {@link Mode#EMBEDDED} (the default) or {@link Mode#CONTAINERS}
+     */
+    Mode mode() default Mode.EMBEDDED;
+
+    /** Where the cluster and registry of a {@link HeadwaterEnvironment} run. */
+    enum Mode {
+        /** In this JVM: Kafka's own KRaft broker and Headwater's registry. No Docker needed. */
+        EMBEDDED,
+        /**
+         * In containers through Testcontainers (Apache Kafka and Confluent Schema Registry images). Without Docker the
+         * tests are skipped, with the reason, not failed.
+         */
+        CONTAINERS
+    }
+
     /** How long an in-process cluster lives and who shares it. */
     enum Scope {
         /** Started before the first test of the class and closed after its last one. */
