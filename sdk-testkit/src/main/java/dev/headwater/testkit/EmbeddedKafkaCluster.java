@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.common.utils.Utils;
@@ -45,10 +46,16 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
+    private static final String BROKER_LISTENER = "EXTERNAL";
+    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final String LOCAL_LISTENER = "LOCAL";
+    private static final String CLUSTER_ID_FILE = "headwater-cluster-id";
+
     private final int brokerCount;
     private final Map<String, String> brokerProperties;
     private final Path dataDirectory;
     private final boolean deleteOnClose;
+    private final int port;
 
     private KafkaClusterTestKit cluster;
     private Admin admin;
@@ -58,6 +65,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         this.brokerCount = builder.brokers;
         this.brokerProperties = Map.copyOf(builder.brokerProperties);
         this.deleteOnClose = builder.dataDirectory == null;
+        this.port = builder.port;
         this.dataDirectory = builder.dataDirectory != null
                 ? Files.createDirectories(builder.dataDirectory)
                 : Files.createTempDirectory("headwater-kafka-");
@@ -84,17 +92,35 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             throw new IllegalStateException("EmbeddedKafkaCluster.start() may be called once, on a new cluster");
         }
         try {
-            TestKitNodes nodes = new TestKitNodes.Builder()
+            if (port > 0) {
+                for (int i = 0; i < brokerCount; i++) {
+                    requireFreePort(port + i);
+                }
+            }
+            Path clusterIdFile = dataDirectory.resolve(CLUSTER_ID_FILE);
+            boolean formatted = Files.exists(clusterIdFile);
+            String clusterId = formatted ? Files.readString(clusterIdFile).strip()
+                    : org.apache.kafka.common.Uuid.randomUuid().toString();
+            TestKitNodes.Builder nodesBuilder = new TestKitNodes.Builder()
                     .setCombined(brokerCount == 1)
                     .setNumBrokerNodes(brokerCount)
                     .setNumControllerNodes(1)
                     .setBaseDirectory(dataDirectory)
-                    .build();
+                    .setClusterId(clusterId)
+                    .setBrokerListenerName(new ListenerName(BROKER_LISTENER))
+                    .setControllerListenerName(new ListenerName(CONTROLLER_LISTENER));
+            if (port > 0) {
+                nodesBuilder.setPerServerProperties(fixedPortListeners());
+            }
+            TestKitNodes nodes = nodesBuilder.build();
             KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes).setDeleteOnClose(false);
             defaultBrokerProperties(brokerCount).forEach(builder::setConfigProp);
             brokerProperties.forEach(builder::setConfigProp);
             cluster = builder.build();
-            cluster.format();
+            if (!formatted) {
+                cluster.format();
+                Files.writeString(clusterIdFile, clusterId);
+            }
             cluster.startup();
             cluster.waitForReadyBrokers();
             admin = Admin.create(Map.of(
@@ -122,7 +148,15 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
      * @throws IllegalStateException if the cluster is not running
      */
     public String bootstrapServers() {
-        return running().bootstrapServers();
+        KafkaClusterTestKit running = running();
+        if (port > 0) {
+            StringBuilder servers = new StringBuilder();
+            for (int i = 0; i < brokerCount; i++) {
+                servers.append(i == 0 ? "" : ",").append("127.0.0.1:").append(port + i);
+            }
+            return servers.toString();
+        }
+        return running.bootstrapServers();
     }
 
     /**
@@ -271,6 +305,31 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                 + (cluster != null && !closed ? cluster.bootstrapServers() : "<not running>") + "}";
     }
 
+    private Map<Integer, Map<String, String>> fixedPortListeners() {
+        Map<Integer, Map<String, String>> perServer = new LinkedHashMap<>();
+        for (int i = 0; i < brokerCount; i++) {
+            boolean combined = brokerCount == 1;
+            String listeners = BROKER_LISTENER + "://localhost:0,"
+                    + (combined ? CONTROLLER_LISTENER + "://localhost:0," : "")
+                    + LOCAL_LISTENER + "://127.0.0.1:" + (port + i);
+            perServer.put(i, Map.of(
+                    "listeners", listeners,
+                    "listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER
+                            + ":PLAINTEXT," + LOCAL_LISTENER + ":PLAINTEXT"));
+        }
+        return perServer;
+    }
+
+    private static void requireFreePort(int port) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+        } catch (IOException e) {
+            throw new HeadwaterException("Port " + port + " on 127.0.0.1 is already in use, so the in-process Kafka "
+                    + "broker cannot listen there; stop what uses it or choose another port.", e);
+        }
+    }
+
     private KafkaClusterTestKit running() {
         if (cluster == null || closed) {
             throw new IllegalStateException("The in-process Kafka cluster is not running: call start() first");
@@ -299,6 +358,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         private int brokers = 1;
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
         private Path dataDirectory;
+        private int port;
 
         private Builder() {
         }
@@ -330,8 +390,25 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         }
 
         /**
-         * Keeps the cluster's data in this directory, which survives {@link #close()}; by default a temporary
-         * directory is used and deleted on close.
+         * Listens on fixed ports of 127.0.0.1 besides the free ones the cluster uses internally: the first broker on
+         * {@code port}, the next on {@code port + 1}, and so on. {@link EmbeddedKafkaCluster#bootstrapServers()} then
+         * returns these. Starting fails with the port named when one is in use.
+         *
+         * @param port such as 9092, or 0 for free ports only (the default)
+         * @return this builder
+         */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * Keeps the cluster's data in this directory, which survives {@link #close()}: a cluster started again on
+         * the same directory finds its topics and records. By default a temporary directory is used and deleted on
+         * close.
          *
          * @param dataDirectory the directory, created if absent
          * @return this builder

@@ -16,6 +16,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -51,8 +53,13 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final RegistryStore store = new RegistryStore();
+    private final Path journal;
 
-    private EmbeddedSchemaRegistry(int port) throws IOException {
+    private EmbeddedSchemaRegistry(int port, Path journal) throws IOException {
+        this.journal = journal;
+        if (journal != null && Files.exists(journal)) {
+            replay(journal);
+        }
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
         executor = Executors.newFixedThreadPool(4, runnable -> {
             Thread thread = new Thread(runnable, "headwater-embedded-registry");
@@ -81,8 +88,21 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      * @throws HeadwaterException naming the port when it is already in use
      */
     public static EmbeddedSchemaRegistry start(int port) {
+        return start(port, null);
+    }
+
+    /**
+     * Starts a registry whose changes are appended to a journal file and replayed when it starts again, so its
+     * schemas, ids and settings survive a restart.
+     *
+     * @param port the port, or 0 for a free one
+     * @param journal the journal file, created if absent; null to keep state in memory only
+     * @return the running registry
+     * @throws HeadwaterException naming the port when it is already in use, or the journal when it cannot be read
+     */
+    public static EmbeddedSchemaRegistry start(int port, Path journal) {
         try {
-            return new EmbeddedSchemaRegistry(port);
+            return new EmbeddedSchemaRegistry(port, journal);
         } catch (BindException e) {
             throw new HeadwaterException("Port " + port + " on 127.0.0.1 is already in use, so the in-process schema "
                     + "registry cannot start there; stop what uses it or choose another port.", e);
@@ -123,8 +143,17 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             int status = 200;
             JsonNode answer;
             try {
-                answer = route(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-                        query(exchange.getRequestURI().getRawQuery()), exchange.getRequestBody());
+                String method = exchange.getRequestMethod();
+                String path = exchange.getRequestURI().getRawPath();
+                String rawQuery = exchange.getRequestURI().getRawQuery();
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                synchronized (store) {
+                    answer = route(method, path, query(rawQuery), new java.io.ByteArrayInputStream(body));
+                    if (journal != null && !method.equals("GET") && !(method.equals("POST")
+                            && (path.startsWith("/compatibility") || !path.endsWith("/versions")))) {
+                        record(method, path, rawQuery, body);
+                    }
+                }
             } catch (RegistryError e) {
                 status = e.status();
                 answer = JSON.createObjectNode().put("error_code", e.errorCode()).put("message", e.getMessage());
@@ -138,6 +167,30 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             exchange.sendResponseHeaders(status, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
+            }
+        }
+    }
+
+    private void record(String method, String path, String rawQuery, byte[] body) throws IOException {
+        var entry = JSON.createObjectNode().put("method", method).put("path", path)
+                .put("query", rawQuery == null ? "" : rawQuery)
+                .put("body", new String(body, StandardCharsets.UTF_8));
+        Files.writeString(journal, JSON.writeValueAsString(entry) + "\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    private void replay(Path file) throws IOException {
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode entry = JSON.readTree(line);
+            try {
+                route(entry.path("method").asText(), entry.path("path").asText(),
+                        query(entry.path("query").asText().isEmpty() ? null : entry.path("query").asText()),
+                        new java.io.ByteArrayInputStream(entry.path("body").asText().getBytes(StandardCharsets.UTF_8)));
+            } catch (RegistryError e) {
+                // a request the registry refused the first time is refused again: nothing to restore
             }
         }
     }
