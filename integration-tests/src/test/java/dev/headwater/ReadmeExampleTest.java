@@ -52,7 +52,7 @@ class ReadmeExampleTest {
             System.setOut(originalOut);
         }
         assertThat(printed.toString(StandardCharsets.UTF_8)).matches("(?s)sent event [0-9a-f-]{36} at offset 0\\R");
-        assertThat(List.of(readme.split("\n"))).contains("./mvnw -B verify");
+        assertThat(List.of(readme.split("\n"))).contains("./mvnw -B install");
     }
 
     @Test
