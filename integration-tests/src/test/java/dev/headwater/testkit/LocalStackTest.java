@@ -132,6 +132,7 @@ class LocalStackTest {
 
         stack.destroy();
         assertThat(stack.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(stack.exitValue()).as("a requested stop exits 0").isZero();
         List<String> lines = java.nio.file.Files.readAllLines(output);
         assertThat(lines).contains("headwater stack: shutting down", "headwater stack: stopped");
     }

@@ -208,7 +208,11 @@ public final class LocalStack implements AutoCloseable {
             System.out.println("headwater stack: shutting down");
             stack.close();
             System.out.println("headwater stack: stopped");
+            System.out.flush();
             stopped.countDown();
+            // a requested stop is a success: exit 0 rather than the signal's 143, so wrappers such as Maven's exec
+            // plugin do not report a failure
+            Runtime.getRuntime().halt(0);
         }, "headwater-stack-shutdown"));
         System.out.println("headwater stack: ready");
         System.out.println("  bootstrap.servers=" + stack.bootstrapServers());
