@@ -150,6 +150,30 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
     }
 
     /**
+     * Builds a producer from one Kafka-style properties map: Kafka's producer keys plus Headwater's
+     * ({@code headwater.application.name}, {@code headwater.contract.file}, {@code headwater.tenant.policy.file},
+     * {@code headwater.failure.policy}, {@code schema.registry.url}, ... declared in
+     * {@link GovernedProducerConfig#CONFIG_DEF}).
+     *
+     * @param properties the properties
+     * @param keySerializer serializes keys
+     * @param valueSerializer serializes values when there is no contract; null with a contract
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return a new producer
+     * @throws org.apache.kafka.common.config.ConfigException naming a bad or unknown Headwater key
+     */
+    public static <K, V> GovernedProducer<K, V> fromProperties(Map<String, ?> properties, Serializer<K> keySerializer,
+            Serializer<V> valueSerializer) {
+        Builder<K, V> builder = GovernedProducerConfig.apply(properties, GovernedProducer.<K, V>builder())
+                .keySerializer(keySerializer);
+        if (valueSerializer != null) {
+            builder.valueSerializer(valueSerializer);
+        }
+        return builder.build();
+    }
+
+    /**
      * Sends a record to a topic, letting Kafka choose the partition.
      *
      * @param topic the topic

@@ -1,0 +1,104 @@
+package dev.headwater.producer;
+
+import dev.headwater.contract.DataContract;
+import dev.headwater.tenant.TenantPolicy;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * The Headwater settings of a governed producer as {@code headwater.}-prefixed keys, so that one Kafka-style
+ * properties map configures everything ({@link GovernedProducer#fromProperties}). Each key is declared once in
+ * {@link #CONFIG_DEF} with its type, default and documentation; keys without the prefix are Kafka's, plus
+ * {@code schema.registry.url}.
+ */
+public final class GovernedProducerConfig {
+
+    /** The producing application's name. */
+    public static final String APPLICATION_NAME = "headwater.application.name";
+    /** The producing application's version. */
+    public static final String APPLICATION_VERSION = "headwater.application.version";
+    /** The contract file to enforce. */
+    public static final String CONTRACT_FILE = "headwater.contract.file";
+    /** The tenant policy file to apply. */
+    public static final String TENANT_POLICY_FILE = "headwater.tenant.policy.file";
+    /** The environment whose tenant policy overrides apply. */
+    public static final String ENVIRONMENT = "headwater.environment";
+    /** The tenant, when there is no policy file. */
+    public static final String TENANT = "headwater.tenant";
+    /** What to do with records that break the contract. */
+    public static final String FAILURE_POLICY = "headwater.failure.policy";
+    /** The schema registry URL(s), Confluent's key. */
+    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+
+    /** The declaration of every Headwater producer setting. */
+    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+            .define(APPLICATION_NAME, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, ConfigDef.Importance.HIGH,
+                    "The producing application's name, written to every record's lineage (ce_source).")
+            .define(APPLICATION_VERSION, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM,
+                    "The producing application's version.")
+            .define(CONTRACT_FILE, ConfigDef.Type.STRING, null, ConfigDef.Importance.HIGH,
+                    "The data contract (YAML) to enforce; values are then written under its registered schema.")
+            .define(TENANT_POLICY_FILE, ConfigDef.Type.STRING, null, ConfigDef.Importance.MEDIUM,
+                    "The tenant policy (YAML) whose guardrails and produce quota apply.")
+            .define(ENVIRONMENT, ConfigDef.Type.STRING, null, ConfigDef.Importance.LOW,
+                    "The environment (dev, test, prod, ...) whose tenant policy overrides apply.")
+            .define(TENANT, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM,
+                    "The tenant, when no tenant policy file is given.")
+            .define(FAILURE_POLICY, ConfigDef.Type.STRING, "PER_RULE",
+                    ConfigDef.ValidString.in("PER_RULE", "ERROR", "DLQ"), ConfigDef.Importance.MEDIUM,
+                    "What to do with records that break the contract: PER_RULE (each rule's onFailure), ERROR, DLQ.")
+            .define(SCHEMA_REGISTRY_URL, ConfigDef.Type.STRING, null, ConfigDef.Importance.HIGH,
+                    "The schema registry URL(s); required with a contract.");
+
+    private GovernedProducerConfig() {
+    }
+
+    /**
+     * Applies a properties map to a builder: Headwater keys become builder settings, the rest Kafka properties.
+     *
+     * @param properties the map
+     * @param builder the builder to configure
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the builder
+     * @throws ConfigException naming the key, the bad value and what is allowed
+     */
+    static <K, V> GovernedProducer.Builder<K, V> apply(Map<String, ?> properties, GovernedProducer.Builder<K, V> builder) {
+        Map<String, Object> headwater = new HashMap<>();
+        Map<String, Object> kafka = new HashMap<>();
+        properties.forEach((key, value) -> {
+            if (key.startsWith("headwater.") || key.equals(SCHEMA_REGISTRY_URL)) {
+                if (!CONFIG_DEF.names().contains(key)) {
+                    throw new ConfigException(key, value, "is not a Headwater producer setting; known: "
+                            + CONFIG_DEF.names().stream().sorted().toList());
+                }
+                headwater.put(key, value);
+            } else {
+                kafka.put(key, value);
+            }
+        });
+        AbstractConfig config = new AbstractConfig(CONFIG_DEF, headwater, false);
+        builder.kafkaProperties(kafka)
+                .application(config.getString(APPLICATION_NAME), config.getString(APPLICATION_VERSION))
+                .tenant(config.getString(TENANT))
+                .failurePolicy(FailurePolicy.valueOf(config.getString(FAILURE_POLICY).toUpperCase(Locale.ROOT)));
+        String registry = config.getString(SCHEMA_REGISTRY_URL);
+        if (registry != null) {
+            builder.schemaRegistry(registry);
+        }
+        String contract = config.getString(CONTRACT_FILE);
+        if (contract != null) {
+            builder.contract(DataContract.load(Path.of(contract)));
+        }
+        String policy = config.getString(TENANT_POLICY_FILE);
+        if (policy != null) {
+            builder.tenantPolicy(TenantPolicy.load(Path.of(policy), config.getString(ENVIRONMENT)));
+        }
+        return builder;
+    }
+}
