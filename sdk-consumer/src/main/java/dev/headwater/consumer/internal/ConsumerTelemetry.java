@@ -80,7 +80,7 @@ public final class ConsumerTelemetry {
      * @param record the record
      * @return the span
      */
-    public Span startProcess(ConsumerRecord<byte[], byte[]> record) {
+    public Span startProcess(ConsumerRecord<?, ?> record) {
         Context parent = propagator.extract(Context.root(), record.headers(), HeadersTextMap.GETTER);
         return tracer.spanBuilder("process " + record.topic())
                 .setParent(parent)

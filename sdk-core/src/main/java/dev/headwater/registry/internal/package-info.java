@@ -1,0 +1,4 @@
+/**
+ * Implementation details of {@code dev.headwater.registry}. Internal: not for users; may change in any release.
+ */
+package dev.headwater.registry.internal;
