@@ -124,7 +124,7 @@ class LocalStackTest {
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (stack.isAlive() && System.nanoTime() < deadline
-                && !java.nio.file.Files.readString(output).contains("headwater stack: ready")) {
+                && !java.nio.file.Files.readString(output).contains("press Ctrl-C to stop")) {
             Thread.onSpinWait();
         }
         assertThat(java.nio.file.Files.readString(output)).contains("headwater stack: ready")

@@ -100,7 +100,8 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
                 : contract != null && !contract.deadLetterTopic().isEmpty() ? contract.deadLetterTopic() : null;
         this.quotas = builder.tenantPolicy == null || builder.tenantPolicy.consumeQuota().unlimited() ? null
                 : TenantQuotas.consume(builder.tenantPolicy);
-        this.retry = Retry.of("governed-consumer", RetryConfig.custom()
+        // without retries the handler is called directly: no per-record retry context
+        this.retry = builder.maxAttempts == 1 ? null : Retry.of("governed-consumer", RetryConfig.custom()
                 .maxAttempts(builder.maxAttempts)
                 .intervalFunction(IntervalFunction.ofExponentialBackoff(builder.initialBackoff, 2.0))
                 .retryOnException(builder.retryable)
@@ -229,7 +230,11 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
             String correlation = lineage == null ? causation
                     : lineage.correlationId().isEmpty() ? lineage.eventId() : lineage.correlationId();
             try (LineageContext.Scope context = new LineageContext(correlation, causation).makeCurrent()) {
-                Retry.decorateCheckedRunnable(retry, () -> handler.handle(record)).run();
+                if (retry == null) {
+                    handler.handle(record);
+                } else {
+                    Retry.decorateCheckedRunnable(retry, () -> handler.handle(record)).run();
+                }
                 telemetry.finished(raw.topic(), false);
             } catch (Throwable e) {
                 if (e instanceof InterruptedException) {
@@ -251,7 +256,7 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         K key = keyDeserializer.deserialize(raw.topic(), headers, raw.key());
         V value = valueDeserializer.deserialize(raw.topic(), headers, raw.value());
         return new GovernedRecord<>(raw.topic(), raw.partition(), raw.offset(), raw.timestamp(), key, value,
-                new RecordHeaders(headers.toArray()), Lineage.from(headers));
+                headers, Lineage.from(headers));
     }
 
     private void deadLetterOrStop(ConsumerRecord<byte[], byte[]> raw, String reason, Throwable error,

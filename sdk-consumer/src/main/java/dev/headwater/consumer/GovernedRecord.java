@@ -13,7 +13,7 @@ import org.apache.kafka.common.header.Headers;
  * @param timestamp the record's Kafka timestamp, epoch milliseconds
  * @param key the deserialized key
  * @param value the deserialized value
- * @param headers the record's headers, read only
+ * @param headers the record's headers as consumed; treat them as read only
  * @param lineage the lineage read from the headers; empty for records produced without lineage headers
  * @param <K> the key type
  * @param <V> the value type
