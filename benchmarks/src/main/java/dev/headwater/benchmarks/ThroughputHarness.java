@@ -81,7 +81,8 @@ public final class ThroughputHarness {
                     PRODUCER.get("compression.type"));
 
             Map<String, List<Double>> produce = new HashMap<>();
-            for (int round = 0; round <= ROUNDS; round++) {
+            boolean produceVariants = !"consume".equals(System.getProperty("only"));
+            for (int round = 0; round <= ROUNDS && produceVariants; round++) {
                 String suffix = "." + round + "." + UUID.randomUUID().toString().substring(0, 6);
                 double plain = producePlain(kafka, topicBase + suffix + ".plain", record, plainSerializer(schema));
                 double wire = producePlain(kafka, topicBase + suffix + ".wire", record, headwaterSerializer(registry));
@@ -96,12 +97,15 @@ public final class ThroughputHarness {
                     produce.computeIfAbsent("governed", k -> new ArrayList<>()).add(governed);
                 }
             }
-            report("produce: plain KafkaProducer + plain Avro serializer (baseline)", produce.get("plain"), null);
-            report("produce: plain KafkaProducer + Headwater wire-format serializer", produce.get("wire"),
-                    produce.get("plain"));
-            report("produce: GovernedProducer, 8 field rules, no CEL", produce.get("fields"), produce.get("plain"));
-            report("produce: GovernedProducer, everything on (8 field rules + 2 CEL)", produce.get("governed"),
-                    produce.get("plain"));
+            if (produceVariants) {
+                report("produce: plain KafkaProducer + plain Avro serializer (baseline)", produce.get("plain"), null);
+                report("produce: plain KafkaProducer + Headwater wire-format serializer", produce.get("wire"),
+                        produce.get("plain"));
+                report("produce: GovernedProducer, 8 field rules, no CEL", produce.get("fields"),
+                        produce.get("plain"));
+                report("produce: GovernedProducer, everything on (8 field rules + 2 CEL)", produce.get("governed"),
+                        produce.get("plain"));
+            }
 
             String consumeTopic = "bench.orders.consumed.v1";
             kafka.createTopic(consumeTopic, 3, (short) 1);

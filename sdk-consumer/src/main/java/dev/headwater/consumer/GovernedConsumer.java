@@ -211,9 +211,9 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
                 deadLetterOrStop(raw, "DESERIALIZATION", e, "");
                 return;
             }
-            Lineage lineage = record.lineage().orElse(null);
-            if (lineage != null && lineage.createdAt() != null) {
-                telemetry.delay(raw.topic(), System.currentTimeMillis() - lineage.createdAt().toEpochMilli());
+            long createdAt = Lineage.createdAtMillis(raw.headers());
+            if (createdAt >= 0) {
+                telemetry.delay(raw.topic(), System.currentTimeMillis() - createdAt);
             }
             if (validator != null) {
                 List<Violation> violations = validator.validate(record.value());
@@ -227,8 +227,7 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
                 }
             }
             String causation = raw.topic() + "/" + raw.partition() + "/" + raw.offset();
-            String correlation = lineage == null ? causation
-                    : lineage.correlationId().isEmpty() ? lineage.eventId() : lineage.correlationId();
+            String correlation = Lineage.correlationOf(raw.headers()).orElse(causation);
             try (LineageContext.Scope context = new LineageContext(correlation, causation).makeCurrent()) {
                 if (retry == null) {
                     handler.handle(record);
@@ -256,7 +255,7 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         K key = keyDeserializer.deserialize(raw.topic(), headers, raw.key());
         V value = valueDeserializer.deserialize(raw.topic(), headers, raw.value());
         return new GovernedRecord<>(raw.topic(), raw.partition(), raw.offset(), raw.timestamp(), key, value,
-                headers, Lineage.from(headers));
+                headers);
     }
 
     private void deadLetterOrStop(ConsumerRecord<byte[], byte[]> raw, String reason, Throwable error,

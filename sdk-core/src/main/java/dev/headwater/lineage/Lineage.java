@@ -87,6 +87,39 @@ public record Lineage(
     }
 
     /**
+     * Reads only the creation time of a record from its {@code ce_time} header, without the rest of the lineage.
+     *
+     * @param headers the record's headers
+     * @return epoch milliseconds, or -1 when absent or unreadable
+     */
+    public static long createdAtMillis(Headers headers) {
+        String time = HeaderValues.last(headers, LineageHeaders.TIME);
+        if (time.isEmpty()) {
+            return -1;
+        }
+        try {
+            return Instant.parse(time).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Reads only the correlation id of a record: {@code ce_correlationid}, or its {@code ce_id} when it started a flow.
+     *
+     * @param headers the record's headers
+     * @return the correlation id; empty for records without lineage
+     */
+    public static Optional<String> correlationOf(Headers headers) {
+        String correlation = HeaderValues.last(headers, LineageHeaders.CORRELATION_ID);
+        if (!correlation.isEmpty()) {
+            return Optional.of(correlation);
+        }
+        String id = HeaderValues.last(headers, LineageHeaders.ID);
+        return id.isEmpty() ? Optional.empty() : Optional.of(id);
+    }
+
+    /**
      * Returns the producing application's name, taken from {@code ce_source} ({@code /headwater/{application}}).
      *
      * @return the application name, or the whole source when it does not have Headwater's form
