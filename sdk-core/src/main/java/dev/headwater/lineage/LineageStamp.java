@@ -24,7 +24,7 @@ public final class LineageStamp {
     /** Prefix of {@code ce_source}: {@code /headwater/} followed by the application name. */
     public static final String SOURCE_PREFIX = "/headwater/";
 
-    private final List<Header> constantHeaders;
+    private final Header[] constantHeaders;
     private final Clock clock;
 
     private LineageStamp(Builder builder) {
@@ -44,7 +44,7 @@ public final class LineageStamp {
         }
         add(headers, LineageHeaders.DATA_SCHEMA, builder.dataSchema);
         add(headers, LineageHeaders.CONTENT_TYPE, builder.contentType);
-        this.constantHeaders = List.copyOf(headers);
+        this.constantHeaders = headers.toArray(Header[]::new);
     }
 
     /**

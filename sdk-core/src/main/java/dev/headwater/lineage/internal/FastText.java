@@ -24,16 +24,24 @@ public final class FastText {
         byte[] out = new byte[36];
         long msb = uuid.getMostSignificantBits();
         long lsb = uuid.getLeastSignificantBits();
-        int at = 0;
-        for (int i = 0; i < 32; i++) {
-            if (i == 8 || i == 12 || i == 16 || i == 20) {
-                out[at++] = '-';
-            }
-            long source = i < 16 ? msb : lsb;
-            int shift = (15 - (i % 16)) * 4;
-            out[at++] = HEX[(int) ((source >>> shift) & 0xF)];
-        }
+        hex(out, 0, msb >>> 32, 8);
+        out[8] = '-';
+        hex(out, 9, msb >>> 16, 4);
+        out[13] = '-';
+        hex(out, 14, msb, 4);
+        out[18] = '-';
+        hex(out, 19, lsb >>> 48, 4);
+        out[23] = '-';
+        hex(out, 24, lsb, 12);
         return out;
+    }
+
+    private static void hex(byte[] out, int at, long value, int digits) {
+        long rest = value;
+        for (int i = at + digits - 1; i >= at; i--) {
+            out[i] = HEX[(int) (rest & 0xF)];
+            rest >>>= 4;
+        }
     }
 
     /**
