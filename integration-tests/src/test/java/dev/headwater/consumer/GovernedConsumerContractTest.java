@@ -249,4 +249,23 @@ class GovernedConsumerContractTest {
         assertThat(records.getLongSumData().getPoints()).singleElement()
                 .satisfies(p -> assertThat(p.getValue()).isEqualTo(2));
     }
+
+    @Test
+    void stopOnErrorStopsEvenWhenTheContractHasADeadLetterTopic() {
+        try (var producer = producer()) {
+            producer.send(topic, "k", Contracts.validOrder(contract, UUID.randomUUID().toString())).join();
+        }
+        var consumer = consumer(record -> {
+            throw new IllegalStateException("payment service down");
+        }).stopOnError().build();
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> pollUntil(consumer, () -> false))
+                    .isInstanceOf(ConsumerStoppedException.class)
+                    .hasMessageContaining("payment service down");
+        } finally {
+            consumer.closeNow();
+        }
+        assertThat(Topics.read(kafka.bootstrapServers(), contract.deadLetterTopic(), 1, Duration.ofSeconds(2)))
+                .isEmpty();
+    }
 }

@@ -114,4 +114,34 @@ class TenantQuotasTest {
                 .isLessThanOrEqualTo((long) (100 * 4 * 1.1) + 20);
         assertThat(noisyAttempts.get()).isGreaterThan(2000);
     }
+
+    @Test
+    void usageThrottlingAndRejectionsAreReportedPerTenant(EmbeddedKafkaCluster kafka) {
+        String tenant = "m" + UUID.randomUUID().toString().substring(0, 6);
+        TenantPolicy policy = policy(tenant, 10, Quota.Mode.REJECT);
+        var metrics = io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader.create();
+        try (var otel = io.opentelemetry.sdk.OpenTelemetrySdk.builder().setMeterProvider(
+                io.opentelemetry.sdk.metrics.SdkMeterProvider.builder().registerMetricReader(metrics).build()).build();
+                var producer = GovernedProducer.<String, String>builder()
+                        .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers()))
+                        .keySerializer(new StringSerializer()).valueSerializer(new StringSerializer())
+                        .application(tenant + "-app", "1.0").tenantPolicy(policy).openTelemetry(otel).build()) {
+            for (int i = 0; i < 50; i++) {
+                producer.send(tenant + ".load.test.v1", "k", "v").exceptionally(e -> null).join();
+            }
+            var data = metrics.collectAllMetrics();
+            var rejections = data.stream().filter(m -> m.getName().equals("headwater.tenant.quota.rejections"))
+                    .findFirst().orElseThrow();
+            assertThat(rejections.getLongSumData().getPoints()).singleElement().satisfies(p -> {
+                assertThat(p.getValue()).isEqualTo(TenantQuotas.produce(policy).rejections()).isPositive();
+                assertThat(p.getAttributes().get(dev.headwater.telemetry.MessagingAttributes.TENANT))
+                        .isEqualTo(tenant);
+            });
+            var used = data.stream().filter(m -> m.getName().equals("headwater.tenant.quota.records")).findFirst()
+                    .orElseThrow();
+            assertThat(used.getLongSumData().getPoints()).singleElement()
+                    .satisfies(p -> assertThat(p.getValue()).isEqualTo(50 - TenantQuotas.produce(policy).rejections()));
+            assertThat(data).anySatisfy(m -> assertThat(m.getName()).isEqualTo("headwater.tenant.quota.limit"));
+        }
+    }
 }

@@ -96,7 +96,7 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         this.handler = builder.handler;
         this.contract = builder.contract;
         this.validator = contract == null ? null : contract.validator();
-        this.deadLetterTopic = builder.deadLetterTopic != null ? builder.deadLetterTopic
+        this.deadLetterTopic = builder.stopOnError ? null : builder.deadLetterTopic != null ? builder.deadLetterTopic
                 : contract != null && !contract.deadLetterTopic().isEmpty() ? contract.deadLetterTopic() : null;
         this.quotas = builder.tenantPolicy == null || builder.tenantPolicy.consumeQuota().unlimited() ? null
                 : TenantQuotas.consume(builder.tenantPolicy);
@@ -372,8 +372,20 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         private OpenTelemetry openTelemetry;
         private String tenant = "";
         private TenantPolicy tenantPolicy;
+        private boolean stopOnError;
 
         private Builder() {
+        }
+
+        /**
+         * Stops the loop at the first record that cannot be handled (after retries), leaving it uncommitted, instead of
+         * dead-lettering it, even when a dead-letter topic (or the contract's) is set.
+         *
+         * @return this builder
+         */
+        public Builder<K, V> stopOnError() {
+            this.stopOnError = true;
+            return this;
         }
 
         /**

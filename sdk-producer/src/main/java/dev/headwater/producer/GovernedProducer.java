@@ -126,6 +126,9 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
         this.telemetry = new ProducerTelemetry(builder.openTelemetry, String.valueOf(
                 kafka.get(ProducerConfig.CLIENT_ID_CONFIG)), builder.tenant,
                 contract == null ? "" : contract.subject());
+        if (quotas != null) {
+            telemetry.observeQuota(quotas);
+        }
         this.delegate = new KafkaProducer<>(kafka, new ByteArraySerializer(), new ByteArraySerializer());
     }
 

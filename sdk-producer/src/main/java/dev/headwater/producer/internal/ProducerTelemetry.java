@@ -34,6 +34,7 @@ public final class ProducerTelemetry {
     private final LongCounter violations;
     private final LongHistogram size;
     private final DoubleHistogram quotaWait;
+    private final Meter meter;
     private final String clientId;
     private final String tenant;
     private final String contract;
@@ -49,6 +50,7 @@ public final class ProducerTelemetry {
         this.tracer = openTelemetry.tracerBuilder(SCOPE).setSchemaUrl(MessagingAttributes.SCHEMA_URL).build();
         this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
         Meter meter = openTelemetry.meterBuilder(SCOPE).setSchemaUrl(MessagingAttributes.SCHEMA_URL).build();
+        this.meter = meter;
         this.records = meter.counterBuilder("headwater.producer.records")
                 .setDescription("Records given to the governed producer, by outcome: sent, refused, dead_lettered")
                 .setUnit("{record}").build();
@@ -115,6 +117,31 @@ public final class ProducerTelemetry {
             violations.add(1, attributes(topic).metric.toBuilder()
                     .put(MessagingAttributes.RULE, violation.rule()).build());
         }
+    }
+
+    /**
+     * Reports a tenant's produce quota as metrics: records and bytes taken, time throttled and rejections, beside the
+     * limits, so usage can be compared with the quota per tenant.
+     *
+     * @param quotas the tenant's shared quota
+     */
+    public void observeQuota(dev.headwater.tenant.TenantQuotas quotas) {
+        Attributes tenantAttributes = Attributes.of(MessagingAttributes.TENANT, tenant);
+        meter.counterBuilder("headwater.tenant.quota.records").setUnit("{record}")
+                .setDescription("Records taken from the tenant's produce quota")
+                .buildWithCallback(m -> m.record(quotas.recordsUsed(), tenantAttributes));
+        meter.counterBuilder("headwater.tenant.quota.bytes").setUnit("By")
+                .setDescription("Bytes taken from the tenant's produce quota")
+                .buildWithCallback(m -> m.record(quotas.bytesUsed(), tenantAttributes));
+        meter.counterBuilder("headwater.tenant.quota.throttled").ofDoubles().setUnit("s")
+                .setDescription("Time producers of the tenant waited for quota")
+                .buildWithCallback(m -> m.record(quotas.throttledNanos() / 1e9, tenantAttributes));
+        meter.counterBuilder("headwater.tenant.quota.rejections").setUnit("{record}")
+                .setDescription("Records the tenant's produce quota refused")
+                .buildWithCallback(m -> m.record(quotas.rejections(), tenantAttributes));
+        meter.gaugeBuilder("headwater.tenant.quota.limit").ofLongs().setUnit("{record}/s")
+                .setDescription("The tenant's produce quota in records per second (0: unlimited)")
+                .buildWithCallback(m -> m.record(quotas.quota().recordsPerSecond(), tenantAttributes));
     }
 
     /** Records how long a record waited for quota. */
