@@ -231,6 +231,21 @@ public final class HeadwaterEnvironment implements AutoCloseable {
      * @return the records read, raw
      */
     public List<ConsumerRecord<byte[], byte[]>> read(String topic, int expected, Duration timeout) {
+        return read(bootstrapServers, topic, expected, timeout);
+    }
+
+    /**
+     * Reads a topic of any cluster from the start, in a consumer group of its own, until the expected number of
+     * records arrived or the timeout passed.
+     *
+     * @param bootstrapServers the cluster
+     * @param topic the topic
+     * @param expected how many records to wait for
+     * @param timeout the longest wait
+     * @return the records read, raw
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> read(String bootstrapServers, String topic, int expected,
+            Duration timeout) {
         Objects.requireNonNull(topic, "topic");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 "bootstrap.servers", bootstrapServers, "group.id", "reader-" + UUID.randomUUID(),
