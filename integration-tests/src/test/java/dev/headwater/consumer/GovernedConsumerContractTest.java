@@ -9,20 +9,16 @@ import dev.headwater.lineage.LineageHeaders;
 import dev.headwater.producer.FailurePolicy;
 import dev.headwater.producer.GovernedProducer;
 import dev.headwater.support.Contracts;
+import dev.headwater.support.TestTelemetry;
 import dev.headwater.support.Topics;
 import dev.headwater.testkit.EmbeddedKafkaCluster;
 import dev.headwater.testkit.EmbeddedSchemaRegistry;
 import dev.headwater.testkit.HeadwaterTest;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
-import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,11 +51,7 @@ class GovernedConsumerContractTest {
     void setUp(EmbeddedKafkaCluster kafka, EmbeddedSchemaRegistry registry) {
         this.kafka = kafka;
         this.registry = registry;
-        otel = OpenTelemetrySdk.builder()
-                .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans))
-                        .build())
-                .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
-                .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build();
+        otel = TestTelemetry.sdk(spans, metrics);
         topic = Topics.unique("retail.orders.read");
         contract = Contracts.orders(topic);
         kafka.createTopic(topic, 1, (short) 1);

@@ -9,16 +9,13 @@ import dev.headwater.serde.AvroDeserializer;
 import dev.headwater.serde.AvroSerdeConfig;
 import dev.headwater.serde.AvroSerializer;
 import dev.headwater.support.Contracts;
+import dev.headwater.support.TestTelemetry;
 import dev.headwater.testkit.EmbeddedKafkaCluster;
 import dev.headwater.testkit.EmbeddedSchemaRegistry;
 import dev.headwater.testkit.HeadwaterTest;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
-import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,10 +40,7 @@ class GovernedConsumerInterceptorTest {
         DataContract contract = Contracts.orders(topic);
         kafka.createTopic(topic, 1, (short) 1);
         InMemorySpanExporter spans = InMemorySpanExporter.create();
-        try (OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
-                .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans))
-                        .build())
-                .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build()) {
+        try (OpenTelemetrySdk otel = TestTelemetry.sdk(spans, null)) {
             SchemaRegistryClient client = SchemaRegistryClient.builder().urls(registry.url()).build();
             try (var producer = GovernedProducer.<String, GenericRecord>builder()
                     .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers()))

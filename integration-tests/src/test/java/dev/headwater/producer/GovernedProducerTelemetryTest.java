@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.headwater.contract.DataContract;
 import dev.headwater.support.Contracts;
+import dev.headwater.support.TestTelemetry;
 import dev.headwater.support.Topics;
 import dev.headwater.telemetry.MessagingAttributes;
 import dev.headwater.testkit.EmbeddedKafkaCluster;
@@ -14,17 +15,12 @@ import dev.headwater.testkit.HeadwaterTest;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
-import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.instrumentation.kafkaclients.v2_6.KafkaTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.semconv.incubating.MessagingIncubatingAttributes;
 import java.time.Duration;
 import java.util.List;
@@ -53,12 +49,7 @@ class GovernedProducerTelemetryTest {
 
     @BeforeEach
     void setUp(EmbeddedKafkaCluster kafka, EmbeddedSchemaRegistry registry) {
-        otel = OpenTelemetrySdk.builder()
-                .setTracerProvider(SdkTracerProvider.builder()
-                        .addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
-                .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
-                .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
-                .build();
+        otel = TestTelemetry.sdk(spans, metrics);
         this.kafka = kafka;
         this.registry = registry;
         topic = Topics.unique("retail.orders.traced");

@@ -120,8 +120,7 @@ class TenantQuotasTest {
         String tenant = "m" + UUID.randomUUID().toString().substring(0, 6);
         TenantPolicy policy = policy(tenant, 10, Quota.Mode.REJECT);
         var metrics = io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader.create();
-        try (var otel = io.opentelemetry.sdk.OpenTelemetrySdk.builder().setMeterProvider(
-                io.opentelemetry.sdk.metrics.SdkMeterProvider.builder().registerMetricReader(metrics).build()).build();
+        try (var otel = dev.headwater.support.TestTelemetry.sdk(null, metrics);
                 var producer = GovernedProducer.<String, String>builder()
                         .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers()))
                         .keySerializer(new StringSerializer()).valueSerializer(new StringSerializer())
