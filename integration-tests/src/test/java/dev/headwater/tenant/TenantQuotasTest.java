@@ -143,4 +143,38 @@ class TenantQuotasTest {
             assertThat(data).anySatisfy(m -> assertThat(m.getName()).isEqualTo("headwater.tenant.quota.limit"));
         }
     }
+
+    @Test
+    void aConsumerOverItsQuotaWaitsInsteadOfSpinningAndLosesNothingEvenInRejectMode(EmbeddedKafkaCluster kafka)
+            throws Exception {
+        String tenant = "c" + UUID.randomUUID().toString().substring(0, 6);
+        String topic = tenant + ".load.test.v1";
+        TenantPolicy policy = TenantPolicy.builder(tenant).owns(List.of("{tenant}.*"))
+                .consumeQuota(new Quota(5, 0, Quota.Mode.REJECT, Duration.ZERO)).build();
+        kafka.createTopic(topic, 1, (short) 1);
+        dev.headwater.support.Topics.write(kafka.bootstrapServers(), java.util.stream.IntStream.range(0, 10)
+                .mapToObj(i -> new org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>(topic,
+                        ("k" + i).getBytes(), ("v" + i).getBytes())).toList());
+        List<String> handled = new java.util.ArrayList<>();
+        var consumer = dev.headwater.consumer.GovernedConsumer.<String, String>builder()
+                .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers(), "group.id", tenant))
+                .keyDeserializer(new org.apache.kafka.common.serialization.StringDeserializer())
+                .valueDeserializer(new org.apache.kafka.common.serialization.StringDeserializer())
+                .topics(topic).tenantPolicy(policy).handler(r -> handled.add(r.key())).build();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (handled.size() < 10 && System.nanoTime() < deadline) {
+                consumer.pollOnce(Duration.ofMillis(200));
+            }
+        } finally {
+            consumer.closeNow();
+        }
+        assertThat(handled).hasSize(10);
+        TenantQuotas quotas = TenantQuotas.consume(policy);
+        assertThat(quotas.quota().mode()).isEqualTo(Quota.Mode.BLOCK);
+        assertThat(quotas.recordsUsed()).isEqualTo(10);
+        assertThat(quotas.rejections()).as("waits of a second at least, not a spin").isLessThanOrEqualTo(5);
+        assertThat(quotas.throttledNanos()).as("10 records at 5/s wait about 1.8 s")
+                .isGreaterThan(Duration.ofMillis(1200).toNanos());
+    }
 }

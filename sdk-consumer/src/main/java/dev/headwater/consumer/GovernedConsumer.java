@@ -182,7 +182,10 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         return done;
     }
 
-    /** Waits for the tenant's consume quota (backpressure: consumers always wait, whatever the quota's mode). */
+    /**
+     * Waits for the tenant's consume quota (backpressure: the consume quota always blocks, see
+     * {@link TenantQuotas#consume}), trying again after each wait until the consumer closes.
+     */
     private void takeQuota(ConsumerRecords<byte[], byte[]> records) {
         long bytes = 0;
         for (ConsumerRecord<byte[], byte[]> record : records) {

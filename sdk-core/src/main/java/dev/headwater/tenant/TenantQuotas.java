@@ -9,14 +9,16 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A tenant's client-side quota for one direction, shared by every producer (or consumer) of the tenant in this JVM, on
- * Resilience4j rate limiters for records and bytes per second. Limits refill every 100 ms, so bursts stay within a tenth
- * of a second's worth. In {@link Quota.Mode#BLOCK} a caller waits up to the quota's maximum wait (backpressure); in
- * {@link Quota.Mode#REJECT} it is refused at once. Either way a refused caller gets a {@link QuotaExceededException} and
+ * Resilience4j rate limiters for records and bytes per second. Limits refill every 100 ms (or, below ten per second,
+ * once per permit), so bursts stay within a tenth of a second's worth. In {@link Quota.Mode#BLOCK} a caller waits up
+ * to the quota's maximum wait (backpressure); in {@link Quota.Mode#REJECT} it is refused at once. Either way a refused caller gets a {@link QuotaExceededException} and
  * nothing is sent. Thread safe.
  */
 public final class TenantQuotas {
 
     private static final Duration REFRESH = Duration.ofMillis(100);
+    /** The shortest a consumer waits for its quota before trying again. */
+    public static final Duration MIN_CONSUMER_WAIT = Duration.ofSeconds(1);
     private static final Map<String, TenantQuotas> SHARED = new ConcurrentHashMap<>();
 
     private final String tenant;
@@ -48,13 +50,18 @@ public final class TenantQuotas {
     }
 
     /**
-     * Returns the consume quota of a tenant, shared by every consumer of the tenant in this JVM.
+     * Returns the consume quota of a tenant, shared by every consumer of the tenant in this JVM. Consumers cannot refuse
+     * records they already polled, so this quota always waits ({@link Quota.Mode#BLOCK}), whatever the policy's mode,
+     * in steps of at least {@link #MIN_CONSUMER_WAIT}.
      *
      * @param policy the tenant's policy
      * @return the shared quota
      */
     public static TenantQuotas consume(TenantPolicy policy) {
-        return shared(policy.tenant(), "consume", policy.consumeQuota());
+        Quota quota = policy.consumeQuota();
+        Duration wait = quota.maxWait().compareTo(MIN_CONSUMER_WAIT) < 0 ? MIN_CONSUMER_WAIT : quota.maxWait();
+        return shared(policy.tenant(), "consume", new Quota(quota.recordsPerSecond(), quota.bytesPerSecond(),
+                Quota.Mode.BLOCK, wait));
     }
 
     private static TenantQuotas shared(String tenant, String direction, Quota quota) {
@@ -67,9 +74,12 @@ public final class TenantQuotas {
         if (perSecond <= 0) {
             return null;
         }
-        int perPeriod = (int) Math.max(1, perSecond * REFRESH.toMillis() / 1000);
+        // below ten per second a 100 ms period would round up to one permit per period (ten per second): lengthen
+        // the period instead, so that one permit per period gives the rate asked for
+        long periodMillis = Math.max(REFRESH.toMillis(), (1000 + perSecond - 1) / perSecond);
+        int perPeriod = (int) Math.max(1, perSecond * periodMillis / 1000);
         return RateLimiter.of(name, RateLimiterConfig.custom()
-                .limitRefreshPeriod(REFRESH)
+                .limitRefreshPeriod(Duration.ofMillis(periodMillis))
                 .limitForPeriod(perPeriod)
                 .timeoutDuration(quota.mode() == Quota.Mode.REJECT ? Duration.ZERO : quota.maxWait())
                 .build());
