@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A tenant's client-side quota for one direction, shared by every producer (or consumer) of the tenant in this JVM, on
  * Resilience4j rate limiters for records and bytes per second. Limits refill every 100 ms (or, below ten per second,
  * once per permit), so bursts stay within a tenth of a second's worth. In {@link Quota.Mode#BLOCK} a caller waits up
- * to the quota's maximum wait (backpressure); in {@link Quota.Mode#REJECT} it is refused at once. Either way a refused caller gets a {@link QuotaExceededException} and
- * nothing is sent. Thread safe.
+ * to the quota's maximum wait (backpressure); in {@link Quota.Mode#REJECT} it is refused at once. Either way a refused
+ * caller gets a {@link QuotaExceededException} and nothing is sent. Thread safe.
  */
 public final class TenantQuotas {
 
