@@ -1,6 +1,7 @@
 package dev.headwater.contract;
 
 import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelVariableResolver;
 import dev.headwater.contract.internal.AvroFields;
 import dev.headwater.contract.internal.CelSupport;
 import dev.headwater.contract.internal.CelValues;
@@ -11,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
 
@@ -175,7 +177,9 @@ public final class ContractValidator {
 
         List<Violation> evaluate(IndexedRecord record, Map<String, Object> view, List<Violation> violations) {
             if (guard == null) {
-                Map<String, Object> activation = Map.of(CelSupport.MESSAGE, view);
+                // a resolver, not a map: CEL copies a map into a new activation on every evaluation
+                Optional<Object> message = Optional.of(view);
+                CelVariableResolver activation = name -> CelSupport.MESSAGE.equals(name) ? message : Optional.empty();
                 return add(violations, outcome(program, activation), "");
             }
             List<Violation> result = violations;
@@ -185,8 +189,9 @@ public final class ContractValidator {
                 activation.put("name", field.name());
                 activation.put("typeName", AvroFields.valueType(field).getType().name());
                 activation.put("value", view.get(field.name()));
-                if (Boolean.TRUE.equals(evalQuietly(guard, activation))) {
-                    result = add(result, outcome(program, activation), field.name());
+                CelVariableResolver resolver = name -> Optional.ofNullable(activation.get(name));
+                if (Boolean.TRUE.equals(evalQuietly(guard, resolver))) {
+                    result = add(result, outcome(program, resolver), field.name());
                 }
             }
             return result;
@@ -201,7 +206,7 @@ public final class ContractValidator {
             return result;
         }
 
-        private String outcome(CelRuntime.Program program, Map<String, Object> activation) {
+        private String outcome(CelRuntime.Program program, CelVariableResolver activation) {
             try {
                 Object result = program.eval(activation);
                 return Boolean.TRUE.equals(result) ? null : "expression '" + rule.expr() + "' is false";
@@ -210,7 +215,7 @@ public final class ContractValidator {
             }
         }
 
-        private static Object evalQuietly(CelRuntime.Program program, Map<String, Object> activation) {
+        private static Object evalQuietly(CelRuntime.Program program, CelVariableResolver activation) {
             try {
                 return program.eval(activation);
             } catch (Exception e) {
