@@ -229,9 +229,9 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
                     return;
                 }
             }
-            String causation = raw.topic() + "/" + raw.partition() + "/" + raw.offset();
-            String correlation = Lineage.correlationOf(raw.headers()).orElse(causation);
-            try (LineageContext.Scope context = new LineageContext(correlation, causation).makeCurrent()) {
+            // correlation and causation are read only if the handler produces a record
+            LineageContext lineage = LineageContext.of(raw.topic(), raw.partition(), raw.offset(), raw.headers());
+            try (LineageContext.Scope context = lineage.makeCurrent()) {
                 if (retry == null) {
                     handler.handle(record);
                 } else {

@@ -82,10 +82,11 @@ public final class ConsumerTelemetry {
      */
     public Span startProcess(ConsumerRecord<?, ?> record) {
         Context parent = propagator.extract(Context.root(), record.headers(), HeadersTextMap.GETTER);
-        return tracer.spanBuilder("process " + record.topic())
+        TopicState state = state(record.topic());
+        return tracer.spanBuilder(state.spanName)
                 .setParent(parent)
                 .setSpanKind(SpanKind.CONSUMER)
-                .setAllAttributes(state(record.topic()).span)
+                .setAllAttributes(state.span)
                 .setAttribute(MessagingAttributes.DESTINATION_PARTITION_ID, Integer.toString(record.partition()))
                 .setAttribute(MessagingAttributes.KAFKA_OFFSET, record.offset())
                 .startSpan();
@@ -141,13 +142,13 @@ public final class ConsumerTelemetry {
                     .put(MessagingAttributes.CONTRACT, contract)
                     .put(MessagingAttributes.CONSUMER_GROUP_NAME, group)
                     .build();
-            return new TopicState(span, metric,
+            return new TopicState("process " + t, span, metric,
                     metric.toBuilder().put(MessagingAttributes.OUTCOME, "handled").build(),
                     metric.toBuilder().put(MessagingAttributes.OUTCOME, "dead_lettered").build(), new AtomicLong());
         });
     }
 
-    private record TopicState(Attributes span, Attributes metric, Attributes handled, Attributes deadLettered,
+    private record TopicState(String spanName, Attributes span, Attributes metric, Attributes handled, Attributes deadLettered,
             AtomicLong lastWarning) {
     }
 }

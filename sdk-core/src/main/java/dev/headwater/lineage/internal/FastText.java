@@ -6,12 +6,13 @@ import java.util.UUID;
 
 /**
  * Allocation-lean text encodings for the per-record lineage headers: a UUID and an RFC 3339 UTC timestamp written
- * straight into the UTF-8 bytes a Kafka header holds. Internal: not for users.
+ * straight into the UTF-8 bytes a Kafka header holds, and the timestamp read back from them. Internal: not for users.
  */
 public final class FastText {
 
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final ThreadLocal<SecondPrefix> PREFIX = ThreadLocal.withInitial(SecondPrefix::new);
+    private static final ThreadLocal<SecondPrefix> PARSED = ThreadLocal.withInitial(SecondPrefix::new);
 
     private FastText() {
     }
@@ -75,6 +76,66 @@ public final class FastText {
         out[at + 3] = (byte) ('0' + millis % 10);
         out[at + 4] = 'Z';
         return out;
+    }
+
+    /**
+     * Reads a time written by {@link #instant(long)}: {@code yyyy-MM-ddTHH:mm:ss.SSSZ} in UTC. Consecutive records
+     * mostly share their second, so the date and time of day are decoded only when the second changes.
+     *
+     * @param text the ASCII bytes of a header value
+     * @return the time in epoch milliseconds, or {@link Long#MIN_VALUE} when the bytes have another form (the caller
+     *     then falls back to a full RFC 3339 parser)
+     */
+    public static long parseInstant(byte[] text) {
+        if (text == null || text.length != 24 || text[10] != 'T' || text[19] != '.' || text[23] != 'Z') {
+            return Long.MIN_VALUE;
+        }
+        int millis = digits(text, 20, 3);
+        if (millis < 0) {
+            return Long.MIN_VALUE;
+        }
+        SecondPrefix cached = PARSED.get();
+        if (cached.bytes == null || !java.util.Arrays.equals(cached.bytes, 0, 19, text, 0, 19)) {
+            long second = parseSecond(text);
+            if (second == Long.MIN_VALUE) {
+                return Long.MIN_VALUE;
+            }
+            cached.second = second;
+            cached.bytes = java.util.Arrays.copyOf(text, 19);
+        }
+        return cached.second * 1000 + millis;
+    }
+
+    private static long parseSecond(byte[] text) {
+        if (text[4] != '-' || text[7] != '-' || text[13] != ':' || text[16] != ':') {
+            return Long.MIN_VALUE;
+        }
+        int year = digits(text, 0, 4);
+        int month = digits(text, 5, 2);
+        int day = digits(text, 8, 2);
+        int hour = digits(text, 11, 2);
+        int minute = digits(text, 14, 2);
+        int second = digits(text, 17, 2);
+        if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) {
+            return Long.MIN_VALUE;
+        }
+        try {
+            return LocalDateTime.of(year, month, day, hour, minute, second).toEpochSecond(ZoneOffset.UTC);
+        } catch (java.time.DateTimeException e) {
+            return Long.MIN_VALUE;
+        }
+    }
+
+    private static int digits(byte[] text, int at, int count) {
+        int value = 0;
+        for (int i = at; i < at + count; i++) {
+            int digit = text[i] - '0';
+            if (digit < 0 || digit > 9) {
+                return -1;
+            }
+            value = value * 10 + digit;
+        }
+        return value;
     }
 
     private static final class SecondPrefix {

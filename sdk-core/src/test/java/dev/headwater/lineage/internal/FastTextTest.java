@@ -32,6 +32,32 @@ class FastTextTest {
     }
 
     @Test
+    void readsBackEveryTimeItWritesIncludingAcrossSecondAndDayBoundaries() {
+        Random random = new Random(11);
+        long[] samples = {0L, 999L, 1000L, 1_795_000_019_999L, 1_795_000_020_000L, 1_795_046_399_999L,
+            1_795_046_400_000L, -1L, -86_400_001L};
+        for (long millis : samples) {
+            assertThat(FastText.parseInstant(FastText.instant(millis))).isEqualTo(millis);
+        }
+        for (int i = 0; i < 10_000; i++) {
+            long millis = Math.floorMod(random.nextLong(), 4_000_000_000_000L);
+            assertThat(FastText.parseInstant(FastText.instant(millis))).as("%d", millis).isEqualTo(millis);
+        }
+    }
+
+    @Test
+    void leavesOtherRfc3339FormsAndMalformedTimesToTheFullParser() {
+        String[] others = {"2026-11-26T14:00:00Z", "2026-11-26T14:00:00.123456Z", "2026-11-26T15:00:00.123+01:00",
+            "2026-13-26T14:00:00.123Z", "2026-02-30T14:00:00.123Z", "2026-11-26T25:00:00.123Z",
+            "2026-11-26 14:00:00.123Z", "2026-11-26T14:0a:00.123Z", "2026-11-26T14:00:00.12xZ", "", "not a time"};
+        for (String other : others) {
+            assertThat(FastText.parseInstant(other.getBytes(StandardCharsets.US_ASCII))).as(other)
+                    .isEqualTo(Long.MIN_VALUE);
+        }
+        assertThat(FastText.parseInstant(null)).isEqualTo(Long.MIN_VALUE);
+    }
+
+    @Test
     void timeOrderedUuidsAreVersionSevenAndIncrease() {
         UUID previous = TimeOrderedUuid.next();
         for (int i = 0; i < 10_000; i++) {
