@@ -1,10 +1,13 @@
 package dev.headwater.lineage;
 
+import dev.headwater.lineage.internal.FastText;
 import dev.headwater.lineage.internal.HeaderValues;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Objects;
 import java.util.Optional;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -63,6 +66,7 @@ public record Lineage(
                 createdAt = null;
             }
         }
+        String correlation = HeaderValues.last(headers, LineageHeaders.CORRELATION_ID);
         int schemaId;
         try {
             String value = HeaderValues.last(headers, LineageHeaders.SCHEMA_ID);
@@ -82,7 +86,7 @@ public record Lineage(
                 HeaderValues.last(headers, LineageHeaders.SUBJECT),
                 HeaderValues.last(headers, LineageHeaders.CONTRACT_VERSION),
                 schemaId,
-                HeaderValues.last(headers, LineageHeaders.CORRELATION_ID),
+                correlation.isEmpty() ? id : correlation,
                 HeaderValues.last(headers, LineageHeaders.CAUSATION_ID)));
     }
 
@@ -93,12 +97,16 @@ public record Lineage(
      * @return epoch milliseconds, or -1 when absent or unreadable
      */
     public static long createdAtMillis(Headers headers) {
-        String time = HeaderValues.last(headers, LineageHeaders.TIME);
-        if (time.isEmpty()) {
+        Header header = headers.lastHeader(LineageHeaders.TIME);
+        if (header == null || header.value() == null || header.value().length == 0) {
             return -1;
         }
+        long fast = FastText.parseInstant(header.value());
+        if (fast != Long.MIN_VALUE) {
+            return fast;
+        }
         try {
-            return Instant.parse(time).toEpochMilli();
+            return Instant.parse(new String(header.value(), StandardCharsets.UTF_8)).toEpochMilli();
         } catch (DateTimeParseException e) {
             return -1;
         }

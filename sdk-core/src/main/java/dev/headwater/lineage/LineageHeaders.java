@@ -41,7 +41,10 @@ public final class LineageHeaders {
     public static final String CONTRACT_VERSION = "ce_hwcontractversion";
     /** Extension: the registry's global schema id the value was written with. */
     public static final String SCHEMA_ID = "ce_hwschemaid";
-    /** Extension: correlation id shared by every record of one business flow. */
+    /**
+     * Extension: correlation id shared by every record of one business flow. Absent on the record that starts a flow:
+     * its correlation id is its own {@code ce_id}.
+     */
     public static final String CORRELATION_ID = "ce_correlationid";
     /** Extension: what caused this record: {@code topic/partition/offset} of the consumed record, or its event id. */
     public static final String CAUSATION_ID = "ce_causationid";

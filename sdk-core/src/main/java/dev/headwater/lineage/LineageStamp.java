@@ -15,7 +15,8 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 /**
  * Writes lineage headers (see {@link LineageHeaders}) onto records. The headers that are the same for every record of a
  * producer and contract version (spec version, source, type, owner, tenant, subject, versions, schema) are encoded once,
- * when the stamp is built; per record only the event id, time, correlation and causation are encoded.
+ * when the stamp is built; per record only the event id, time, correlation and causation are encoded. A record that
+ * starts a flow (no correlation id given) carries no {@code ce_correlationid}: its correlation id is its {@code ce_id}.
  *
  * <p>Headers the caller already set are kept: a lineage header the caller set is not overwritten. Thread safe.
  */
@@ -85,9 +86,9 @@ public final class LineageStamp {
         if (empty || headers.lastHeader(LineageHeaders.TIME) == null) {
             headers.add(LineageHeaders.TIME, FastText.instant(clock.millis()));
         }
-        if (empty || headers.lastHeader(LineageHeaders.CORRELATION_ID) == null) {
-            headers.add(LineageHeaders.CORRELATION_ID, correlationId != null
-                    ? correlationId.getBytes(StandardCharsets.UTF_8) : eventIdBytes);
+        // a record that starts a flow carries no ce_correlationid: its correlation id is its ce_id (saves ~55 bytes)
+        if (correlationId != null && (empty || headers.lastHeader(LineageHeaders.CORRELATION_ID) == null)) {
+            headers.add(LineageHeaders.CORRELATION_ID, correlationId.getBytes(StandardCharsets.UTF_8));
         }
         if (causationId != null) {
             addIfAbsent(headers, LineageHeaders.CAUSATION_ID, causationId);
