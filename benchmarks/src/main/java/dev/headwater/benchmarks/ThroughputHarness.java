@@ -4,6 +4,7 @@ import dev.headwater.consumer.GovernedConsumer;
 import dev.headwater.contract.ContractRule;
 import dev.headwater.contract.DataContract;
 import dev.headwater.contract.Owner;
+import dev.headwater.lineage.LineageStamp;
 import dev.headwater.producer.GovernedProducer;
 import dev.headwater.registry.SchemaRegistryClient;
 import dev.headwater.serde.AvroSerdeConfig;
@@ -25,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
@@ -47,17 +49,27 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <ul>
  *   <li>produce: a plain KafkaProducer with a plain Avro serializer (the baseline), the same with Headwater's
- *       wire-format serializer, and the governed producer with everything on (8 field rules, 2 CEL rules, lineage,
- *       tracing through the OpenTelemetry API, tenant guardrail);</li>
+ *       wire-format serializer, the same with only the lineage headers added (to separate Kafka's cost of carrying
+ *       the headers from Headwater's own steps), and the governed producer with field rules only and with everything
+ *       on (8 field rules, 2 CEL rules, lineage, tracing through the OpenTelemetry API, tenant guardrail);</li>
  *   <li>consume: a plain KafkaConsumer with a plain Avro deserializer (the baseline) against the governed consumer
  *       (wire format, contract rules on read, lineage, process spans, commits).</li>
  * </ul>
  *
  * <p>Run: {@code ./mvnw -q -pl benchmarks -am verify -DskipTests -Prun-throughput}. Prints records/s and ratios.
+ * System properties: {@code records} per variant and round (default 1,000,000, or 300,000 for large records: far more
+ * than a producer buffers, so the steady state is measured), {@code rounds} (3), {@code record} ({@code small}: a
+ * 10-field order of 87 bytes; {@code large}: the same with 12 line items, about 900 bytes), {@code compression}
+ * ({@code none}) and {@code only=consume}.
  */
 public final class ThroughputHarness {
 
-    private static final int RECORDS = Integer.getInteger("records", 100_000);
+    /**
+     * Records per variant and round. The default is many times what fits in a producer's {@code buffer.memory} (32
+     * MiB), so a run measures the steady state and not how fast {@code send} fills the buffer.
+     */
+    private static final int RECORDS = Integer.getInteger("records", "large".equals(System.getProperty("record"))
+            ? 300_000 : 1_000_000);
     private static final int ROUNDS = Integer.getInteger("rounds", 3);
     private static final Map<String, Object> PRODUCER = Map.of("acks", "all", "linger.ms", 5, "batch.size", 65536,
             "enable.idempotence", true, "compression.type", System.getProperty("compression", "none"));
@@ -65,9 +77,18 @@ public final class ThroughputHarness {
     private ThroughputHarness() {
     }
 
+    /** The order of {@link SerdeBenchmark#SCHEMA} with twelve line items, about 1 KB in Avro. */
+    static final String LARGE_SCHEMA = SerdeBenchmark.SCHEMA.substring(0, SerdeBenchmark.SCHEMA.lastIndexOf(']'))
+            + """
+            ,{"name":"lineItems","type":{"type":"array","items":{"type":"record","name":"LineItem","fields":[
+              {"name":"sku","type":"string"},{"name":"quantity","type":"int"},{"name":"unitPrice","type":"double"},
+              {"name":"description","type":"string"}]}}}]}""";
+
     public static void main(String[] args) throws Exception {
-        Schema schema = new Schema.Parser().parse(SerdeBenchmark.SCHEMA);
-        GenericRecord record = SerdeBenchmark.order(schema);
+        boolean large = "large".equals(System.getProperty("record"));
+        Schema schema = new Schema.Parser().parse(large ? LARGE_SCHEMA : SerdeBenchmark.SCHEMA);
+        GenericRecord record = large ? largeOrder(schema) : SerdeBenchmark.order(schema);
+        int valueBytes = plainSerializer(schema).serialize("t", record).length;
         try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().build().start();
                 EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start()) {
             List<ContractRule> rules = new ArrayList<>(ValidatorBenchmark.FIELD_RULES);
@@ -76,8 +97,9 @@ public final class ThroughputHarness {
             DataContract contract = DataContract.builder().subject(topicBase + ".v1-value").version("1.0.0")
                     .owner(new Owner("team-bench", "")).schema(schema).rules(rules).build();
             TenantPolicy tenant = TenantPolicy.builder("bench").owns(List.of("{tenant}.*")).build();
-            System.out.printf(Locale.ROOT, "Produce and consume %,d records of a 10-field Avro record, %d rounds, "
-                    + "in-process broker (1 node), compression.type=%s for every producer%n", RECORDS, ROUNDS,
+            System.out.printf(Locale.ROOT, "Produce and consume %,d records of %s (%d bytes in Avro), %d rounds, "
+                    + "in-process broker (1 node), compression.type=%s for every producer%n", RECORDS,
+                    large ? "an order with 12 line items" : "a 10-field order", valueBytes, ROUNDS,
                     PRODUCER.get("compression.type"));
 
             Map<String, List<Double>> produce = new HashMap<>();
@@ -86,12 +108,16 @@ public final class ThroughputHarness {
                 String suffix = "." + round + "." + UUID.randomUUID().toString().substring(0, 6);
                 double plain = producePlain(kafka, topicBase + suffix + ".plain", record, plainSerializer(schema));
                 double wire = producePlain(kafka, topicBase + suffix + ".wire", record, headwaterSerializer(registry));
+                double stamped = produceStamped(kafka, topicBase + suffix + ".stamped", record,
+                        headwaterSerializer(registry));
                 double fieldRulesOnly = produceGoverned(kafka, registry, fieldRulesOnly(contract), tenant,
                         topicBase + suffix + ".fields", record);
                 double governed = produceGoverned(kafka, registry, contract, tenant, topicBase + suffix + ".gov",
                         record);
+                deleteTopics(kafka, topicBase + suffix);
                 if (round > 0) {
                     produce.computeIfAbsent("fields", k -> new ArrayList<>()).add(fieldRulesOnly);
+                    produce.computeIfAbsent("stamped", k -> new ArrayList<>()).add(stamped);
                     produce.computeIfAbsent("plain", k -> new ArrayList<>()).add(plain);
                     produce.computeIfAbsent("wire", k -> new ArrayList<>()).add(wire);
                     produce.computeIfAbsent("governed", k -> new ArrayList<>()).add(governed);
@@ -100,6 +126,8 @@ public final class ThroughputHarness {
             if (produceVariants) {
                 report("produce: plain KafkaProducer + plain Avro serializer (baseline)", produce.get("plain"), null);
                 report("produce: plain KafkaProducer + Headwater wire-format serializer", produce.get("wire"),
+                        produce.get("plain"));
+                report("produce: plain KafkaProducer + wire format + lineage headers only", produce.get("stamped"),
                         produce.get("plain"));
                 report("produce: GovernedProducer, 8 field rules, no CEL", produce.get("fields"),
                         produce.get("plain"));
@@ -110,6 +138,8 @@ public final class ThroughputHarness {
             String consumeTopic = "bench.orders.consumed.v1";
             kafka.createTopic(consumeTopic, 3, (short) 1);
             produceGoverned(kafka, registry, contract, tenant, consumeTopic, record);
+            System.out.printf(Locale.ROOT, "the governed producer's lineage headers: %d bytes per record (value: %d)%n",
+                    headerBytes(kafka, consumeTopic), valueBytes + 5);
             Map<String, List<Double>> consume = new HashMap<>();
             for (int round = 0; round <= ROUNDS; round++) {
                 double plain = consumePlain(kafka, consumeTopic, schema);
@@ -122,6 +152,40 @@ public final class ThroughputHarness {
             report("consume: plain KafkaConsumer + plain Avro deserializer (baseline)", consume.get("plain"), null);
             report("consume: GovernedConsumer, everything on", consume.get("governed"), consume.get("plain"));
         }
+    }
+
+    /** Deletes a round's topics, so that long runs of large records do not fill the disk. */
+    private static void deleteTopics(EmbeddedKafkaCluster kafka, String prefix) throws Exception {
+        var admin = kafka.admin(); // shared by the cluster, which closes it
+        List<String> topics = admin.listTopics().names().get().stream().filter(t -> t.startsWith(prefix)).toList();
+        admin.deleteTopics(topics).all().get();
+    }
+
+    /** The bytes of lineage and trace headers the governed producer adds to one record of the consume topic. */
+    private static int headerBytes(EmbeddedKafkaCluster kafka, String topic) {
+        var record = dev.headwater.testkit.HeadwaterEnvironment.read(kafka.bootstrapServers(), topic, 1,
+                Duration.ofSeconds(30)).get(0);
+        int bytes = 0;
+        for (var header : record.headers()) {
+            bytes += header.key().length() + (header.value() == null ? 0 : header.value().length) + 2;
+        }
+        return bytes;
+    }
+
+    static GenericRecord largeOrder(Schema schema) {
+        GenericRecord order = SerdeBenchmark.order(schema);
+        Schema item = schema.getField("lineItems").schema().getElementType();
+        List<GenericRecord> items = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            GenericRecord line = new GenericData.Record(item);
+            line.put("sku", "SKU-ABC-" + (100 + i));
+            line.put("quantity", 1 + i % 3);
+            line.put("unitPrice", 9.99 + i);
+            line.put("description", "Stainless steel water bottle, 750 ml, colour " + i);
+            items.add(line);
+        }
+        order.put("lineItems", items);
+        return order;
     }
 
     private static void report(String name, List<Double> rates, List<Double> baseline) {
@@ -147,6 +211,29 @@ public final class ThroughputHarness {
             Future<RecordMetadata> last = null;
             for (int i = 0; i < RECORDS; i++) {
                 last = producer.send(new ProducerRecord<>(topic, "order-" + (i % 1000), record));
+            }
+            last.get();
+            producer.flush();
+            return RECORDS / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private static double produceStamped(EmbeddedKafkaCluster kafka, String topic, GenericRecord record,
+            Serializer<GenericRecord> serializer) throws Exception {
+        kafka.createTopic(topic, 3, (short) 1);
+        Map<String, Object> props = new HashMap<>(PRODUCER);
+        props.put("bootstrap.servers", kafka.bootstrapServers());
+        LineageStamp stamp = LineageStamp.builder("bench").applicationVersion("1.0").type("bench.Order")
+                .owner("team-bench").tenant("bench").contract("bench.orders.produced.v1-value", "1.0.0")
+                .schema("http://localhost:8081", 1).contentType("application/avro").build();
+        try (KafkaProducer<String, GenericRecord> producer = new KafkaProducer<>(props, new StringSerializer(),
+                serializer)) {
+            long start = System.nanoTime();
+            Future<RecordMetadata> last = null;
+            for (int i = 0; i < RECORDS; i++) {
+                ProducerRecord<String, GenericRecord> r = new ProducerRecord<>(topic, "order-" + (i % 1000), record);
+                stamp.stamp(r.headers(), null, null);
+                last = producer.send(r);
             }
             last.get();
             producer.flush();
