@@ -3,6 +3,7 @@ package dev.headwater.contract;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelVariableResolver;
 import dev.headwater.contract.internal.AvroFields;
+import dev.headwater.contract.internal.CelFastPath;
 import dev.headwater.contract.internal.CelSupport;
 import dev.headwater.contract.internal.CelValues;
 import dev.headwater.contract.internal.FieldConstraints;
@@ -162,6 +163,7 @@ public final class ContractValidator {
         final ContractRule rule;
         final CelRuntime.Program program;
         final CelRuntime.Program guard;
+        final CelFastPath fastPath;
 
         CelRule(ContractRule rule) {
             this.rule = rule;
@@ -169,14 +171,22 @@ public final class ContractValidator {
                 String[] parts = rule.expr().split(";", 2);
                 this.guard = CelSupport.program(parts[0].strip());
                 this.program = CelSupport.program(parts[1].strip());
+                this.fastPath = null;
             } else {
                 this.guard = null;
                 this.program = CelSupport.program(rule.expr());
+                this.fastPath = CelSupport.fastPath(rule.expr()).orElse(null);
             }
         }
 
         List<Violation> evaluate(IndexedRecord record, Map<String, Object> view, List<Violation> violations) {
             if (guard == null) {
+                if (fastPath != null) {
+                    Object verdict = fastPath.evaluate(view);
+                    if (verdict instanceof Boolean passed) {
+                        return passed ? violations : add(violations, isFalse(), "");
+                    }
+                }
                 // a resolver, not a map: CEL copies a map into a new activation on every evaluation
                 Optional<Object> message = Optional.of(view);
                 CelVariableResolver activation = name -> CelSupport.MESSAGE.equals(name) ? message : Optional.empty();
@@ -209,10 +219,14 @@ public final class ContractValidator {
         private String outcome(CelRuntime.Program program, CelVariableResolver activation) {
             try {
                 Object result = program.eval(activation);
-                return Boolean.TRUE.equals(result) ? null : "expression '" + rule.expr() + "' is false";
+                return Boolean.TRUE.equals(result) ? null : isFalse();
             } catch (Exception e) {
                 return "expression '" + rule.expr() + "' could not be evaluated: " + e.getMessage();
             }
+        }
+
+        private String isFalse() {
+            return "expression '" + rule.expr() + "' is false";
         }
 
         private static Object evalQuietly(CelRuntime.Program program, CelVariableResolver activation) {

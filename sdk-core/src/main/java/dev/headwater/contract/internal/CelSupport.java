@@ -90,6 +90,20 @@ public final class CelSupport {
         }
     }
 
+    /**
+     * Plans the fast path of an expression (see {@link CelFastPath}). Call {@link #check} first.
+     *
+     * @param expr the expression
+     * @return the fast path, or empty when the expression needs CEL's interpreter
+     */
+    public static Optional<CelFastPath> fastPath(String expr) {
+        try {
+            return CelFastPath.plan(DYNAMIC.compile(expr).getAst().getExpr());
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
     private static StructType struct(Schema schema) {
         Map<String, CelType> fields = new LinkedHashMap<>();
         for (Schema.Field field : schema.getFields()) {
