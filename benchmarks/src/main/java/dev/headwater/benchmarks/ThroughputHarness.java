@@ -51,9 +51,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   <li>produce: a plain KafkaProducer with a plain Avro serializer (the baseline), the same with Headwater's
  *       wire-format serializer, the same with only the lineage headers added (to separate Kafka's cost of carrying
  *       the headers from Headwater's own steps), and the governed producer with field rules only and with everything
- *       on (8 field rules, 2 CEL rules, lineage, tracing through the OpenTelemetry API, tenant guardrail);</li>
+ *       on (8 field rules, 2 CEL rules, lineage, tracing through the OpenTelemetry API, tenant guardrail), and the
+ *       same with 2 CEL rules outside the CEL fast path's subset;</li>
  *   <li>consume: a plain KafkaConsumer with a plain Avro deserializer (the baseline) against the governed consumer
- *       (wire format, contract rules on read, lineage, process spans, commits).</li>
+ *       (wire format, contract rules on read with field rules only, with CEL rules too and with interpreted CEL
+ *       rules, lineage, freshness, process spans, commits).</li>
  * </ul>
  *
  * <p>Run: {@code ./mvnw -q -pl benchmarks -am verify -DskipTests -Prun-throughput}. Prints records/s and ratios.
@@ -114,6 +116,8 @@ public final class ThroughputHarness {
                         topicBase + suffix + ".fields", record);
                 double governed = produceGoverned(kafka, registry, contract, tenant, topicBase + suffix + ".gov",
                         record);
+                double interpreted = produceGoverned(kafka, registry, interpreted(contract), tenant,
+                        topicBase + suffix + ".interp", record);
                 deleteTopics(kafka, topicBase + suffix);
                 if (round > 0) {
                     produce.computeIfAbsent("fields", k -> new ArrayList<>()).add(fieldRulesOnly);
@@ -121,6 +125,7 @@ public final class ThroughputHarness {
                     produce.computeIfAbsent("plain", k -> new ArrayList<>()).add(plain);
                     produce.computeIfAbsent("wire", k -> new ArrayList<>()).add(wire);
                     produce.computeIfAbsent("governed", k -> new ArrayList<>()).add(governed);
+                    produce.computeIfAbsent("interpreted", k -> new ArrayList<>()).add(interpreted);
                 }
             }
             if (produceVariants) {
@@ -133,6 +138,8 @@ public final class ThroughputHarness {
                         produce.get("plain"));
                 report("produce: GovernedProducer, everything on (8 field rules + 2 CEL)", produce.get("governed"),
                         produce.get("plain"));
+                report("produce: GovernedProducer, everything on, 2 CEL rules CEL's interpreter runs",
+                        produce.get("interpreted"), produce.get("plain"));
             }
 
             String consumeTopic = "bench.orders.consumed.v1";
@@ -143,14 +150,22 @@ public final class ThroughputHarness {
             Map<String, List<Double>> consume = new HashMap<>();
             for (int round = 0; round <= ROUNDS; round++) {
                 double plain = consumePlain(kafka, consumeTopic, schema);
+                double fieldRulesOnly = consumeGoverned(kafka, registry, fieldRulesOnly(contract), consumeTopic);
                 double governed = consumeGoverned(kafka, registry, contract, consumeTopic);
+                double interpreted = consumeGoverned(kafka, registry, interpreted(contract), consumeTopic);
                 if (round > 0) {
+                    consume.computeIfAbsent("interpreted", k -> new ArrayList<>()).add(interpreted);
                     consume.computeIfAbsent("plain", k -> new ArrayList<>()).add(plain);
+                    consume.computeIfAbsent("fields", k -> new ArrayList<>()).add(fieldRulesOnly);
                     consume.computeIfAbsent("governed", k -> new ArrayList<>()).add(governed);
                 }
             }
             report("consume: plain KafkaConsumer + plain Avro deserializer (baseline)", consume.get("plain"), null);
-            report("consume: GovernedConsumer, everything on", consume.get("governed"), consume.get("plain"));
+            report("consume: GovernedConsumer, 8 field rules, no CEL", consume.get("fields"), consume.get("plain"));
+            report("consume: GovernedConsumer, everything on (8 field rules + 2 CEL)", consume.get("governed"),
+                    consume.get("plain"));
+            report("consume: GovernedConsumer, everything on, 2 CEL rules CEL's interpreter runs",
+                    consume.get("interpreted"), consume.get("plain"));
         }
     }
 
@@ -239,6 +254,14 @@ public final class ThroughputHarness {
             producer.flush();
             return RECORDS / ((System.nanoTime() - start) / 1e9);
         }
+    }
+
+    /** The contract with its CEL rules replaced by two that CEL's interpreter evaluates (outside the fast path). */
+    private static DataContract interpreted(DataContract contract) {
+        List<ContractRule> rules = new ArrayList<>(contract.rules().stream().filter(r -> !r.isExpression()).toList());
+        rules.addAll(ValidatorBenchmark.INTERPRETED_CEL_RULES);
+        return DataContract.builder().subject(contract.subject()).version(contract.version()).owner(contract.owner())
+                .schema(contract.schema()).rules(rules).build();
     }
 
     private static DataContract fieldRulesOnly(DataContract contract) {

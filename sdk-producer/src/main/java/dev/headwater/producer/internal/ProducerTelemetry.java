@@ -75,9 +75,10 @@ public final class ProducerTelemetry {
      * @return the started span; end it with {@link #sent} or {@link #failed}
      */
     public Span startSend(String topic, Headers headers, String eventId) {
-        Span span = tracer.spanBuilder("send " + topic)
+        TopicAttributes attributes = attributes(topic);
+        Span span = tracer.spanBuilder(attributes.spanName)
                 .setSpanKind(SpanKind.PRODUCER)
-                .setAllAttributes(attributes(topic).span)
+                .setAllAttributes(attributes.span)
                 .setAttribute(MessagingAttributes.MESSAGE_ID, eventId)
                 .startSpan();
         propagator.inject(Context.current().with(span), headers, HeadersTextMap.SETTER);
@@ -166,13 +167,13 @@ public final class ProducerTelemetry {
                 .put(MessagingAttributes.TENANT, tenant)
                 .put(MessagingAttributes.CONTRACT, contract)
                 .build();
-        return new TopicAttributes(span, metric,
+        return new TopicAttributes("send " + topic, span, metric,
                 metric.toBuilder().put(MessagingAttributes.OUTCOME, "sent").build(),
                 metric.toBuilder().put(MessagingAttributes.OUTCOME, "refused").build(),
                 metric.toBuilder().put(MessagingAttributes.OUTCOME, "dead_lettered").build());
     }
 
-    private record TopicAttributes(Attributes span, Attributes metric, Attributes sent, Attributes refused,
+    private record TopicAttributes(String spanName, Attributes span, Attributes metric, Attributes sent, Attributes refused,
             Attributes deadLettered) {
     }
 }
