@@ -115,8 +115,8 @@ public final class CelFastPath {
         return switch (call.function() + "/" + operands.length) {
             case "size/1" -> message -> size(operands[0].eval(message));
             case "!_/1" -> message -> operands[0].eval(message) instanceof Boolean b ? !b : UNDECIDED;
-            case "_&&_/2" -> and(operands[0], operands[1]);
-            case "_||_/2" -> or(operands[0], operands[1]);
+            case "_&&_/2" -> junction(operands[0], operands[1], Boolean.FALSE);
+            case "_||_/2" -> junction(operands[0], operands[1], Boolean.TRUE);
             case "_==_/2" -> message -> equal(operands[0].eval(message), operands[1].eval(message), true);
             case "_!=_/2" -> message -> equal(operands[0].eval(message), operands[1].eval(message), false);
             case "_<_/2" -> compare(operands, c -> c < 0);
@@ -127,33 +127,22 @@ public final class CelFastPath {
         };
     }
 
-    /** CEL's {@code &&}: false wins over anything, even an error; otherwise both must be booleans. */
-    private static Node and(Node left, Node right) {
+    /**
+     * CEL's {@code &&} (the absorbing value is false) and {@code ||} (true): the absorbing value on either side wins
+     * over anything, even an error; otherwise both sides must be booleans.
+     */
+    private static Node junction(Node left, Node right, Boolean absorbing) {
+        Boolean other = !absorbing;
         return message -> {
             Object l = left.eval(message);
-            if (Boolean.FALSE.equals(l)) {
-                return Boolean.FALSE;
+            if (absorbing.equals(l)) {
+                return absorbing;
             }
             Object r = right.eval(message);
-            if (Boolean.FALSE.equals(r)) {
-                return Boolean.FALSE;
+            if (absorbing.equals(r)) {
+                return absorbing;
             }
-            return Boolean.TRUE.equals(l) && Boolean.TRUE.equals(r) ? Boolean.TRUE : UNDECIDED;
-        };
-    }
-
-    /** CEL's {@code ||}: true wins over anything, even an error; otherwise both must be booleans. */
-    private static Node or(Node left, Node right) {
-        return message -> {
-            Object l = left.eval(message);
-            if (Boolean.TRUE.equals(l)) {
-                return Boolean.TRUE;
-            }
-            Object r = right.eval(message);
-            if (Boolean.TRUE.equals(r)) {
-                return Boolean.TRUE;
-            }
-            return Boolean.FALSE.equals(l) && Boolean.FALSE.equals(r) ? Boolean.FALSE : UNDECIDED;
+            return other.equals(l) && other.equals(r) ? other : UNDECIDED;
         };
     }
 
