@@ -170,11 +170,12 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         }
         int done = 0;
         try {
-            for (ConsumerRecord<byte[], byte[]> record : records) {
-                process(record);
-                finished.put(new TopicPartition(record.topic(), record.partition()),
-                        new OffsetAndMetadata(record.offset() + 1));
-                done++;
+            for (TopicPartition partition : records.partitions()) {
+                for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+                    process(record);
+                    finished.put(partition, new OffsetAndMetadata(record.offset() + 1));
+                    done++;
+                }
             }
         } finally {
             commitFinished();

@@ -43,6 +43,7 @@ public final class ConsumerTelemetry {
     private final String contract;
     private final Duration freshness;
     private final Map<String, TopicState> topics = new ConcurrentHashMap<>();
+    private volatile TopicState lastState;
 
     /**
      * @param openTelemetry where spans and metrics go
@@ -127,7 +128,12 @@ public final class ConsumerTelemetry {
     }
 
     private TopicState state(String topic) {
-        return topics.computeIfAbsent(topic, t -> {
+        // records come in runs of one topic: remember the last one instead of hashing the topic three times a record
+        TopicState last = lastState;
+        if (last != null && last.topic.equals(topic)) {
+            return last;
+        }
+        last = topics.computeIfAbsent(topic, t -> {
             Attributes span = Attributes.builder()
                     .put(MessagingAttributes.SYSTEM, "kafka")
                     .put(MessagingAttributes.DESTINATION_NAME, t)
@@ -142,13 +148,15 @@ public final class ConsumerTelemetry {
                     .put(MessagingAttributes.CONTRACT, contract)
                     .put(MessagingAttributes.CONSUMER_GROUP_NAME, group)
                     .build();
-            return new TopicState("process " + t, span, metric,
+            return new TopicState(t, "process " + t, span, metric,
                     metric.toBuilder().put(MessagingAttributes.OUTCOME, "handled").build(),
                     metric.toBuilder().put(MessagingAttributes.OUTCOME, "dead_lettered").build(), new AtomicLong());
         });
+        lastState = last;
+        return last;
     }
 
-    private record TopicState(String spanName, Attributes span, Attributes metric, Attributes handled, Attributes deadLettered,
+    private record TopicState(String topic, String spanName, Attributes span, Attributes metric, Attributes handled, Attributes deadLettered,
             AtomicLong lastWarning) {
     }
 }
