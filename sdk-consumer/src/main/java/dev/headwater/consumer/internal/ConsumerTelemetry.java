@@ -156,7 +156,7 @@ public final class ConsumerTelemetry {
         return last;
     }
 
-    private record TopicState(String topic, String spanName, Attributes span, Attributes metric, Attributes handled, Attributes deadLettered,
-            AtomicLong lastWarning) {
+    private record TopicState(String topic, String spanName, Attributes span, Attributes metric, Attributes handled,
+            Attributes deadLettered, AtomicLong lastWarning) {
     }
 }

@@ -173,7 +173,7 @@ public final class ProducerTelemetry {
                 metric.toBuilder().put(MessagingAttributes.OUTCOME, "dead_lettered").build());
     }
 
-    private record TopicAttributes(String spanName, Attributes span, Attributes metric, Attributes sent, Attributes refused,
-            Attributes deadLettered) {
+    private record TopicAttributes(String spanName, Attributes span, Attributes metric, Attributes sent,
+            Attributes refused, Attributes deadLettered) {
     }
 }
