@@ -258,16 +258,19 @@ public final class ThroughputHarness {
 
     /** The contract with its CEL rules replaced by two that CEL's interpreter evaluates (outside the fast path). */
     private static DataContract interpreted(DataContract contract) {
-        List<ContractRule> rules = new ArrayList<>(contract.rules().stream().filter(r -> !r.isExpression()).toList());
-        rules.addAll(ValidatorBenchmark.INTERPRETED_CEL_RULES);
-        return DataContract.builder().subject(contract.subject()).version(contract.version()).owner(contract.owner())
-                .schema(contract.schema()).rules(rules).build();
+        return withCelRules(contract, ValidatorBenchmark.INTERPRETED_CEL_RULES);
     }
 
     private static DataContract fieldRulesOnly(DataContract contract) {
+        return withCelRules(contract, List.of());
+    }
+
+    /** The contract with its field rules and the given CEL rules instead of its own. */
+    private static DataContract withCelRules(DataContract contract, List<ContractRule> celRules) {
+        List<ContractRule> rules = new ArrayList<>(contract.rules().stream().filter(r -> !r.isExpression()).toList());
+        rules.addAll(celRules);
         return DataContract.builder().subject(contract.subject()).version(contract.version()).owner(contract.owner())
-                .schema(contract.schema()).rules(contract.rules().stream().filter(r -> !r.isExpression()).toList())
-                .build();
+                .schema(contract.schema()).rules(rules).build();
     }
 
     private static double produceGoverned(EmbeddedKafkaCluster kafka, EmbeddedSchemaRegistry registry,
