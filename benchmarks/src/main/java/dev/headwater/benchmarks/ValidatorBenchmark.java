@@ -5,12 +5,15 @@ import dev.headwater.contract.ContractValidator;
 import dev.headwater.contract.DataContract;
 import dev.headwater.contract.OnFailure;
 import dev.headwater.contract.Owner;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DecoderFactory;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -54,6 +57,8 @@ public class ValidatorBenchmark {
     private ContractValidator all;
     private ContractValidator none;
     private GenericRecord record;
+    private byte[] avroBytes;
+    private GenericDatumReader<GenericRecord> reader;
 
     @Setup
     public void setUp() {
@@ -66,6 +71,8 @@ public class ValidatorBenchmark {
         both.addAll(CEL_RULES);
         all = validator(schema, both);
         none = validator(schema, List.of());
+        avroBytes = ThroughputHarness.plainSerializer(schema).serialize("bench.orders.v1", record);
+        reader = new GenericDatumReader<>(schema);
         if (!all.validate(record).isEmpty() || !interpreted.validate(record).isEmpty()) {
             throw new IllegalStateException("the benchmark record must be valid: " + all.validate(record));
         }
@@ -95,6 +102,22 @@ public class ValidatorBenchmark {
     @Benchmark
     public Object eightConstraintsAndTwoCelRules() {
         return all.validate(record);
+    }
+
+    /** Reading the record from Avro bytes, as a consumer does: its strings are Avro {@code Utf8}, not Java strings. */
+    @Benchmark
+    public Object decodeOnly() throws IOException {
+        return decode();
+    }
+
+    /** The 8 constraints on a record just read from Avro bytes; minus {@link #decodeOnly()}: the cost in a consumer. */
+    @Benchmark
+    public Object decodeAndEightFieldConstraints() throws IOException {
+        return fieldsOnly.validate(decode());
+    }
+
+    private GenericRecord decode() throws IOException {
+        return reader.read(null, DecoderFactory.get().binaryDecoder(avroBytes, null));
     }
 
     @Benchmark

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
+import org.apache.avro.util.Utf8;
 
 /**
  * Compiles the constraints of a field rule into plain Java checks, once per schema version: the fast path of the rule
@@ -25,6 +26,8 @@ public final class FieldConstraints {
     /** ISO 4217 currency codes known to the JDK. */
     public static final Set<String> CURRENCIES = Currency.getAvailableCurrencies().stream()
             .map(Currency::getCurrencyCode).collect(Collectors.toUnmodifiableSet());
+
+    private static final TextSet CURRENCY_CODES = new TextSet(CURRENCIES);
 
     /** One compiled constraint. */
     @FunctionalInterface
@@ -62,12 +65,12 @@ public final class FieldConstraints {
         if (rule.minLength() != null) {
             int min = rule.minLength();
             String text = "must be at least " + min + " character(s) long";
-            checks.add(v -> v.toString().length() < min ? text : null);
+            checks.add(v -> length(v) < min ? text : null);
         }
         if (rule.maxLength() != null) {
             int max = rule.maxLength();
             String text = "must be at most " + max + " character(s) long";
-            checks.add(v -> v.toString().length() > max ? text : null);
+            checks.add(v -> length(v) > max ? text : null);
         }
         if (!rule.regex().isEmpty()) {
             Pattern pattern = Pattern.compile(rule.regex());
@@ -75,14 +78,14 @@ public final class FieldConstraints {
             checks.add(v -> pattern.matcher(v.toString()).matches() ? null : text);
         }
         if (!rule.allowed().isEmpty()) {
-            Set<String> allowed = new HashSet<>(rule.allowed());
+            TextSet allowed = new TextSet(rule.allowed());
             String text = "must be one of " + rule.allowed();
-            checks.add(v -> allowed.contains(v.toString()) ? null : text);
+            checks.add(v -> allowed.contains(v) ? null : text);
         }
         switch (rule.format()) {
             case "uuid" -> checks.add(v -> isUuid(v.toString()) ? null : "must be a UUID (8-4-4-4-12 hex digits)");
-            case "email" -> checks.add(v -> isEmail(v.toString()) ? null : "must be an email address");
-            case "iso4217" -> checks.add(v -> CURRENCIES.contains(v.toString()) ? null
+            case "email" -> checks.add(v -> isEmail(v) ? null : "must be an email address");
+            case "iso4217" -> checks.add(v -> CURRENCY_CODES.contains(v) ? null
                     : "must be an ISO 4217 currency code, such as EUR");
             case "iso8601" -> checks.add(v -> parseTime(v.toString()) != null ? null
                     : "must be an ISO-8601 date-time, such as 2026-11-26T10:15:30Z");
@@ -123,6 +126,56 @@ public final class FieldConstraints {
         return true;
     }
 
+    /**
+     * The length of a text value in UTF-16 chars, as {@link String#length()} gives it. An Avro {@link Utf8} (how a
+     * record read from bytes holds its strings) that is all ASCII is measured on its bytes, without decoding it.
+     */
+    static int length(Object value) {
+        if (value instanceof Utf8 utf8 && isAscii(utf8)) {
+            return utf8.getByteLength();
+        }
+        return value.toString().length();
+    }
+
+    private static boolean isAscii(Utf8 utf8) {
+        byte[] bytes = utf8.getBytes();
+        for (int i = 0, n = utf8.getByteLength(); i < n; i++) {
+            if (bytes[i] < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** An email check on an all-ASCII Avro {@link Utf8} reads its bytes; anything else is checked as a string. */
+    static boolean isEmail(Object value) {
+        if (!(value instanceof Utf8 utf8) || !isAscii(utf8)) {
+            return isEmail(value.toString());
+        }
+        byte[] s = utf8.getBytes();
+        int length = utf8.getByteLength();
+        int at = -1;
+        for (int i = 0; i < length; i++) {
+            if (s[i] == '@') {
+                if (at >= 0) {
+                    return false;
+                }
+                at = i;
+            } else if (Character.isWhitespace(s[i])) {
+                return false;
+            }
+        }
+        if (at <= 0 || at == length - 1 || length > 254 || s[length - 1] == '.') {
+            return false;
+        }
+        for (int i = at + 2; i < length; i++) {
+            if (s[i] == '.') {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static boolean isEmail(String s) {
         int at = s.indexOf('@');
         if (at <= 0 || at != s.lastIndexOf('@') || at == s.length() - 1 || s.length() > 254) {
@@ -149,6 +202,26 @@ public final class FieldConstraints {
             } catch (DateTimeParseException again) {
                 return null;
             }
+        }
+    }
+
+    /**
+     * A set of texts that answers for a Java string and for an Avro {@link Utf8} alike, the latter by its bytes
+     * (Utf8's equality and hash), without decoding it into a string.
+     */
+    static final class TextSet {
+        private final Set<String> strings;
+        private final Set<Utf8> utf8;
+
+        TextSet(java.util.Collection<String> texts) {
+            this.strings = Set.copyOf(texts);
+            Set<Utf8> encoded = new HashSet<>();
+            texts.forEach(text -> encoded.add(new Utf8(text)));
+            this.utf8 = encoded;
+        }
+
+        boolean contains(Object value) {
+            return value instanceof Utf8 u ? utf8.contains(u) : strings.contains(value.toString());
         }
     }
 
