@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.Schema;
@@ -33,36 +34,42 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Produce and consume throughput against the in-process broker, in one process and one run, each variant measured
- * several times in alternation after a warm-up, so the ratios compare like with like:
+ * Produce and consume throughput against the in-process broker (or one in another process), in one run, each variant
+ * measured several times in alternation after a warm-up, so the ratios compare like with like:
  *
  * <ul>
  *   <li>produce: a plain KafkaProducer with a plain Avro serializer (the baseline), the same with Headwater's
  *       wire-format serializer, the same with only the lineage headers added (to separate Kafka's cost of carrying
- *       the headers from Headwater's own steps), and the governed producer with field rules only and with everything
- *       on (8 field rules, 2 CEL rules, lineage, tracing through the OpenTelemetry API, tenant guardrail), and the
- *       same with 2 CEL rules outside the CEL fast path's subset;</li>
+ *       the headers from Headwater's own steps), and the governed producer with a contract without rules, with field
+ *       rules only and with everything on (8 field rules, 2 CEL rules, lineage, tracing through the OpenTelemetry
+ *       API, tenant guardrail), and the same with 2 CEL rules outside the CEL fast path's subset;</li>
  *   <li>consume: a plain KafkaConsumer with a plain Avro deserializer (the baseline) against the governed consumer
- *       (wire format, contract rules on read with field rules only, with CEL rules too and with interpreted CEL
- *       rules, lineage, freshness, process spans, commits).</li>
+ *       (wire format, lineage, freshness, process spans, commits) with a contract without rules, with field rules
+ *       only, with CEL rules too and with interpreted CEL rules.</li>
  * </ul>
  *
- * <p>Run: {@code ./mvnw -q -pl benchmarks -am verify -DskipTests -Prun-throughput}. Prints records/s and ratios.
- * System properties: {@code records} per variant and round (default 1,000,000, or 300,000 for large records: far more
- * than a producer buffers, so the steady state is measured), {@code rounds} (3), {@code record} ({@code small}: a
- * 10-field order of 87 bytes; {@code large}: the same with 12 line items, about 900 bytes), {@code compression}
- * ({@code none}) and {@code only=consume}.
+ * <p>Each round runs every variant once, starting with the next variant each round; round 0 warms up. Run:
+ * {@code ./mvnw -q -pl benchmarks -am verify -DskipTests -Prun-throughput}. Prints records/s and ratios. System
+ * properties: {@code records} per variant and round (default 1,000,000, or 300,000 for large records: far more than a
+ * producer buffers, so the steady state is measured), {@code rounds} (3), {@code record} ({@code small}: a 10-field
+ * order of 87 bytes; {@code large}: the same with 12 line items, about 900 bytes), {@code compression} ({@code none}),
+ * {@code batch.size} (65536) and {@code linger.ms} (5) for every producer, {@code only} ({@code produce} or
+ * {@code consume}), and {@code bootstrap.servers} with {@code registry.url} to run against a broker and registry in
+ * another process (such as {@code LocalStack}) instead of in-process ones.
  */
 public final class ThroughputHarness {
 
@@ -73,8 +80,9 @@ public final class ThroughputHarness {
     private static final int RECORDS = Integer.getInteger("records", "large".equals(System.getProperty("record"))
             ? 300_000 : 1_000_000);
     private static final int ROUNDS = Integer.getInteger("rounds", 3);
-    private static final Map<String, Object> PRODUCER = Map.of("acks", "all", "linger.ms", 5, "batch.size", 65536,
-            "enable.idempotence", true, "compression.type", System.getProperty("compression", "none"));
+    private static final Map<String, Object> PRODUCER = Map.of("acks", "all", "enable.idempotence", true,
+            "linger.ms", Integer.getInteger("linger.ms", 5), "batch.size", Integer.getInteger("batch.size", 65536),
+            "compression.type", System.getProperty("compression", "none"));
 
     private ThroughputHarness() {
     }
@@ -91,8 +99,7 @@ public final class ThroughputHarness {
         Schema schema = new Schema.Parser().parse(large ? LARGE_SCHEMA : SerdeBenchmark.SCHEMA);
         GenericRecord record = large ? largeOrder(schema) : SerdeBenchmark.order(schema);
         int valueBytes = plainSerializer(schema).serialize("t", record).length;
-        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().build().start();
-                EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start()) {
+        try (Stack kafka = Stack.fromSystemProperties()) {
             List<ContractRule> rules = new ArrayList<>(ValidatorBenchmark.FIELD_RULES);
             rules.addAll(ValidatorBenchmark.CEL_RULES);
             String topicBase = "bench.orders.produced";
@@ -100,84 +107,109 @@ public final class ThroughputHarness {
                     .owner(new Owner("team-bench", "")).schema(schema).rules(rules).build();
             TenantPolicy tenant = TenantPolicy.builder("bench").owns(List.of("{tenant}.*")).build();
             System.out.printf(Locale.ROOT, "Produce and consume %,d records of %s (%d bytes in Avro), %d rounds, "
-                    + "in-process broker (1 node), compression.type=%s for every producer%n", RECORDS,
+                    + "%s, compression.type=%s for every producer%n", RECORDS,
                     large ? "an order with 12 line items" : "a 10-field order", valueBytes, ROUNDS,
-                    PRODUCER.get("compression.type"));
+                    kafka, PRODUCER.get("compression.type"));
 
-            Map<String, List<Double>> produce = new HashMap<>();
-            boolean produceVariants = !"consume".equals(System.getProperty("only"));
-            for (int round = 0; round <= ROUNDS && produceVariants; round++) {
-                String suffix = "." + round + "." + UUID.randomUUID().toString().substring(0, 6);
-                double plain = producePlain(kafka, topicBase + suffix + ".plain", record, plainSerializer(schema));
-                double wire = producePlain(kafka, topicBase + suffix + ".wire", record, headwaterSerializer(registry));
-                double stamped = produceStamped(kafka, topicBase + suffix + ".stamped", record,
-                        headwaterSerializer(registry));
-                double fieldRulesOnly = produceGoverned(kafka, registry, fieldRulesOnly(contract), tenant,
-                        topicBase + suffix + ".fields", record);
-                double governed = produceGoverned(kafka, registry, contract, tenant, topicBase + suffix + ".gov",
-                        record);
-                double interpreted = produceGoverned(kafka, registry, interpreted(contract), tenant,
-                        topicBase + suffix + ".interp", record);
-                deleteTopics(kafka, topicBase + suffix);
-                if (round > 0) {
-                    produce.computeIfAbsent("fields", k -> new ArrayList<>()).add(fieldRulesOnly);
-                    produce.computeIfAbsent("stamped", k -> new ArrayList<>()).add(stamped);
-                    produce.computeIfAbsent("plain", k -> new ArrayList<>()).add(plain);
-                    produce.computeIfAbsent("wire", k -> new ArrayList<>()).add(wire);
-                    produce.computeIfAbsent("governed", k -> new ArrayList<>()).add(governed);
-                    produce.computeIfAbsent("interpreted", k -> new ArrayList<>()).add(interpreted);
-                }
+            if (!"consume".equals(System.getProperty("only"))) {
+                String base = "produce: ";
+                List<Variant> variants = List.of(
+                        new Variant(base + "plain KafkaProducer + plain Avro serializer (baseline)",
+                                t -> producePlain(kafka, t, record, plainSerializer(schema))),
+                        new Variant(base + "plain KafkaProducer + Headwater wire-format serializer",
+                                t -> producePlain(kafka, t, record, headwaterSerializer(kafka))),
+                        new Variant(base + "plain KafkaProducer + wire format + lineage headers only",
+                                t -> produceStamped(kafka, t, record, headwaterSerializer(kafka))),
+                        new Variant(base + "GovernedProducer, contract without rules",
+                                t -> produceGoverned(kafka, withoutRules(contract), tenant, t, record)),
+                        new Variant(base + "GovernedProducer, 8 field rules, no CEL",
+                                t -> produceGoverned(kafka, fieldRulesOnly(contract), tenant, t, record)),
+                        new Variant(base + "GovernedProducer, everything on (8 field rules + 2 CEL)",
+                                t -> produceGoverned(kafka, contract, tenant, t, record)),
+                        new Variant(base + "GovernedProducer, everything on, 2 CEL rules CEL's interpreter runs",
+                                t -> produceGoverned(kafka, interpreted(contract), tenant, t, record)));
+                String run = topicBase + "." + UUID.randomUUID().toString().substring(0, 6);
+                measure(variants, (round, variant) -> run + "." + round + "." + variant,
+                        round -> deleteTopics(kafka, run + "." + round + "."));
             }
-            if (produceVariants) {
-                report("produce: plain KafkaProducer + plain Avro serializer (baseline)", produce.get("plain"), null);
-                report("produce: plain KafkaProducer + Headwater wire-format serializer", produce.get("wire"),
-                        produce.get("plain"));
-                report("produce: plain KafkaProducer + wire format + lineage headers only", produce.get("stamped"),
-                        produce.get("plain"));
-                report("produce: GovernedProducer, 8 field rules, no CEL", produce.get("fields"),
-                        produce.get("plain"));
-                report("produce: GovernedProducer, everything on (8 field rules + 2 CEL)", produce.get("governed"),
-                        produce.get("plain"));
-                report("produce: GovernedProducer, everything on, 2 CEL rules CEL's interpreter runs",
-                        produce.get("interpreted"), produce.get("plain"));
+            if ("produce".equals(System.getProperty("only"))) {
+                return;
             }
-
-            String consumeTopic = "bench.orders.consumed.v1";
-            kafka.createTopic(consumeTopic, 3, (short) 1);
-            produceGoverned(kafka, registry, contract, tenant, consumeTopic, record);
+            // a topic of its own per run, so that runs against a stack in another process do not meet the last run's
+            String consumeTopic = "bench.orders.consumed.v1." + UUID.randomUUID().toString().substring(0, 6);
+            produceGoverned(kafka, contract, tenant, consumeTopic, record);
             System.out.printf(Locale.ROOT, "the governed producer's lineage headers: %d bytes per record (value: %d)%n",
                     headerBytes(kafka, consumeTopic), valueBytes + 5);
-            Map<String, List<Double>> consume = new HashMap<>();
-            for (int round = 0; round <= ROUNDS; round++) {
-                double plain = consumePlain(kafka, consumeTopic, schema);
-                double fieldRulesOnly = consumeGoverned(kafka, registry, fieldRulesOnly(contract), consumeTopic);
-                double governed = consumeGoverned(kafka, registry, contract, consumeTopic);
-                double interpreted = consumeGoverned(kafka, registry, interpreted(contract), consumeTopic);
+            String base = "consume: ";
+            List<Variant> variants = List.of(
+                    new Variant(base + "plain KafkaConsumer + plain Avro deserializer (baseline)",
+                            t -> consumePlain(kafka, t, schema)),
+                    new Variant(base + "GovernedConsumer, contract without rules",
+                            t -> consumeGoverned(kafka, withoutRules(contract), t)),
+                    new Variant(base + "GovernedConsumer, 8 field rules, no CEL",
+                            t -> consumeGoverned(kafka, fieldRulesOnly(contract), t)),
+                    new Variant(base + "GovernedConsumer, everything on (8 field rules + 2 CEL)",
+                            t -> consumeGoverned(kafka, contract, t)),
+                    new Variant(base + "GovernedConsumer, everything on, 2 CEL rules CEL's interpreter runs",
+                            t -> consumeGoverned(kafka, interpreted(contract), t)));
+            measure(variants, (round, variant) -> consumeTopic, round -> { });
+            deleteTopics(kafka, consumeTopic);
+        }
+    }
+
+    /** One thing measured: its label and how to run it against a topic, returning records per second. */
+    private record Variant(String label, Run run) {
+    }
+
+    @FunctionalInterface
+    private interface Run {
+        double on(String topic) throws Exception;
+    }
+
+    /** The topic a variant uses in a round. */
+    @FunctionalInterface
+    private interface TopicPlan {
+        String topic(int round, int variant);
+    }
+
+    @FunctionalInterface
+    private interface AfterRound {
+        void run(int round) throws Exception;
+    }
+
+    /**
+     * Runs every variant once per round (round 0 warms up and is not counted), starting each round with the next
+     * variant so that no variant always runs first or last, then prints the median of each and its ratio to the first
+     * variant's (the baseline's) median.
+     */
+    private static void measure(List<Variant> variants, TopicPlan topics, AfterRound afterRound) throws Exception {
+        Map<Variant, List<Double>> rates = new HashMap<>();
+        for (int round = 0; round <= ROUNDS; round++) {
+            for (int i = 0; i < variants.size(); i++) {
+                int index = (i + round) % variants.size();
+                Variant variant = variants.get(index);
+                double rate = variant.run().on(topics.topic(round, index));
                 if (round > 0) {
-                    consume.computeIfAbsent("interpreted", k -> new ArrayList<>()).add(interpreted);
-                    consume.computeIfAbsent("plain", k -> new ArrayList<>()).add(plain);
-                    consume.computeIfAbsent("fields", k -> new ArrayList<>()).add(fieldRulesOnly);
-                    consume.computeIfAbsent("governed", k -> new ArrayList<>()).add(governed);
+                    rates.computeIfAbsent(variant, v -> new ArrayList<>()).add(rate);
                 }
             }
-            report("consume: plain KafkaConsumer + plain Avro deserializer (baseline)", consume.get("plain"), null);
-            report("consume: GovernedConsumer, 8 field rules, no CEL", consume.get("fields"), consume.get("plain"));
-            report("consume: GovernedConsumer, everything on (8 field rules + 2 CEL)", consume.get("governed"),
-                    consume.get("plain"));
-            report("consume: GovernedConsumer, everything on, 2 CEL rules CEL's interpreter runs",
-                    consume.get("interpreted"), consume.get("plain"));
+            afterRound.run(round);
+        }
+        List<Double> baseline = rates.get(variants.get(0));
+        for (Variant variant : variants) {
+            report(variant.label(), rates.get(variant), variant == variants.get(0) ? null : baseline);
         }
     }
 
     /** Deletes a round's topics, so that long runs of large records do not fill the disk. */
-    private static void deleteTopics(EmbeddedKafkaCluster kafka, String prefix) throws Exception {
-        var admin = kafka.admin(); // shared by the cluster, which closes it
+    private static void deleteTopics(Stack kafka, String prefix) throws Exception {
+        var admin = kafka.admin();
         List<String> topics = admin.listTopics().names().get().stream().filter(t -> t.startsWith(prefix)).toList();
         admin.deleteTopics(topics).all().get();
     }
 
     /** The bytes of lineage and trace headers the governed producer adds to one record of the consume topic. */
-    private static int headerBytes(EmbeddedKafkaCluster kafka, String topic) {
+    private static int headerBytes(Stack kafka, String topic) {
         var record = dev.headwater.testkit.HeadwaterEnvironment.read(kafka.bootstrapServers(), topic, 1,
                 Duration.ofSeconds(30)).get(0);
         int bytes = 0;
@@ -215,9 +247,9 @@ public final class ThroughputHarness {
         return sorted.get(sorted.size() / 2);
     }
 
-    private static double producePlain(EmbeddedKafkaCluster kafka, String topic, GenericRecord record,
+    private static double producePlain(Stack kafka, String topic, GenericRecord record,
             Serializer<GenericRecord> serializer) throws Exception {
-        kafka.createTopic(topic, 3, (short) 1);
+        kafka.createTopic(topic);
         Map<String, Object> props = new HashMap<>(PRODUCER);
         props.put("bootstrap.servers", kafka.bootstrapServers());
         try (KafkaProducer<String, GenericRecord> producer = new KafkaProducer<>(props, new StringSerializer(),
@@ -233,9 +265,9 @@ public final class ThroughputHarness {
         }
     }
 
-    private static double produceStamped(EmbeddedKafkaCluster kafka, String topic, GenericRecord record,
+    private static double produceStamped(Stack kafka, String topic, GenericRecord record,
             Serializer<GenericRecord> serializer) throws Exception {
-        kafka.createTopic(topic, 3, (short) 1);
+        kafka.createTopic(topic);
         Map<String, Object> props = new HashMap<>(PRODUCER);
         props.put("bootstrap.servers", kafka.bootstrapServers());
         LineageStamp stamp = LineageStamp.builder("bench").applicationVersion("1.0").type("bench.Order")
@@ -261,6 +293,11 @@ public final class ThroughputHarness {
         return withCelRules(contract, ValidatorBenchmark.INTERPRETED_CEL_RULES);
     }
 
+    private static DataContract withoutRules(DataContract contract) {
+        return DataContract.builder().subject(contract.subject()).version(contract.version()).owner(contract.owner())
+                .schema(contract.schema()).rules(List.of()).build();
+    }
+
     private static DataContract fieldRulesOnly(DataContract contract) {
         return withCelRules(contract, List.of());
     }
@@ -273,13 +310,13 @@ public final class ThroughputHarness {
                 .schema(contract.schema()).rules(rules).build();
     }
 
-    private static double produceGoverned(EmbeddedKafkaCluster kafka, EmbeddedSchemaRegistry registry,
+    private static double produceGoverned(Stack kafka,
             DataContract contract, TenantPolicy tenant, String topic, GenericRecord record) {
-        kafka.createTopic(topic, 3, (short) 1);
+        kafka.createTopic(topic);
         Map<String, Object> props = new HashMap<>(PRODUCER);
         props.put("bootstrap.servers", kafka.bootstrapServers());
         try (GovernedProducer<String, GenericRecord> producer = GovernedProducer.<String, GenericRecord>builder()
-                .kafkaProperties(props).keySerializer(new StringSerializer()).schemaRegistry(registry.url())
+                .kafkaProperties(props).keySerializer(new StringSerializer()).schemaRegistry(kafka.registryUrl())
                 .contract(contract).application("bench", "1.0").tenantPolicy(tenant).build()) {
             long start = System.nanoTime();
             CompletableFuture<?> last = null;
@@ -292,7 +329,7 @@ public final class ThroughputHarness {
         }
     }
 
-    private static double consumePlain(EmbeddedKafkaCluster kafka, String topic, Schema schema) {
+    private static double consumePlain(Stack kafka, String topic, Schema schema) {
         GenericDatumReader<GenericRecord> reader = new GenericDatumReader<>(schema);
         Deserializer<GenericRecord> plain = (t, data) -> {
             try {
@@ -321,13 +358,13 @@ public final class ThroughputHarness {
         }
     }
 
-    private static double consumeGoverned(EmbeddedKafkaCluster kafka, EmbeddedSchemaRegistry registry,
+    private static double consumeGoverned(Stack kafka,
             DataContract contract, String topic) {
         AtomicInteger read = new AtomicInteger();
         GovernedConsumer<String, GenericRecord> consumer = GovernedConsumer.<String, GenericRecord>builder()
                 .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers(),
                         "group.id", "governed-" + UUID.randomUUID()))
-                .keyDeserializer(new StringDeserializer()).schemaRegistry(registry.url()).contract(contract)
+                .keyDeserializer(new StringDeserializer()).schemaRegistry(kafka.registryUrl()).contract(contract)
                 .topics(topic).handler(r -> read.incrementAndGet()).build();
         try {
             long start = System.nanoTime();
@@ -340,7 +377,7 @@ public final class ThroughputHarness {
         }
     }
 
-    private static Serializer<GenericRecord> plainSerializer(Schema schema) {
+    static Serializer<GenericRecord> plainSerializer(Schema schema) {
         GenericDatumWriter<GenericRecord> writer = new GenericDatumWriter<>(schema);
         return (topic, data) -> {
             ByteArrayOutputStream out = new ByteArrayOutputStream(256);
@@ -356,9 +393,89 @@ public final class ThroughputHarness {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Serializer<GenericRecord> headwaterSerializer(EmbeddedSchemaRegistry registry) {
-        SchemaRegistryClient client = SchemaRegistryClient.builder().urls(registry.url()).build();
-        return (Serializer) new AvroSerializer<>(client, AvroSerdeConfig.builder().urls(registry.url()).build(),
+    private static Serializer<GenericRecord> headwaterSerializer(Stack stack) {
+        SchemaRegistryClient client = SchemaRegistryClient.builder().urls(stack.registryUrl()).build();
+        return (Serializer) new AvroSerializer<>(client, AvroSerdeConfig.builder().urls(stack.registryUrl()).build(),
                 false);
+    }
+
+    /**
+     * Where the harness runs: the in-process broker and registry (the default), or, with {@code -Dbootstrap.servers}
+     * and {@code -Dregistry.url}, a broker and registry in another process (such as {@code LocalStack}), so that the
+     * broker can be given CPUs of its own ({@code taskset}) and its work is not counted against the clients'.
+     */
+    private static final class Stack implements AutoCloseable {
+        private final EmbeddedKafkaCluster cluster;
+        private final EmbeddedSchemaRegistry registry;
+        private final String bootstrapServers;
+        private final String registryUrl;
+        private final Admin admin;
+
+        private Stack(EmbeddedKafkaCluster cluster, EmbeddedSchemaRegistry registry, String bootstrapServers,
+                String registryUrl) {
+            this.cluster = cluster;
+            this.registry = registry;
+            this.bootstrapServers = bootstrapServers;
+            this.registryUrl = registryUrl;
+            this.admin = cluster != null ? cluster.admin() // owned by the cluster
+                    : Admin.create(Map.of("bootstrap.servers", bootstrapServers));
+        }
+
+        static Stack fromSystemProperties() {
+            String bootstrap = System.getProperty("bootstrap.servers");
+            if (bootstrap == null) {
+                EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.builder().build().start();
+                EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start();
+                return new Stack(cluster, registry, cluster.bootstrapServers(), registry.url());
+            }
+            String registryUrl = System.getProperty("registry.url");
+            if (registryUrl == null) {
+                throw new IllegalArgumentException("-Dbootstrap.servers=" + bootstrap + " needs -Dregistry.url too "
+                        + "(the schema registry of that stack, such as http://localhost:8081)");
+            }
+            return new Stack(null, null, bootstrap, registryUrl);
+        }
+
+        String bootstrapServers() {
+            return bootstrapServers;
+        }
+
+        String registryUrl() {
+            return registryUrl;
+        }
+
+        Admin admin() {
+            return admin;
+        }
+
+        void createTopic(String name) {
+            try {
+                admin.createTopics(List.of(new NewTopic(name, 3, (short) 1))).all().get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof TopicExistsException) {
+                    return;
+                }
+                throw new IllegalStateException("Could not create topic '" + name + "': " + e.getCause(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while creating topic '" + name + "'", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (cluster == null) {
+                admin.close();
+                return;
+            }
+            registry.close();
+            cluster.close();
+        }
+
+        @Override
+        public String toString() {
+            return cluster == null ? "broker at " + bootstrapServers + " (another process)"
+                    : "in-process broker (1 node)";
+        }
     }
 }
