@@ -6,6 +6,7 @@ import dev.headwater.contract.DataContract;
 import dev.headwater.contract.Owner;
 import dev.headwater.lineage.LineageStamp;
 import dev.headwater.producer.GovernedProducer;
+import dev.headwater.producer.SendResult;
 import dev.headwater.registry.SchemaRegistryClient;
 import dev.headwater.serde.AvroSerdeConfig;
 import dev.headwater.serde.AvroSerializer;
@@ -22,10 +23,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
@@ -38,10 +40,15 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -54,7 +61,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <ul>
  *   <li>produce: a plain KafkaProducer with a plain Avro serializer (the baseline), the same with Headwater's
  *       wire-format serializer, the same with only the lineage headers added (to separate Kafka's cost of carrying
- *       the headers from Headwater's own steps), and the governed producer with a contract without rules, with field
+ *       the headers from Headwater's own steps) or with one header of as many bytes (Kafka's cost per header against
+ *       its cost per byte), and the governed producer with a contract without rules, with field
  *       rules only and with everything on (8 field rules, 2 CEL rules, lineage, tracing through the OpenTelemetry
  *       API, tenant guardrail), and the same with 2 CEL rules outside the CEL fast path's subset;</li>
  *   <li>consume: a plain KafkaConsumer with a plain Avro deserializer (the baseline) against the governed consumer
@@ -113,13 +121,19 @@ public final class ThroughputHarness {
 
             if (!"consume".equals(System.getProperty("only"))) {
                 String base = "produce: ";
+                LineageStamp stamp = benchStamp();
+                Header opaque = opaqueHeaderOfLineageSize();
                 List<Variant> variants = List.of(
                         new Variant(base + "plain KafkaProducer + plain Avro serializer (baseline)",
                                 t -> producePlain(kafka, t, record, plainSerializer(schema))),
                         new Variant(base + "plain KafkaProducer + Headwater wire-format serializer",
                                 t -> producePlain(kafka, t, record, headwaterSerializer(kafka))),
                         new Variant(base + "plain KafkaProducer + wire format + lineage headers only",
-                                t -> produceStamped(kafka, t, record, headwaterSerializer(kafka))),
+                                t -> produceWithHeaders(kafka, t, record, headwaterSerializer(kafka),
+                                        headers -> stamp.stamp(headers, null, null))),
+                        new Variant(base + "plain KafkaProducer + wire format + 1 header of the same bytes",
+                                t -> produceWithHeaders(kafka, t, record, headwaterSerializer(kafka),
+                                        headers -> headers.add(opaque))),
                         new Variant(base + "GovernedProducer, contract without rules",
                                 t -> produceGoverned(kafka, withoutRules(contract), tenant, t, record)),
                         new Variant(base + "GovernedProducer, 8 field rules, no CEL",
@@ -129,8 +143,12 @@ public final class ThroughputHarness {
                         new Variant(base + "GovernedProducer, everything on, 2 CEL rules CEL's interpreter runs",
                                 t -> produceGoverned(kafka, interpreted(contract), tenant, t, record)));
                 String run = topicBase + "." + UUID.randomUUID().toString().substring(0, 6);
-                measure(variants, (round, variant) -> run + "." + round + "." + variant,
-                        round -> deleteTopics(kafka, run + "." + round + "."));
+                TopicPlan topics = (round, variant) -> run + "." + round + "." + variant;
+                measure(variants, topics, round -> {
+                    for (int i = 0; i < variants.size(); i++) {
+                        kafka.createTopic(topics.topic(round, i)); // all before the round, so each is ready in time
+                    }
+                }, round -> deleteTopics(kafka, run + "." + round + "."));
             }
             if ("produce".equals(System.getProperty("only"))) {
                 return;
@@ -152,8 +170,39 @@ public final class ThroughputHarness {
                             t -> consumeGoverned(kafka, contract, t)),
                     new Variant(base + "GovernedConsumer, everything on, 2 CEL rules CEL's interpreter runs",
                             t -> consumeGoverned(kafka, interpreted(contract), t)));
-            measure(variants, (round, variant) -> consumeTopic, round -> { });
+            measure(variants, (round, variant) -> consumeTopic, round -> { }, round -> { });
             deleteTopics(kafka, consumeTopic);
+        }
+    }
+
+    /**
+     * Counts the sends of a variant that failed: a figure that includes records the broker refused would be
+     * meaningless, so {@link #check()} stops the run with the first error instead.
+     */
+    private static final class SendFailures implements Callback {
+        private final String topic;
+        private final LongAdder failed = new LongAdder();
+        private volatile Exception first;
+
+        SendFailures(String topic) {
+            this.topic = topic;
+        }
+
+        @Override
+        public void onCompletion(RecordMetadata metadata, Exception error) {
+            if (error != null) {
+                if (first == null) {
+                    first = error;
+                }
+                failed.increment();
+            }
+        }
+
+        void check() {
+            if (failed.sum() > 0) {
+                throw new IllegalStateException(failed.sum() + " of " + RECORDS + " records sent to " + topic
+                        + " failed, so its throughput is not a figure; first error: " + first, first);
+            }
         }
     }
 
@@ -172,8 +221,9 @@ public final class ThroughputHarness {
         String topic(int round, int variant);
     }
 
+    /** A step before or after each round. */
     @FunctionalInterface
-    private interface AfterRound {
+    private interface RoundStep {
         void run(int round) throws Exception;
     }
 
@@ -182,9 +232,11 @@ public final class ThroughputHarness {
      * variant so that no variant always runs first or last, then prints the median of each and its ratio to the first
      * variant's (the baseline's) median.
      */
-    private static void measure(List<Variant> variants, TopicPlan topics, AfterRound afterRound) throws Exception {
+    private static void measure(List<Variant> variants, TopicPlan topics, RoundStep beforeRound,
+            RoundStep afterRound) throws Exception {
         Map<Variant, List<Double>> rates = new HashMap<>();
         for (int round = 0; round <= ROUNDS; round++) {
+            beforeRound.run(round);
             for (int i = 0; i < variants.size(); i++) {
                 int index = (i + round) % variants.size();
                 Variant variant = variants.get(index);
@@ -254,37 +306,58 @@ public final class ThroughputHarness {
         props.put("bootstrap.servers", kafka.bootstrapServers());
         try (KafkaProducer<String, GenericRecord> producer = new KafkaProducer<>(props, new StringSerializer(),
                 serializer)) {
+            SendFailures failures = new SendFailures(topic);
             long start = System.nanoTime();
-            Future<RecordMetadata> last = null;
             for (int i = 0; i < RECORDS; i++) {
-                last = producer.send(new ProducerRecord<>(topic, "order-" + (i % 1000), record));
+                producer.send(new ProducerRecord<>(topic, "order-" + (i % 1000), record), failures);
             }
-            last.get();
             producer.flush();
-            return RECORDS / ((System.nanoTime() - start) / 1e9);
+            double rate = RECORDS / ((System.nanoTime() - start) / 1e9);
+            failures.check();
+            return rate;
         }
     }
 
-    private static double produceStamped(Stack kafka, String topic, GenericRecord record,
-            Serializer<GenericRecord> serializer) throws Exception {
+    /** The lineage headers of the "lineage headers only" variant: what the governed producer stamps. */
+    private static LineageStamp benchStamp() {
+        return LineageStamp.builder("bench").applicationVersion("1.0").type("bench.Order")
+                .owner("team-bench").tenant("bench").contract("bench.orders.produced.v1-value", "1.0.0")
+                .schema("http://localhost:8081", 1).contentType("application/avro").build();
+    }
+
+    /**
+     * One header holding as many bytes (key and value) as all the lineage headers together: to tell Kafka's cost
+     * per header from its cost per byte.
+     */
+    private static Header opaqueHeaderOfLineageSize() {
+        RecordHeaders stamped = new RecordHeaders();
+        benchStamp().stamp(stamped, null, null);
+        int bytes = 0;
+        for (Header header : stamped) {
+            bytes += header.key().length() + header.value().length;
+        }
+        String key = "x-bench-opaque";
+        return new RecordHeader(key, new byte[bytes - key.length()]);
+    }
+
+    private static double produceWithHeaders(Stack kafka, String topic, GenericRecord record,
+            Serializer<GenericRecord> serializer, java.util.function.Consumer<Headers> addHeaders) throws Exception {
         kafka.createTopic(topic);
         Map<String, Object> props = new HashMap<>(PRODUCER);
         props.put("bootstrap.servers", kafka.bootstrapServers());
-        LineageStamp stamp = LineageStamp.builder("bench").applicationVersion("1.0").type("bench.Order")
-                .owner("team-bench").tenant("bench").contract("bench.orders.produced.v1-value", "1.0.0")
-                .schema("http://localhost:8081", 1).contentType("application/avro").build();
         try (KafkaProducer<String, GenericRecord> producer = new KafkaProducer<>(props, new StringSerializer(),
                 serializer)) {
+            SendFailures failures = new SendFailures(topic);
             long start = System.nanoTime();
-            Future<RecordMetadata> last = null;
             for (int i = 0; i < RECORDS; i++) {
                 ProducerRecord<String, GenericRecord> r = new ProducerRecord<>(topic, "order-" + (i % 1000), record);
-                stamp.stamp(r.headers(), null, null);
-                last = producer.send(r);
+                addHeaders.accept(r.headers());
+                producer.send(r, failures);
             }
-            last.get();
             producer.flush();
-            return RECORDS / ((System.nanoTime() - start) / 1e9);
+            double rate = RECORDS / ((System.nanoTime() - start) / 1e9);
+            failures.check();
+            return rate;
         }
     }
 
@@ -318,14 +391,17 @@ public final class ThroughputHarness {
         try (GovernedProducer<String, GenericRecord> producer = GovernedProducer.<String, GenericRecord>builder()
                 .kafkaProperties(props).keySerializer(new StringSerializer()).schemaRegistry(kafka.registryUrl())
                 .contract(contract).application("bench", "1.0").tenantPolicy(tenant).build()) {
+            SendFailures failures = new SendFailures(topic);
+            BiConsumer<SendResult, Throwable> callback = (result, error) -> failures.onCompletion(null,
+                    error instanceof Exception e ? e : null);
             long start = System.nanoTime();
-            CompletableFuture<?> last = null;
             for (int i = 0; i < RECORDS; i++) {
-                last = producer.send(topic, "order-" + (i % 1000), record);
+                producer.send(new ProducerRecord<>(topic, "order-" + (i % 1000), record), callback);
             }
-            last.join();
             producer.flush();
-            return RECORDS / ((System.nanoTime() - start) / 1e9);
+            double rate = RECORDS / ((System.nanoTime() - start) / 1e9);
+            failures.check();
+            return rate;
         }
     }
 
@@ -448,17 +524,40 @@ public final class ThroughputHarness {
             return admin;
         }
 
+        /**
+         * Creates a topic of 3 partitions unless it exists, and waits until every partition has a leader: a producer
+         * that sends to a partition the broker has not opened yet can have its first batch refused and then retry it
+         * behind later ones, which the idempotent producer cannot repair (OutOfOrderSequenceException).
+         */
         void createTopic(String name) {
             try {
-                admin.createTopics(List.of(new NewTopic(name, 3, (short) 1))).all().get();
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof TopicExistsException) {
-                    return;
+                try {
+                    admin.createTopics(List.of(new NewTopic(name, 3, (short) 1))).all().get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("Could not create topic '" + name + "': " + e.getCause(), e);
+                    }
                 }
-                throw new IllegalStateException("Could not create topic '" + name + "': " + e.getCause(), e);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (!hasLeaders(name)) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("Topic '" + name + "' has a partition without a leader after "
+                                + "30 s");
+                    }
+                    Thread.sleep(20);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("Interrupted while creating topic '" + name + "'", e);
+            }
+        }
+
+        private boolean hasLeaders(String name) throws InterruptedException {
+            try {
+                var description = admin.describeTopics(List.of(name)).allTopicNames().get().get(name);
+                return description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+            } catch (ExecutionException e) {
+                return false; // not in the broker's metadata yet
             }
         }
 
