@@ -13,6 +13,7 @@ import dev.headwater.serde.AvroSerializer;
 import dev.headwater.tenant.TenantPolicy;
 import dev.headwater.testkit.EmbeddedKafkaCluster;
 import dev.headwater.testkit.EmbeddedSchemaRegistry;
+import dev.headwater.testkit.internal.TopicCreation;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,8 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
@@ -44,7 +43,6 @@ import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -524,41 +522,9 @@ public final class ThroughputHarness {
             return admin;
         }
 
-        /**
-         * Creates a topic of 3 partitions unless it exists, and waits until every partition has a leader: a producer
-         * that sends to a partition the broker has not opened yet can have its first batch refused and then retry it
-         * behind later ones, which the idempotent producer cannot repair (OutOfOrderSequenceException).
-         */
+        /** Creates a topic of 3 partitions unless it exists, and waits until every partition has a leader. */
         void createTopic(String name) {
-            try {
-                try {
-                    admin.createTopics(List.of(new NewTopic(name, 3, (short) 1))).all().get();
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("Could not create topic '" + name + "': " + e.getCause(), e);
-                    }
-                }
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (!hasLeaders(name)) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("Topic '" + name + "' has a partition without a leader after "
-                                + "30 s");
-                    }
-                    Thread.sleep(20);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while creating topic '" + name + "'", e);
-            }
-        }
-
-        private boolean hasLeaders(String name) throws InterruptedException {
-            try {
-                var description = admin.describeTopics(List.of(name)).allTopicNames().get().get(name);
-                return description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-            } catch (ExecutionException e) {
-                return false; // not in the broker's metadata yet
-            }
+            TopicCreation.createAndAwaitLeaders(admin, new NewTopic(name, 3, (short) 1), Duration.ofSeconds(30));
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.headwater.testkit;
 
 import dev.headwater.HeadwaterException;
+import dev.headwater.testkit.internal.TopicCreation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,13 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
@@ -187,13 +184,14 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     }
 
     /**
-     * Creates a topic and waits until the brokers know of it. Creating a topic that already exists does nothing.
+     * Creates a topic and waits until every partition has a leader, so that a producer can send to it at once.
+     * Creating a topic that already exists does nothing but the wait.
      *
      * @param name the topic name
      * @param partitions the number of partitions, at least 1
      * @param replicationFactor the replication factor, between 1 and the number of brokers
      * @return this cluster
-     * @throws HeadwaterException if the cluster refuses the topic
+     * @throws HeadwaterException if the cluster refuses the topic, or a partition has no leader within 30 seconds
      */
     public EmbeddedKafkaCluster createTopic(String name, int partitions, short replicationFactor) {
         Objects.requireNonNull(name, "name");
@@ -201,21 +199,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             throw new IllegalArgumentException("replicationFactor for topic '" + name + "' must be between 1 and "
                     + brokerCount + " (the number of brokers), was " + replicationFactor);
         }
-        try {
-            admin().createTopics(List.of(new NewTopic(name, partitions, replicationFactor)))
-                    .all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new HeadwaterException("Could not create topic '" + name + "' with " + partitions
-                        + " partition(s) and replication factor " + replicationFactor + ": " + e.getCause().getMessage(),
-                        e.getCause());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HeadwaterException("Interrupted while creating topic '" + name + "'", e);
-        } catch (TimeoutException e) {
-            throw new HeadwaterException("Topic '" + name + "' was not created within " + ADMIN_TIMEOUT, e);
-        }
+        TopicCreation.createAndAwaitLeaders(admin(), new NewTopic(name, partitions, replicationFactor), ADMIN_TIMEOUT);
         return this;
     }
 

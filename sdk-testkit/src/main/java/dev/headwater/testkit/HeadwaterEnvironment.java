@@ -5,6 +5,7 @@ import dev.headwater.consumer.RecordHandler;
 import dev.headwater.contract.DataContract;
 import dev.headwater.lineage.Lineage;
 import dev.headwater.producer.GovernedProducer;
+import dev.headwater.testkit.internal.TopicCreation;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
@@ -19,12 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
@@ -153,24 +152,16 @@ public final class HeadwaterEnvironment implements AutoCloseable {
     }
 
     /**
-     * Creates topics with one partition each (existing ones are kept).
+     * Creates topics with one partition each (existing ones are kept) and waits until each has a leader, so that a
+     * producer can send to them at once.
      *
      * @param topics the topics
      * @return this environment
+     * @throws dev.headwater.HeadwaterException naming the topic if the cluster refuses it or it gets no leader in time
      */
     public HeadwaterEnvironment createTopics(String... topics) {
         for (String topic : topics) {
-            try {
-                admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalStateException("Could not create topic '" + topic + "': "
-                            + e.getCause().getMessage(), e.getCause());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while creating topic '" + topic + "'", e);
-            }
+            TopicCreation.createAndAwaitLeaders(admin, new NewTopic(topic, 1, (short) 1), Duration.ofSeconds(30));
         }
         return this;
     }

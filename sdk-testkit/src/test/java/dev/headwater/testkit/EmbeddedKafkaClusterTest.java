@@ -100,6 +100,36 @@ class EmbeddedKafkaClusterTest {
     }
 
     @Test
+    void createTopicReturnsOnceEveryPartitionHasALeaderSoAProducerCanSendAtOnce() throws Exception {
+        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().build().start();
+                KafkaProducer<String, String> producer = producer(kafka)) {
+            for (int t = 0; t < 5; t++) {
+                String topic = "testkit.fresh." + t;
+                kafka.createTopic(topic, 6, (short) 1);
+
+                List<TopicPartitionInfo> partitions = kafka.admin().describeTopics(List.of(topic)).allTopicNames()
+                        .get().get(topic).partitions();
+                assertThat(partitions).hasSize(6).allSatisfy(p -> assertThat(p.leader()).isNotNull());
+                for (int partition = 0; partition < 6; partition++) {
+                    RecordMetadata written = producer.send(new ProducerRecord<>(topic, partition, "k", "v"))
+                            .get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    assertThat(written.offset()).isZero();
+                }
+            }
+        }
+    }
+
+    @Test
+    void createTopicThatTheClusterRefusesNamesTheTopicAndTheReason() {
+        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().build().start()) {
+            assertThatThrownBy(() -> kafka.createTopic("testkit.bad name!", 1, (short) 1))
+                    .isInstanceOf(dev.headwater.HeadwaterException.class)
+                    .hasMessageContaining("Could not create topic 'testkit.bad name!'")
+                    .hasMessageContaining("contains one or more characters other than ASCII alphanumerics");
+        }
+    }
+
+    @Test
     void createTopicRejectsAReplicationFactorAboveTheBrokerCount() {
         try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().build().start()) {
             assertThatThrownBy(() -> kafka.createTopic("testkit.too-many-replicas", 1, (short) 3))
