@@ -2,8 +2,12 @@ package dev.headwater.consumer;
 
 import static dev.headwater.support.Topics.header;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.headwater.contract.ContractRule;
+import dev.headwater.contract.ContractViolationException;
 import dev.headwater.contract.DataContract;
+import dev.headwater.contract.RuleMode;
 import dev.headwater.deadletter.DeadLetterHeaders;
 import dev.headwater.lineage.LineageHeaders;
 import dev.headwater.producer.FailurePolicy;
@@ -20,6 +24,8 @@ import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -154,6 +160,49 @@ class GovernedConsumerContractTest {
         assertThat(header(dead, DeadLetterHeaders.REASON)).isEqualTo("CONTRACT_VIOLATION");
         assertThat(header(dead, DeadLetterHeaders.VIOLATIONS)).contains("idIsUuid [id]");
         assertThat(header(dead, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(topic);
+    }
+
+    @Test
+    void aRuleCheckedOnWriteIsNotCheckedAgainOnReadAndAReadRuleIsCheckedOnlyOnRead() throws Exception {
+        String yaml = Files.readString(Path.of("../sdk-core/src/test/resources/contracts/orders.yaml"))
+                .replace("retail.orders.placed.v1", topic)
+                .replace("    format: uuid\n", "    format: uuid\n    mode: WRITE\n")
+                .replace("    regex: \"^SKU-[A-Z]{3}-[0-9]{3}$\"\n",
+                        "    regex: \"^SKU-[A-Z]{3}-[0-9]{3}$\"\n    mode: READ\n");
+        contract = DataContract.parse(yaml, "orders.yaml", Path.of("../sdk-core/src/test/resources/contracts"));
+        assertThat(contract.rules()).filteredOn(r -> r.mode() != RuleMode.WRITEREAD)
+                .extracting(ContractRule::name, ContractRule::mode)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("idIsUuid", RuleMode.WRITE),
+                        org.assertj.core.groups.Tuple.tuple("skuPattern", RuleMode.READ));
+        try (var producer = producer()) {
+            GenericRecord badId = Contracts.validOrder(contract, "not-a-uuid");
+            assertThatThrownBy(() -> producer.send(topic, "bad-id", badId).join())
+                    .hasCauseInstanceOf(ContractViolationException.class).hasMessageContaining("idIsUuid");
+            GenericRecord badSku = Contracts.validOrder(contract, UUID.randomUUID().toString());
+            badSku.put("sku", "sku-lowercase");
+            producer.send(topic, "bad-sku", badSku).join(); // a READ rule is not checked on write
+        }
+        try (var lenient = GovernedProducer.<String, GenericRecord>builder()
+                .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers()))
+                .keySerializer(new StringSerializer())
+                .valueSerializer(new dev.headwater.serde.AvroSerializer<>(
+                        dev.headwater.registry.SchemaRegistryClient.builder().urls(registry.url()).build(),
+                        dev.headwater.serde.AvroSerdeConfig.builder().urls(registry.url()).build(), false))
+                .application("legacy", "0.1").build()) {
+            lenient.send(topic, "bad-id", Contracts.validOrder(contract, "not-a-uuid")).join();
+        }
+        List<String> handled = new ArrayList<>();
+        var consumer = consumer(record -> handled.add(record.key())).build();
+        try {
+            pollUntil(consumer, () -> handled.size() >= 1);
+        } finally {
+            consumer.closeNow();
+        }
+        assertThat(handled).containsExactly("bad-id"); // a WRITE rule is not checked again on read
+        ConsumerRecord<byte[], byte[]> dead = Topics.read(kafka.bootstrapServers(), contract.deadLetterTopic(), 1,
+                Duration.ofSeconds(30)).get(0);
+        assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo("bad-sku");
+        assertThat(header(dead, DeadLetterHeaders.VIOLATIONS)).contains("skuPattern [sku]");
     }
 
     @Test

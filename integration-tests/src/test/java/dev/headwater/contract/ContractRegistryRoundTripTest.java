@@ -9,6 +9,7 @@ import dev.headwater.registry.SchemaRegistryClient;
 import dev.headwater.testkit.EmbeddedSchemaRegistry;
 import dev.headwater.testkit.HeadwaterTest;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -69,6 +70,35 @@ class ContractRegistryRoundTripTest {
         assertThat(currency.path("params").path("dlq.topic").asText()).isEqualTo("retail.orders.placed.v1.dlq");
         var express = written.ruleSet().path("domainRules").get(8);
         assertThat(express.path("expr").asText()).isEqualTo("!message.express || message.quantity <= 10");
+    }
+
+    @Test
+    void whereEachRuleIsCheckedTravelsAsConfluentsRuleMode() throws Exception {
+        DataContract contract = DataContract.load(ORDERS);
+        List<ContractRule> sided = new java.util.ArrayList<>(contract.rules());
+        sided.set(0, ContractRule.field("idIsUuid", "id").required().format("uuid").mode(RuleMode.WRITE).build());
+        sided.set(1, ContractRule.field("amountInRange", "amount").min(0.01).max(100_000).mode(RuleMode.READ)
+                .build());
+        DataContract written = DataContract.builder().subject(contract.subject()).version(contract.version())
+                .owner(contract.owner()).schema(contract.schema()).deadLetterTopic(contract.deadLetterTopic())
+                .rules(sided).build();
+        String subject = "orders-" + UUID.randomUUID() + "-value";
+
+        SchemaDefinition definition = written.toSchemaDefinition();
+        assertThat(definition.ruleSet().path("domainRules")).extracting(n -> n.path("mode").asText())
+                .startsWith("WRITE", "READ", "WRITEREAD");
+        client.register(subject, definition, false);
+        assertThat(DataContract.fromRegistry(client.latest(subject)).rules()).extracting(ContractRule::mode)
+                .startsWith(RuleMode.WRITE, RuleMode.READ, RuleMode.WRITEREAD);
+
+        // a condition with a migration mode is never checked on a record written or read
+        String migrating = "orders-" + UUID.randomUUID() + "-value";
+        client.register(migrating, SchemaDefinition.avro(contract.schema().toString()).withRuleSet(JSON.readTree("""
+                {"domainRules":[
+                  {"name":"onUpgrade","kind":"CONDITION","mode":"UPGRADE","type":"CEL","expr":"true"},
+                  {"name":"onRead","kind":"CONDITION","mode":"READ","type":"CEL","expr":"true"}]}""")), false);
+        assertThat(DataContract.fromRegistry(client.latest(migrating)).rules()).extracting(ContractRule::name)
+                .containsExactly("onRead");
     }
 
     @Test

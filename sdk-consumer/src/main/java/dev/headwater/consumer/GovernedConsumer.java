@@ -95,7 +95,7 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         this.valueDeserializer = builder.valueDeserializer;
         this.handler = builder.handler;
         this.contract = builder.contract;
-        this.validator = contract == null ? null : contract.validator();
+        this.validator = contract == null ? null : contract.readValidator();
         this.deadLetterTopic = builder.stopOnError ? null : builder.deadLetterTopic != null ? builder.deadLetterTopic
                 : contract != null && !contract.deadLetterTopic().isEmpty() ? contract.deadLetterTopic() : null;
         this.quotas = builder.tenantPolicy == null || builder.tenantPolicy.consumeQuota().unlimited() ? null

@@ -51,7 +51,7 @@ public final class GovernedConsumerInterceptor<K, V> implements ConsumerIntercep
     public void configure(Map<String, ?> configs) {
         Object contractFile = configs.get(CONTRACT_FILE);
         DataContract contract = contractFile == null ? null : DataContract.load(Path.of(contractFile.toString()));
-        this.validator = contract == null ? null : contract.validator();
+        this.validator = contract == null ? null : contract.readValidator();
         Object otel = configs.get(OPENTELEMETRY);
         OpenTelemetry openTelemetry = otel instanceof OpenTelemetry given ? given : GlobalOpenTelemetry.get();
         String group = String.valueOf(configs.get("group.id"));

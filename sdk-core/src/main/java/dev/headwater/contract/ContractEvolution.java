@@ -202,6 +202,10 @@ public final class ContractEvolution {
             changes.add(new Change(Kind.OTHER, where, "on failure " + before.onFailure() + " -> "
                     + after.onFailure(), false));
         }
+        if (before.mode() != after.mode()) {
+            // records already written passed the rule on write or are checked as before on read: not breaking
+            changes.add(new Change(Kind.OTHER, where, "checked on " + before.mode() + " -> " + after.mode(), false));
+        }
     }
 
     private static void bound(String where, String name, Double before, Double after, boolean lower,

@@ -27,6 +27,7 @@ import java.util.Optional;
  * @param expr a CEL expression that must be true, or empty
  * @param exprType {@code CEL} or {@code CEL_FIELD} for expression rules; empty otherwise
  * @param line the line of the contract file that declared the rule, or 0
+ * @param mode where the rule is checked: on write, on read, or both (the default)
  */
 public record ContractRule(
         String name,
@@ -44,7 +45,8 @@ public record ContractRule(
         boolean notInFuture,
         String expr,
         String exprType,
-        int line) {
+        int line,
+        RuleMode mode) {
 
     /** Formats a field constraint may name. */
     public static final List<String> FORMATS = List.of("uuid", "email", "iso4217", "iso8601");
@@ -60,6 +62,34 @@ public record ContractRule(
         Objects.requireNonNull(format, "format");
         Objects.requireNonNull(expr, "expr");
         Objects.requireNonNull(exprType, "exprType");
+        Objects.requireNonNull(mode, "mode");
+    }
+
+    /**
+     * A rule checked on write and on read ({@link RuleMode#WRITEREAD}); the form without {@code mode}.
+     *
+     * @param name the rule's name
+     * @param field the field, or empty
+     * @param doc what the rule means
+     * @param onFailure what happens on failure
+     * @param required the field must not be null
+     * @param min smallest number, or null
+     * @param max largest number, or null
+     * @param minLength shortest string, or null
+     * @param maxLength longest string, or null
+     * @param regex a regular expression, or empty
+     * @param allowed the allowed values, or empty
+     * @param format a format, or empty
+     * @param notInFuture the timestamp must not be later than now
+     * @param expr a CEL expression, or empty
+     * @param exprType CEL or CEL_FIELD, or empty
+     * @param line the source line, or 0
+     */
+    public ContractRule(String name, String field, String doc, OnFailure onFailure, boolean required, Double min,
+            Double max, Integer minLength, Integer maxLength, String regex, List<String> allowed, String format,
+            boolean notInFuture, String expr, String exprType, int line) {
+        this(name, field, doc, onFailure, required, min, max, minLength, maxLength, regex, allowed, format,
+                notInFuture, expr, exprType, line, RuleMode.WRITEREAD);
     }
 
     /** @return true for a CEL or CEL_FIELD rule */
@@ -102,6 +132,7 @@ public record ContractRule(
         private String exprType;
         private String doc = "";
         private OnFailure onFailure = OnFailure.ERROR;
+        private RuleMode mode = RuleMode.WRITEREAD;
         private boolean required;
         private Double min;
         private Double max;
@@ -192,6 +223,15 @@ public record ContractRule(
             return this;
         }
 
+        /**
+         * @param mode where the rule is checked; {@link RuleMode#WRITEREAD} (on write and on read) by default
+         * @return this builder
+         */
+        public Builder mode(RuleMode mode) {
+            this.mode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
         /** @param line source line @return this builder */
         public Builder line(int line) {
             this.line = line;
@@ -201,7 +241,7 @@ public record ContractRule(
         /** @return the rule */
         public ContractRule build() {
             return new ContractRule(name, field, doc, onFailure, required, min, max, minLength, maxLength, regex,
-                    allowed, format, notInFuture, expr, exprType, line);
+                    allowed, format, notInFuture, expr, exprType, line, mode);
         }
     }
 }

@@ -43,6 +43,10 @@ public final class ContractValidator {
         return compile(contract, Clock.systemUTC());
     }
 
+    static ContractValidator compile(DataContract contract, java.util.function.Predicate<RuleMode> side) {
+        return compile(contract, Clock.systemUTC(), side);
+    }
+
     /**
      * Compiles a contract's rules with a given clock (for {@code notInFuture}).
      *
@@ -51,11 +55,27 @@ public final class ContractValidator {
      * @return the validator
      */
     public static ContractValidator compile(DataContract contract, Clock clock) {
+        return compile(contract, clock, mode -> true);
+    }
+
+    /**
+     * Compiles the rules of a contract that are checked on one side, such as {@link RuleMode#onRead()}.
+     *
+     * @param contract the contract
+     * @param clock the clock (for {@code notInFuture})
+     * @param side which modes to keep
+     * @return the validator of the rules whose mode {@code side} accepts
+     */
+    public static ContractValidator compile(DataContract contract, Clock clock,
+            java.util.function.Predicate<RuleMode> side) {
         Objects.requireNonNull(clock, "clock");
         Schema schema = contract.schema();
         List<FieldRule> fieldRules = new ArrayList<>();
         List<CelRule> celRules = new ArrayList<>();
         for (ContractRule rule : contract.rules()) {
+            if (!side.test(rule.mode())) {
+                continue;
+            }
             if (rule.isExpression()) {
                 celRules.add(new CelRule(rule));
             } else {

@@ -41,7 +41,8 @@ public final class DataContract {
     private final ServiceLevels serviceLevels;
     private final String deadLetterTopic;
     private final Schema schema;
-    private volatile ContractValidator validator;
+    /** Compiled on first use: all rules, the write side's, the read side's. */
+    private final Map<String, ContractValidator> validators = new java.util.concurrent.ConcurrentHashMap<>(4);
 
     private DataContract(Builder builder) {
         this.subject = builder.subject;
@@ -120,23 +121,34 @@ public final class DataContract {
     }
 
     /**
-     * Returns the rule engine of this contract, compiled on first use: field constraints into plain Java checks, CEL
-     * expressions into programs.
+     * Returns the rule engine of all the rules of this contract, whatever their mode, compiled on first use: field
+     * constraints into plain Java checks, CEL expressions into programs. Producers use {@link #writeValidator()} and
+     * consumers {@link #readValidator()}.
      *
      * @return the validator
      */
     public ContractValidator validator() {
-        ContractValidator compiled = validator;
-        if (compiled == null) {
-            synchronized (this) {
-                compiled = validator;
-                if (compiled == null) {
-                    compiled = ContractValidator.compile(this);
-                    validator = compiled;
-                }
-            }
-        }
-        return compiled;
+        return validators.computeIfAbsent("all", k -> ContractValidator.compile(this));
+    }
+
+    /**
+     * Returns the rule engine of the rules a producer checks (mode {@code WRITE} or {@code WRITEREAD}), compiled on
+     * first use.
+     *
+     * @return the validator
+     */
+    public ContractValidator writeValidator() {
+        return validators.computeIfAbsent("write", k -> ContractValidator.compile(this, RuleMode::onWrite));
+    }
+
+    /**
+     * Returns the rule engine of the rules a consumer checks (mode {@code READ} or {@code WRITEREAD}), compiled on
+     * first use.
+     *
+     * @return the validator
+     */
+    public ContractValidator readValidator() {
+        return validators.computeIfAbsent("read", k -> ContractValidator.compile(this, RuleMode::onRead));
     }
 
     /** @return the registry subject, such as {@code retail.orders.placed.v1-value} */

@@ -68,6 +68,17 @@ class ContractEvolutionTest {
     }
 
     @Test
+    void movingARuleBetweenWriteAndReadIsListedAndNotBreaking() throws IOException {
+        DataContract writeOnly = variant("    format: uuid\n", "    format: uuid\n    mode: WRITE\n", "", "");
+        EvolutionReport report = ContractEvolution.compare(Orders.contract(), writeOnly);
+        assertThat(report.changes()).singleElement().satisfies(c -> {
+            assertThat(c.where()).isEqualTo("idIsUuid");
+            assertThat(c.description()).isEqualTo("checked on WRITEREAD -> WRITE");
+            assertThat(c.breaking()).isFalse();
+        });
+    }
+
+    @Test
     void anAddedRuleIsBreakingBecauseExistingDataMayFailIt() throws IOException {
         DataContract more = variant("rules:\n", "rules:\n  - name: customerPresent\n    field: customer\n"
                 + "    minLength: 1\n", "", "");

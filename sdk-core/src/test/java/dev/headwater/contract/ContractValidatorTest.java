@@ -112,6 +112,27 @@ class ContractValidatorTest {
     }
 
     @Test
+    void producersCheckWriteRulesAndConsumersReadRulesAndBothCheckWriteReadRules() {
+        DataContract sided = DataContract.builder().subject("s-value").version("1").schema(contract.schema())
+                .owner(new Owner("team", "")).rules(List.of(
+                        ContractRule.field("onWrite", "quantity").max(1).mode(RuleMode.WRITE).build(),
+                        ContractRule.field("onRead", "quantity").max(2).mode(RuleMode.READ).build(),
+                        ContractRule.cel("onBoth", "message.quantity <= 3").build()))
+                .build();
+        GenericRecord order = Orders.valid(contract);
+        order.put("quantity", 50);
+
+        assertThat(sided.writeValidator().validate(order)).extracting(Violation::rule)
+                .containsExactly("onWrite", "onBoth");
+        assertThat(sided.readValidator().validate(order)).extracting(Violation::rule)
+                .containsExactly("onRead", "onBoth");
+        assertThat(sided.validator().validate(order)).extracting(Violation::rule)
+                .containsExactly("onWrite", "onRead", "onBoth");
+        assertThat(sided.rules()).extracting(ContractRule::mode)
+                .containsExactly(RuleMode.WRITE, RuleMode.READ, RuleMode.WRITEREAD);
+    }
+
+    @Test
     void aContractWithoutRulesReturnsNothingAndAcceptsAnyValue() {
         DataContract bare = DataContract.builder().subject("s-value").version("1").schema(contract.schema())
                 .owner(new Owner("team", "")).build();

@@ -54,6 +54,34 @@ class DataContractLoadingTest {
     }
 
     @Test
+    void aRuleSaysWhereItIsCheckedAndAnUnknownModeIsNamedWithItsLine() {
+        DataContract contract = parse(HEADER + SCHEMA + """
+                rules:
+                  - name: idOnWrite
+                    field: id
+                    required: true
+                    mode: write
+                  - name: amountOnRead
+                    field: amount
+                    min: 0
+                    mode: READ
+                  - name: amountEverywhere
+                    field: amount
+                    max: 10
+                """);
+        assertThat(contract.rules()).extracting(ContractRule::mode)
+                .containsExactly(RuleMode.WRITE, RuleMode.READ, RuleMode.WRITEREAD);
+
+        assertProblem(HEADER + SCHEMA + """
+                rules:
+                  - name: idOnWrite
+                    field: id
+                    required: true
+                    mode: PRODUCE
+                """, "orders.yaml:11: rule 'idOnWrite': mode 'PRODUCE' is not WRITE, READ or WRITEREAD");
+    }
+
+    @Test
     void anUnknownKeyIsRefusedWithItsLine() {
         assertProblem(HEADER + "descripton: typo\n" + SCHEMA,
                 "orders.yaml:4: unknown key 'descripton'; allowed here: [compatibility,");

@@ -110,7 +110,7 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
         LineageStamp.Builder stamp = LineageStamp.builder(builder.application)
                 .applicationVersion(builder.applicationVersion).tenant(builder.tenant);
         if (contract != null) {
-            this.validator = contract.validator();
+            this.validator = contract.writeValidator();
             int schemaId = registerContract(builder.registry, contract);
             this.contractWriter = new AvroWireWriter(schemaId, contract.subject(), contract.schema());
             stamp.type(contract.schema().getFullName()).owner(contract.owner().team())

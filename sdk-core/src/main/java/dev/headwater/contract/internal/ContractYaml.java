@@ -5,6 +5,7 @@ import dev.headwater.contract.ContractRule;
 import dev.headwater.contract.DataContract;
 import dev.headwater.contract.FieldInfo;
 import dev.headwater.contract.OnFailure;
+import dev.headwater.contract.RuleMode;
 import dev.headwater.contract.Owner;
 import dev.headwater.contract.ServiceLevels;
 import dev.headwater.registry.CompatibilityLevel;
@@ -42,8 +43,8 @@ public final class ContractYaml {
     private static final Set<String> OWNER = Set.of("team", "contact");
     private static final Set<String> SLO = Set.of("freshness", "expectedRecordsPerMinute");
     private static final Set<String> FIELD = Set.of("doc", "classification");
-    private static final Set<String> RULE = Set.of("name", "field", "doc", "onFailure", "required", "min", "max",
-            "minLength", "maxLength", "regex", "in", "format", "notInFuture", "expr", "type");
+    private static final Set<String> RULE = Set.of("name", "field", "doc", "onFailure", "mode", "required", "min",
+            "max", "minLength", "maxLength", "regex", "in", "format", "notInFuture", "expr", "type");
 
     private final String source;
     private final Path baseDirectory;
@@ -222,6 +223,15 @@ public final class ContractYaml {
                 } catch (IllegalArgumentException e) {
                     problem(rule.get("onFailure"), "rule '" + name + "': onFailure '" + onFailure
                             + "' is not ERROR or DLQ");
+                }
+            }
+            String mode = text(rule, "mode");
+            if (mode != null) {
+                try {
+                    builder.mode(RuleMode.valueOf(mode.toUpperCase(Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    problem(rule.get("mode"), "rule '" + name + "': mode '" + mode
+                            + "' is not WRITE, READ or WRITEREAD (where the rule is checked; WRITEREAD by default)");
                 }
             }
             if ("true".equals(text(rule, "required"))) {

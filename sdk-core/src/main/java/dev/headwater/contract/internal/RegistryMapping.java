@@ -9,6 +9,7 @@ import dev.headwater.contract.ContractRule;
 import dev.headwater.contract.DataContract;
 import dev.headwater.contract.FieldInfo;
 import dev.headwater.contract.OnFailure;
+import dev.headwater.contract.RuleMode;
 import dev.headwater.contract.Owner;
 import dev.headwater.contract.ServiceLevels;
 import dev.headwater.registry.CompatibilityLevel;
@@ -91,12 +92,21 @@ public final class RegistryMapping {
                 .withRuleSet(contract.rules().isEmpty() ? null : ruleSet);
     }
 
+    /** @return the mode of a domain rule as Confluent writes it, or null for a migration mode */
+    private static RuleMode ruleMode(String text) {
+        try {
+            return RuleMode.valueOf(text.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     private static ObjectNode toJson(ContractRule rule, DataContract contract) {
         ObjectNode node = JSON.createObjectNode();
         node.put("name", rule.name());
         putIfSet(node, "doc", rule.doc());
         node.put("kind", "CONDITION");
-        node.put("mode", "WRITEREAD");
+        node.put("mode", rule.mode().name());
         ObjectNode params = JSON.createObjectNode();
         if (rule.isExpression()) {
             node.put("type", rule.exprType());
@@ -236,6 +246,10 @@ public final class RegistryMapping {
             if (!type.equals("CEL") && !type.equals("CEL_FIELD")) {
                 continue;
             }
+            RuleMode mode = ruleMode(node.path("mode").asText("WRITEREAD"));
+            if (mode == null) {
+                continue; // UPGRADE, DOWNGRADE, UPDOWN: migration modes, never checked on a record written or read
+            }
             JsonNode params = node.path("params");
             OnFailure onFailure = node.path("onFailure").asText("ERROR").contains("DLQ") ? OnFailure.DLQ
                     : OnFailure.ERROR;
@@ -272,7 +286,7 @@ public final class RegistryMapping {
             } else {
                 rule = ContractRule.cel(name, node.path("expr").asText()).exprType(type);
             }
-            rules.add(rule.doc(node.path("doc").asText("")).onFailure(onFailure).build());
+            rules.add(rule.doc(node.path("doc").asText("")).onFailure(onFailure).mode(mode).build());
         }
         if (text(properties, "dlq.topic", "").isEmpty() && !dlqTopic.isEmpty()) {
             builder.deadLetterTopic(dlqTopic);
