@@ -76,12 +76,35 @@ class GovernedConsumerContractTest {
                 .openTelemetry(otel).build();
     }
 
+    /** A producer that writes the wire format without checking any contract, such as a legacy service's. */
+    private GovernedProducer<String, GenericRecord> lenientProducer() {
+        return GovernedProducer.<String, GenericRecord>builder()
+                .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers()))
+                .keySerializer(new StringSerializer())
+                .valueSerializer(new dev.headwater.serde.AvroSerializer<>(
+                        dev.headwater.registry.SchemaRegistryClient.builder().urls(registry.url()).build(),
+                        dev.headwater.serde.AvroSerdeConfig.builder().urls(registry.url()).build(), false))
+                .application("legacy", "0.1").build();
+    }
+
     private GovernedConsumer.Builder<String, GenericRecord> consumer(RecordHandler<String, GenericRecord> handler) {
         return GovernedConsumer.<String, GenericRecord>builder()
                 .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers(),
                         "group.id", "payments-" + UUID.randomUUID()))
                 .keyDeserializer(new StringDeserializer()).schemaRegistry(registry.url()).contract(contract)
                 .topics(topic).tenant("payments").openTelemetry(otel).handler(handler);
+    }
+
+    /** Polls with a governed consumer until it has handled a record; returns the keys it handled. */
+    private List<String> keysHandledUntilTheFirst() {
+        List<String> handled = new ArrayList<>();
+        var consumer = consumer(record -> handled.add(record.key())).build();
+        try {
+            pollUntil(consumer, () -> !handled.isEmpty());
+        } finally {
+            consumer.closeNow();
+        }
+        return handled;
     }
 
     private static void pollUntil(GovernedConsumer<?, ?> consumer, java.util.function.BooleanSupplier done) {
@@ -135,24 +158,12 @@ class GovernedConsumerContractTest {
     @Test
     void recordsThatBreakTheContractOnReadAreDeadLetteredWithTheViolations() throws Exception {
         // a record written by a plain producer with no contract check, such as a legacy service
-        try (var lenient = GovernedProducer.<String, GenericRecord>builder()
-                .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers()))
-                .keySerializer(new StringSerializer())
-                .valueSerializer(new dev.headwater.serde.AvroSerializer<>(
-                        dev.headwater.registry.SchemaRegistryClient.builder().urls(registry.url()).build(),
-                        dev.headwater.serde.AvroSerdeConfig.builder().urls(registry.url()).build(), false))
-                .application("legacy", "0.1").build()) {
+        try (var lenient = lenientProducer()) {
             GenericRecord bad = Contracts.validOrder(contract, "not-a-uuid");
             lenient.send(topic, "bad", bad).join();
             lenient.send(topic, "good", Contracts.validOrder(contract, UUID.randomUUID().toString())).join();
         }
-        List<String> handled = new ArrayList<>();
-        var consumer = consumer(record -> handled.add(record.key())).build();
-        try {
-            pollUntil(consumer, () -> handled.size() >= 1);
-        } finally {
-            consumer.closeNow();
-        }
+        List<String> handled = keysHandledUntilTheFirst();
         assertThat(handled).containsExactly("good");
         ConsumerRecord<byte[], byte[]> dead = Topics.read(kafka.bootstrapServers(), contract.deadLetterTopic(), 1,
                 Duration.ofSeconds(30)).get(0);
@@ -182,22 +193,10 @@ class GovernedConsumerContractTest {
             badSku.put("sku", "sku-lowercase");
             producer.send(topic, "bad-sku", badSku).join(); // a READ rule is not checked on write
         }
-        try (var lenient = GovernedProducer.<String, GenericRecord>builder()
-                .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers()))
-                .keySerializer(new StringSerializer())
-                .valueSerializer(new dev.headwater.serde.AvroSerializer<>(
-                        dev.headwater.registry.SchemaRegistryClient.builder().urls(registry.url()).build(),
-                        dev.headwater.serde.AvroSerdeConfig.builder().urls(registry.url()).build(), false))
-                .application("legacy", "0.1").build()) {
+        try (var lenient = lenientProducer()) {
             lenient.send(topic, "bad-id", Contracts.validOrder(contract, "not-a-uuid")).join();
         }
-        List<String> handled = new ArrayList<>();
-        var consumer = consumer(record -> handled.add(record.key())).build();
-        try {
-            pollUntil(consumer, () -> handled.size() >= 1);
-        } finally {
-            consumer.closeNow();
-        }
+        List<String> handled = keysHandledUntilTheFirst();
         assertThat(handled).containsExactly("bad-id"); // a WRITE rule is not checked again on read
         ConsumerRecord<byte[], byte[]> dead = Topics.read(kafka.bootstrapServers(), contract.deadLetterTopic(), 1,
                 Duration.ofSeconds(30)).get(0);

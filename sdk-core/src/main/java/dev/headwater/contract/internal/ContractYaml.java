@@ -216,23 +216,14 @@ public final class ContractYaml {
                         + "constraints, not both");
             }
             builder.line(item.getStartMark().getLine() + 1).doc(orEmpty(text(rule, "doc")));
-            String onFailure = text(rule, "onFailure");
+            OnFailure onFailure = choice(rule, "onFailure", OnFailure.class, name, "is not ERROR or DLQ");
             if (onFailure != null) {
-                try {
-                    builder.onFailure(OnFailure.valueOf(onFailure.toUpperCase(Locale.ROOT)));
-                } catch (IllegalArgumentException e) {
-                    problem(rule.get("onFailure"), "rule '" + name + "': onFailure '" + onFailure
-                            + "' is not ERROR or DLQ");
-                }
+                builder.onFailure(onFailure);
             }
-            String mode = text(rule, "mode");
+            RuleMode mode = choice(rule, "mode", RuleMode.class, name,
+                    "is not WRITE, READ or WRITEREAD (where the rule is checked; WRITEREAD by default)");
             if (mode != null) {
-                try {
-                    builder.mode(RuleMode.valueOf(mode.toUpperCase(Locale.ROOT)));
-                } catch (IllegalArgumentException e) {
-                    problem(rule.get("mode"), "rule '" + name + "': mode '" + mode
-                            + "' is not WRITE, READ or WRITEREAD (where the rule is checked; WRITEREAD by default)");
-                }
+                builder.mode(mode);
             }
             if ("true".equals(text(rule, "required"))) {
                 builder.required();
@@ -325,6 +316,25 @@ public final class ContractYaml {
             problem(tuple, "'" + ((ScalarNode) tuple.getKeyNode()).getValue() + "' must be a list");
         }
         return values;
+    }
+
+    /**
+     * Reads an enumerated key of a rule, case-insensitively.
+     *
+     * @return the constant, or null when the key is absent or names no constant (then a problem is recorded)
+     */
+    private <E extends Enum<E>> E choice(Map<String, NodeTuple> rule, String key, Class<E> type, String ruleName,
+            String whatIsAllowed) {
+        String value = text(rule, key);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            problem(rule.get(key), "rule '" + ruleName + "': " + key + " '" + value + "' " + whatIsAllowed);
+            return null;
+        }
     }
 
     private void problem(NodeTuple at, String message) {
