@@ -304,21 +304,7 @@ public final class ThroughputHarness {
 
     private static double producePlain(Stack kafka, String topic, GenericRecord record,
             Serializer<GenericRecord> serializer) throws Exception {
-        kafka.createTopic(topic);
-        Map<String, Object> props = new HashMap<>(PRODUCER);
-        props.put("bootstrap.servers", kafka.bootstrapServers());
-        try (KafkaProducer<String, GenericRecord> producer = new KafkaProducer<>(props, new StringSerializer(),
-                serializer)) {
-            SendFailures failures = new SendFailures(topic);
-            long start = System.nanoTime();
-            for (int i = 0; i < RECORDS; i++) {
-                producer.send(new ProducerRecord<>(topic, "order-" + (i % 1000), record), failures);
-            }
-            producer.flush();
-            double rate = RECORDS / ((System.nanoTime() - start) / 1e9);
-            failures.check();
-            return rate;
-        }
+        return produceWithHeaders(kafka, topic, record, serializer, headers -> { });
     }
 
     /** The lineage headers of the "lineage headers only" variant: what the governed producer stamps. */
@@ -328,15 +314,20 @@ public final class ThroughputHarness {
                 .schema("http://localhost:8081", 1).contentType("application/avro").build();
     }
 
+    /** @return the headers {@link #benchStamp()} puts on one record */
+    private static Headers stampedOnce() {
+        Headers stamped = new RecordHeaders();
+        benchStamp().stamp(stamped, null, null);
+        return stamped;
+    }
+
     /**
      * One header holding as many bytes (key and value) as all the lineage headers together: to tell Kafka's cost
      * per header from its cost per byte.
      */
     private static Header opaqueHeaderOfLineageSize() {
-        RecordHeaders stamped = new RecordHeaders();
-        benchStamp().stamp(stamped, null, null);
         int bytes = 0;
-        for (Header header : stamped) {
+        for (Header header : stampedOnce()) {
             bytes += header.key().length() + header.value().length;
         }
         String key = "x-bench-opaque";
@@ -348,8 +339,7 @@ public final class ThroughputHarness {
      * (the id fixed): the least any producer following that convention writes per record.
      */
     private static List<Header> requiredCloudEventsHeaders() {
-        RecordHeaders stamped = new RecordHeaders();
-        benchStamp().stamp(stamped, null, null);
+        Headers stamped = stampedOnce();
         List<Header> required = new ArrayList<>();
         for (String key : List.of(LineageHeaders.SPEC_VERSION, LineageHeaders.ID, LineageHeaders.SOURCE,
                 LineageHeaders.TYPE)) {
