@@ -13,6 +13,7 @@ import dev.headwater.lineage.LineageHeaders;
 import dev.headwater.producer.FailurePolicy;
 import dev.headwater.producer.GovernedProducer;
 import dev.headwater.support.Contracts;
+import dev.headwater.support.Polling;
 import dev.headwater.support.TestTelemetry;
 import dev.headwater.support.Topics;
 import dev.headwater.testkit.EmbeddedKafkaCluster;
@@ -108,10 +109,7 @@ class GovernedConsumerContractTest {
     }
 
     private static void pollUntil(GovernedConsumer<?, ?> consumer, java.util.function.BooleanSupplier done) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
-            consumer.pollOnce(Duration.ofMillis(200));
-        }
+        Polling.pollUntil(consumer, done, Duration.ofSeconds(30));
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.headwater.deadletter.DeadLetterHeaders;
 import dev.headwater.lineage.LineageHeaders;
 import dev.headwater.producer.GovernedProducer;
 import dev.headwater.producer.SendResult;
+import dev.headwater.support.Polling;
 import dev.headwater.support.Topics;
 import dev.headwater.testkit.EmbeddedKafkaCluster;
 import dev.headwater.testkit.HeadwaterTest;
@@ -221,10 +222,7 @@ class GovernedConsumerTest {
     }
 
     private static void pollUntil(GovernedConsumer<?, ?> consumer, java.util.function.BooleanSupplier done) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
-            consumer.pollOnce(Duration.ofMillis(200));
-        }
+        Polling.pollUntil(consumer, done, Duration.ofSeconds(30));
     }
 
     private static long committed(EmbeddedKafkaCluster kafka, String group, String topic) throws Exception {

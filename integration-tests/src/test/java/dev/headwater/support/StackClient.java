@@ -36,10 +36,7 @@ public final class StackClient {
                 .keyDeserializer(new StringDeserializer()).schemaRegistry(registry).contract(contract)
                 .topics(topic).handler(r -> consumed.incrementAndGet()).build();
         try {
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (consumed.get() < count && System.nanoTime() < deadline) {
-                consumer.pollOnce(Duration.ofMillis(200));
-            }
+            Polling.pollUntil(consumer, () -> consumed.get() >= count, Duration.ofSeconds(60));
         } finally {
             consumer.closeNow();
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.headwater.producer.GovernedProducer;
+import dev.headwater.support.Polling;
 import dev.headwater.testkit.EmbeddedKafkaCluster;
 import dev.headwater.testkit.HeadwaterTest;
 import java.time.Duration;
@@ -162,10 +163,7 @@ class TenantQuotasTest {
                 .valueDeserializer(new org.apache.kafka.common.serialization.StringDeserializer())
                 .topics(topic).tenantPolicy(policy).handler(r -> handled.add(r.key())).build();
         try {
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (handled.size() < 10 && System.nanoTime() < deadline) {
-                consumer.pollOnce(Duration.ofMillis(200));
-            }
+            Polling.pollUntil(consumer, () -> handled.size() >= 10, Duration.ofSeconds(60));
         } finally {
             consumer.closeNow();
         }

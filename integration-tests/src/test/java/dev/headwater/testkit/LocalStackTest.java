@@ -8,6 +8,7 @@ import dev.headwater.consumer.GovernedConsumer;
 import dev.headwater.contract.DataContract;
 import dev.headwater.producer.GovernedProducer;
 import dev.headwater.support.Contracts;
+import dev.headwater.support.Polling;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -88,10 +89,7 @@ class LocalStackTest {
                     .keyDeserializer(new StringDeserializer()).schemaRegistry(again.registryUrl()).contract(contract)
                     .topics(topic).handler(r -> keys.add(r.key())).build();
             try {
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (keys.size() < 3 && System.nanoTime() < deadline) {
-                    consumer.pollOnce(Duration.ofMillis(200));
-                }
+                Polling.pollUntil(consumer, () -> keys.size() >= 3, Duration.ofSeconds(60));
             } finally {
                 consumer.closeNow();
             }
