@@ -98,7 +98,9 @@ public final class LineageContext {
     public Scope makeCurrent() {
         LineageContext previous = CURRENT.get();
         CURRENT.set(this);
-        return previous == null ? CURRENT::remove : () -> CURRENT.set(previous);
+        // restored by set, also to null, not remove: a consumer makes a context current for every record, and
+        // removing the thread's entry each time makes the next set add it again, rehashing the thread-local map
+        return () -> CURRENT.set(previous);
     }
 
     @Override

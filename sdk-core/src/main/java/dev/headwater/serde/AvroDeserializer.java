@@ -36,6 +36,8 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
     private boolean isKey;
     private final Map<Integer, DatumReader<Object>> readers = new ConcurrentHashMap<>();
     private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
+    /** The reader of the last schema id read: records of a topic almost always share one id. */
+    private volatile IdReader lastReader;
 
     /** Creates a deserializer to be configured by Kafka with {@link #configure(Map, boolean)}. */
     public AvroDeserializer() {
@@ -90,10 +92,20 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
                     + "serializer (plain JSON or string data?).", part(), topic, data[0]), topic, -1, null);
         }
         int id = WireFormat.schemaId(data);
-        DatumReader<Object> reader = readerFor(topic, id);
+        IdReader last = lastReader;
+        DatumReader<Object> reader;
+        if (last != null && last.id == id) {
+            reader = last.reader;
+        } else {
+            reader = readerFor(topic, id);
+            lastReader = new IdReader(id, reader);
+        }
+        BinaryDecoder reuse = decoders.get();
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE,
-                data.length - WireFormat.HEADER_SIZE, decoders.get());
-        decoders.set(decoder);
+                data.length - WireFormat.HEADER_SIZE, reuse);
+        if (decoder != reuse) {
+            decoders.set(decoder);
+        }
         try {
             Object value = reader.read(null, decoder);
             if (!decoder.isEnd()) {
@@ -168,5 +180,8 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
     @Override
     public String toString() {
         return "AvroDeserializer{" + part() + ", " + config + "}";
+    }
+
+    private record IdReader(int id, DatumReader<Object> reader) {
     }
 }
