@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -21,6 +22,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @HeadwaterTest(scope = HeadwaterTest.Scope.RUN)
 class GovernedConsumerRebalanceTest {
@@ -36,9 +39,10 @@ class GovernedConsumerRebalanceTest {
         return value;
     };
 
-    @Test
-    void everyRecordIsHandledOrDeadLetteredAcrossARebalanceAndNoneIsLost(EmbeddedKafkaCluster kafka)
-            throws Exception {
+    @ParameterizedTest(name = "read-ahead {0}")
+    @ValueSource(booleans = {true, false})
+    void everyRecordIsHandledOrDeadLetteredAcrossARebalanceAndNoneIsLost(boolean readAhead,
+            EmbeddedKafkaCluster kafka) throws Exception {
         String topic = Topics.unique("retail.orders.rebalance");
         String deadLetters = topic + ".dlq";
         kafka.createTopic(topic, 3, (short) 1);
@@ -66,12 +70,12 @@ class GovernedConsumerRebalanceTest {
             handled.add(record.key());
             handlingThreads.add(Thread.currentThread().getName());
         };
-        GovernedConsumer<String, String> first = consumer(kafka, topic, deadLetters, group, handler);
+        GovernedConsumer<String, String> first = consumer(kafka, topic, deadLetters, group, handler, readAhead);
         Thread firstLoop = new Thread(first::run, "consumer-1");
         firstLoop.start();
         waitFor(() -> committed(kafka, group, topic) == RECORDS / 2);
 
-        GovernedConsumer<String, String> second = consumer(kafka, topic, deadLetters, group, handler);
+        GovernedConsumer<String, String> second = consumer(kafka, topic, deadLetters, group, handler, readAhead);
         Thread secondLoop = new Thread(second::run, "consumer-2");
         secondLoop.start();
         waitFor(() -> membersWithPartitions(kafka, group) == 2);
@@ -97,13 +101,74 @@ class GovernedConsumerRebalanceTest {
                 .containsExactlyInAnyOrder("consumer-1", "consumer-2");
     }
 
+    /**
+     * A consumer reads a batch ahead while it handles the one in hand; when the group rebalances during that read,
+     * the records in hand from partitions it loses must be left to their new owner (they are not committed), or they
+     * would be handled twice. The group rebalances while both consumers are in the middle of a backlog.
+     */
+    @Test
+    void recordsInHandFromAPartitionRevokedDuringTheReadAheadAreLeftToTheNewOwnerSoEachIsHandledOnce(
+            EmbeddedKafkaCluster kafka) throws Exception {
+        String topic = Topics.unique("retail.orders.readahead");
+        kafka.createTopic(topic, 3, (short) 1);
+        int records = 900;
+        List<ProducerRecord<byte[], byte[]>> input = new ArrayList<>();
+        for (int i = 0; i < records; i++) {
+            input.add(new ProducerRecord<>(topic, i % 3, ("r-" + i).getBytes(StandardCharsets.UTF_8),
+                    ("good-" + i).getBytes(StandardCharsets.UTF_8)));
+        }
+        Topics.write(kafka.bootstrapServers(), input);
+        String group = "readahead-" + UUID.randomUUID();
+        Map<String, AtomicInteger> timesHandled = new ConcurrentHashMap<>();
+        Set<String> handlingThreads = ConcurrentHashMap.newKeySet();
+        RecordHandler<String, String> handler = record -> {
+            timesHandled.computeIfAbsent(record.key(), k -> new AtomicInteger()).incrementAndGet();
+            handlingThreads.add(Thread.currentThread().getName());
+            Thread.sleep(5); // slow enough that both consumers are still in the backlog when the group rebalances
+        };
+        // frequent heartbeats: a member learns of the rebalance within 100 ms, while records are in hand
+        Map<String, Object> quickRebalance = Map.of("heartbeat.interval.ms", 100);
+        GovernedConsumer<String, String> first = consumer(kafka, topic, topic + ".dlq", group, handler, true,
+                quickRebalance);
+        Thread firstLoop = new Thread(first::run, "consumer-1");
+        firstLoop.start();
+        waitFor(() -> timesHandled.size() >= 100);
+        GovernedConsumer<String, String> second = consumer(kafka, topic, topic + ".dlq", group, handler, true,
+                quickRebalance);
+        Thread secondLoop = new Thread(second::run, "consumer-2");
+        secondLoop.start();
+        waitFor(() -> committed(kafka, group, topic) == records);
+        first.close();
+        second.close();
+        firstLoop.join(30_000);
+        secondLoop.join(30_000);
+
+        assertThat(timesHandled).hasSize(records);
+        assertThat(timesHandled.entrySet()).filteredOn(e -> e.getValue().get() != 1)
+                .as("records handled more than once").isEmpty();
+        assertThat(handlingThreads).as("the second consumer took partitions over in the middle of the backlog")
+                .containsExactlyInAnyOrder("consumer-1", "consumer-2");
+    }
+
     private static GovernedConsumer<String, String> consumer(EmbeddedKafkaCluster kafka, String topic,
-            String deadLetters, String group, RecordHandler<String, String> handler) {
-        return GovernedConsumer.<String, String>builder()
-                .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers(), "group.id", group,
-                        "max.poll.records", 20))
+            String deadLetters, String group, RecordHandler<String, String> handler, boolean readAhead) {
+        return consumer(kafka, topic, deadLetters, group, handler, readAhead, Map.of());
+    }
+
+    private static GovernedConsumer<String, String> consumer(EmbeddedKafkaCluster kafka, String topic,
+            String deadLetters, String group, RecordHandler<String, String> handler, boolean readAhead,
+            Map<String, Object> extraProperties) {
+        Map<String, Object> properties = new java.util.HashMap<>(extraProperties);
+        properties.putAll(Map.of("bootstrap.servers", kafka.bootstrapServers(), "group.id", group,
+                "max.poll.records", 20));
+        GovernedConsumer.Builder<String, String> builder = GovernedConsumer.<String, String>builder()
+                .kafkaProperties(properties)
                 .keyDeserializer(new StringDeserializer()).valueDeserializer(VALUES)
-                .topics(topic).deadLetterTopic(deadLetters).handler(handler).build();
+                .topics(topic).deadLetterTopic(deadLetters).handler(handler);
+        if (!readAhead) {
+            builder.withoutReadAhead();
+        }
+        return builder.build();
     }
 
     private static void waitFor(java.util.function.BooleanSupplier condition) {

@@ -17,7 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -26,6 +28,8 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @HeadwaterTest(scope = HeadwaterTest.Scope.RUN)
 class GovernedConsumerTest {
@@ -190,6 +194,53 @@ class GovernedConsumerTest {
         assertThat(loop.isAlive()).isFalse();
         assertThat(handled).containsExactly("v-1");
         assertThat(committed(kafka, group, topic)).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "read-ahead {0}")
+    @ValueSource(booleans = {true, false})
+    void deserializesOnItsOwnThreadWithReadAheadAndOnThePollingThreadWithoutAndHandlesOnThePollingThread(
+            boolean readAhead, EmbeddedKafkaCluster kafka) throws Exception {
+        String topic = Topics.unique("retail.orders.threads");
+        kafka.createTopic(topic, 1, (short) 1);
+        List<ProducerRecord<byte[], byte[]>> input = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            input.add(raw(topic, "k-" + i, "v-" + i));
+        }
+        Topics.write(kafka.bootstrapServers(), input);
+        Set<String> deserializing = ConcurrentHashMap.newKeySet();
+        Set<String> handling = ConcurrentHashMap.newKeySet();
+        List<String> handled = new ArrayList<>();
+        var builder = GovernedConsumer.<String, String>builder()
+                .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                        "group.id", "group-" + UUID.randomUUID(), "max.poll.records", 10))
+                .keyDeserializer(new StringDeserializer())
+                .valueDeserializer((t, data) -> {
+                    deserializing.add(Thread.currentThread().getName());
+                    return new String(data, StandardCharsets.UTF_8);
+                })
+                .topics(topic)
+                .handler(record -> {
+                    handling.add(Thread.currentThread().getName());
+                    handled.add(record.value());
+                });
+        if (!readAhead) {
+            builder.withoutReadAhead();
+        }
+        var consumer = builder.build();
+        try {
+            pollUntil(consumer, () -> handled.size() >= 50);
+        } finally {
+            consumer.closeNow();
+        }
+
+        assertThat(handled).as("in order, each once").containsExactlyElementsOf(
+                input.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList());
+        assertThat(handling).containsExactly(Thread.currentThread().getName());
+        if (readAhead) {
+            assertThat(deserializing).singleElement().asString().startsWith("headwater-consumer-prepare-");
+        } else {
+            assertThat(deserializing).containsExactly(Thread.currentThread().getName());
+        }
     }
 
     private static ProducerRecord<byte[], byte[]> raw(String topic, String key, String value) {

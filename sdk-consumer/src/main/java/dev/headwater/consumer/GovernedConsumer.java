@@ -26,11 +26,17 @@ import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
@@ -47,6 +53,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -62,6 +69,12 @@ import org.apache.kafka.common.serialization.Deserializer;
  * <p>A record that cannot be deserialized or handled goes to the dead-letter topic, when one is set, with its original
  * key, value and headers byte for byte plus {@link DeadLetterHeaders}; then the loop goes on. Without a dead-letter topic
  * the loop stops with a {@link ConsumerStoppedException} and the record stays uncommitted.
+ *
+ * <p>Read-ahead: by default the consumer reads the next batch before handling the one in hand, and a thread of its
+ * own deserializes it and checks its rules meanwhile, so that this work does not hold up the handler. Records read
+ * ahead are not committed until handled; those of a partition revoked meanwhile are left to its new owner. The key and
+ * value deserializers then run on that thread (one record at a time), the handler always on the polling thread.
+ * {@link Builder#withoutReadAhead()} does everything on the polling thread.
  *
  * <p>Thread safety: {@link #run()} and {@link #pollOnce(Duration)} must be called from one thread;
  * {@link #close()} may be called from any thread and makes a running loop finish the record in hand, commit and return.
@@ -87,6 +100,11 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
     private final Map<String, Object> producerProperties;
     private final Map<TopicPartition, OffsetAndMetadata> finished = new HashMap<>();
     private final AtomicBoolean closing = new AtomicBoolean();
+    /** Prepares (deserializes and checks) the batch read ahead; null without read-ahead. */
+    private final ExecutorService preparer;
+    /** Partitions revoked or lost during the last read-ahead: their records in the batch in hand are not handled. */
+    private final Set<TopicPartition> revoked = new HashSet<>();
+    private Batch ahead;
     private Producer<byte[], byte[]> deadLetterProducer;
     private boolean closed;
 
@@ -122,6 +140,11 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         kafka.remove(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
         kafka.remove(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
         this.consumer = new KafkaConsumer<>(kafka, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.preparer = builder.readAhead ? Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "headwater-consumer-prepare-" + groupId);
+            thread.setDaemon(true);
+            return thread;
+        }) : null;
         this.consumer.subscribe(builder.topics, new CommitOnRevoke());
     }
 
@@ -152,35 +175,137 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
     }
 
     /**
-     * Polls once, handles every record returned (in order, per partition) and commits their offsets.
+     * Handles one batch of records (in order, per partition) and commits their offsets. With read-ahead (the default),
+     * the batch handled is the one read by the previous call when there is one, and this call reads the next batch
+     * without waiting for it, so that it is deserialized and checked while this one is handled; without, it is the
+     * batch this call polls.
      *
-     * @param timeout how long to wait for records
+     * @param timeout how long to wait for records when none were read ahead
      * @return how many records finished: handled or dead-lettered
      * @throws ConsumerStoppedException when a record fails and there is no dead-letter topic
      */
     public int pollOnce(Duration timeout) {
-        ConsumerRecords<byte[], byte[]> records;
-        try {
-            records = consumer.poll(timeout);
-        } catch (WakeupException e) {
-            return 0;
+        Batch current = ahead;
+        ahead = null;
+        if (current == null) {
+            current = read(timeout);
+            if (current == null) {
+                return 0;
+            }
         }
-        if (quotas != null && !records.isEmpty()) {
-            takeQuota(records);
+        revoked.clear();
+        if (preparer != null && !closing.get()) {
+            // the next batch, read now, is prepared on the other thread while this one is handled
+            ahead = read(Duration.ZERO);
         }
         int done = 0;
         try {
-            for (TopicPartition partition : records.partitions()) {
-                for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
-                    process(record);
-                    finished.put(partition, new OffsetAndMetadata(record.offset() + 1));
-                    done++;
+            current.await();
+            for (int p = 0; p < current.partitions.size(); p++) {
+                TopicPartition partition = current.partitions.get(p);
+                if (revoked.contains(partition)) {
+                    // given to another consumer while reading ahead: left uncommitted, for the new owner to handle
+                    continue;
+                }
+                List<ConsumerRecord<byte[], byte[]>> records = current.records.get(p);
+                Object[] prepared = current.prepared.get(p);
+                long next = -1;
+                try {
+                    for (int i = 0; i < records.size(); i++) {
+                        ConsumerRecord<byte[], byte[]> record = records.get(i);
+                        handle(record, prepared[i]);
+                        next = record.offset() + 1;
+                        done++;
+                    }
+                } finally {
+                    // the offset after the last record whose handling finished, even when a later one stopped the loop
+                    if (next >= 0) {
+                        finished.put(partition, new OffsetAndMetadata(next));
+                    }
                 }
             }
         } finally {
             commitFinished();
         }
         return done;
+    }
+
+    /** Polls, takes the quota, and starts preparing what came; null when nothing came. */
+    private Batch read(Duration timeout) {
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+            records = consumer.poll(timeout);
+        } catch (WakeupException e) {
+            return null;
+        }
+        if (records.isEmpty()) {
+            return null;
+        }
+        if (quotas != null) {
+            takeQuota(records);
+        }
+        Batch batch = new Batch(records);
+        if (preparer == null) {
+            batch.prepare();
+        } else {
+            batch.preparing = preparer.submit(batch::prepare);
+        }
+        return batch;
+    }
+
+    /**
+     * The records of one poll and, per record, what preparing it gave: the deserialized record, or why it is refused.
+     * Prepared on one thread (the preparer or the polling thread), read by the polling thread after {@link #await()}.
+     */
+    private final class Batch {
+        final List<TopicPartition> partitions;
+        final List<List<ConsumerRecord<byte[], byte[]>>> records;
+        final List<Object[]> prepared;
+        Future<?> preparing;
+
+        Batch(ConsumerRecords<byte[], byte[]> polled) {
+            this.partitions = List.copyOf(polled.partitions());
+            this.records = new ArrayList<>(partitions.size());
+            this.prepared = new ArrayList<>(partitions.size());
+            for (TopicPartition partition : partitions) {
+                List<ConsumerRecord<byte[], byte[]>> part = polled.records(partition);
+                records.add(part);
+                prepared.add(new Object[part.size()]);
+            }
+        }
+
+        void prepare() {
+            for (int p = 0; p < partitions.size(); p++) {
+                List<ConsumerRecord<byte[], byte[]>> part = records.get(p);
+                Object[] results = prepared.get(p);
+                for (int i = 0; i < results.length; i++) {
+                    results[i] = GovernedConsumer.this.prepare(part.get(i));
+                }
+            }
+        }
+
+        void await() {
+            if (preparing == null) {
+                return;
+            }
+            try {
+                preparing.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ConsumerStoppedException("Interrupted while waiting for records of "
+                        + partitions + " to be deserialized; they were not handled or committed", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw new ConsumerStoppedException("Preparing records of " + partitions + " failed unexpectedly: "
+                        + e.getCause() + "; they were not handled or committed", e.getCause());
+            }
+        }
+    }
+
+    /** Why a record cannot be handled, found while preparing it. */
+    private record Refusal(String reason, RuntimeException error, String violations) {
     }
 
     /**
@@ -204,32 +329,43 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         }
     }
 
-    private void process(ConsumerRecord<byte[], byte[]> raw) {
-        Span span = telemetry.startProcess(raw);
-        try (Scope ignored = span.makeCurrent()) {
-            GovernedRecord<K, V> record;
-            try {
-                record = deserialize(raw);
-            } catch (RuntimeException e) {
-                telemetry.failed(span, e);
-                deadLetterOrStop(raw, "DESERIALIZATION", e, "");
-                return;
+    /**
+     * Deserializes a record and checks the contract's read rules: a {@link GovernedRecord}, or the {@link Refusal}
+     * that sends it to the dead-letter topic. Runs on the preparing thread; touches nothing the polling thread uses.
+     */
+    private Object prepare(ConsumerRecord<byte[], byte[]> raw) {
+        GovernedRecord<K, V> record;
+        try {
+            record = deserialize(raw);
+        } catch (RuntimeException e) {
+            return new Refusal("DESERIALIZATION", e, "");
+        }
+        if (validator != null) {
+            List<Violation> violations = validator.validate(record.value());
+            if (!violations.isEmpty()) {
+                return new Refusal("CONTRACT_VIOLATION", new ContractViolationException(raw.topic(),
+                        contract.subject(), contract.version(), violations),
+                        violations.stream().map(Violation::toString).collect(Collectors.joining("\n")));
             }
+        }
+        return record;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void handle(ConsumerRecord<byte[], byte[]> raw, Object prepared) {
+        Span span = telemetry.startProcess(raw);
+        // a span without a valid context (OpenTelemetry not installed) would change nothing the handler can see
+        try (Scope ignored = span.getSpanContext().isValid() ? span.makeCurrent() : Scope.noop()) {
             long createdAt = Lineage.createdAtMillis(raw.headers());
             if (createdAt >= 0) {
                 telemetry.delay(raw.topic(), System.currentTimeMillis() - createdAt);
             }
-            if (validator != null) {
-                List<Violation> violations = validator.validate(record.value());
-                if (!violations.isEmpty()) {
-                    ContractViolationException error = new ContractViolationException(raw.topic(),
-                            contract.subject(), contract.version(), violations);
-                    telemetry.failed(span, error);
-                    deadLetterOrStop(raw, "CONTRACT_VIOLATION", error, violations.stream()
-                            .map(Violation::toString).collect(Collectors.joining("\n")));
-                    return;
-                }
+            if (prepared instanceof Refusal refusal) {
+                telemetry.failed(span, refusal.error());
+                deadLetterOrStop(raw, refusal.reason(), refusal.error(), refusal.violations());
+                return;
             }
+            GovernedRecord<K, V> record = (GovernedRecord<K, V>) prepared;
             // correlation and causation are read only if the handler produces a record
             LineageContext lineage = LineageContext.of(raw.topic(), raw.partition(), raw.offset(), raw.headers());
             try (LineageContext.Scope context = lineage.makeCurrent()) {
@@ -305,7 +441,12 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
 
     private void commitFinished() {
         if (!finished.isEmpty()) {
-            consumer.commitSync(Map.copyOf(finished));
+            try {
+                consumer.commitSync(Map.copyOf(finished));
+            } catch (RebalanceInProgressException e) {
+                // kept: committed after the next poll completes the rebalance, or when the partitions are revoked
+                return;
+            }
             finished.clear();
         }
     }
@@ -336,6 +477,10 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         } catch (WakeupException e) {
             commitFinished();
         } finally {
+            ahead = null; // read ahead, never handled nor committed: the group reads it again
+            if (preparer != null) {
+                preparer.shutdownNow();
+            }
             consumer.close();
             if (deadLetterProducer != null) {
                 deadLetterProducer.close();
@@ -347,6 +492,14 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             commitFinished();
+            revoked.addAll(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            // owned by another member already: their offsets cannot be committed, the new owner handles them again
+            partitions.forEach(finished::remove);
+            revoked.addAll(partitions);
         }
 
         @Override
@@ -377,8 +530,23 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         private String tenant = "";
         private TenantPolicy tenantPolicy;
         private boolean stopOnError;
+        private boolean readAhead = true;
 
         private Builder() {
+        }
+
+        /**
+         * Turns read-ahead off: each {@link GovernedConsumer#pollOnce(Duration)} polls, then deserializes, checks and
+         * handles what came, all on the polling thread. By default the consumer reads the next batch before handling
+         * the one in hand and deserializes and checks it on a thread of its own meanwhile (key and value deserializers
+         * are then called on that thread, one record at a time); records read ahead from a partition that is revoked
+         * are left for its new owner, uncommitted.
+         *
+         * @return this builder
+         */
+        public Builder<K, V> withoutReadAhead() {
+            this.readAhead = false;
+            return this;
         }
 
         /**
