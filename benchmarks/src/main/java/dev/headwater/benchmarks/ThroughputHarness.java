@@ -66,7 +66,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *       API, tenant guardrail), and the same with 2 CEL rules outside the CEL fast path's subset;</li>
  *   <li>consume: a plain KafkaConsumer with a plain Avro deserializer (the baseline) against the governed consumer
  *       (wire format, lineage, freshness, process spans, commits) with a contract without rules, with field rules
- *       only, with CEL rules too and with interpreted CEL rules.</li>
+ *       only, with CEL rules too, the same without read-ahead (all work on the polling thread) and with interpreted
+ *       CEL rules.</li>
  * </ul>
  *
  * <p>Each round runs every variant once, starting with the next variant each round; round 0 warms up. Run:
@@ -75,8 +76,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * producer buffers, so the steady state is measured), {@code rounds} (3), {@code record} ({@code small}: a 10-field
  * order of 87 bytes; {@code large}: the same with 12 line items, about 900 bytes), {@code compression} ({@code none}),
  * {@code batch.size} (65536) and {@code linger.ms} (5) for every producer, {@code only} ({@code produce} or
- * {@code consume}), and {@code bootstrap.servers} with {@code registry.url} to run against a broker and registry in
- * another process (such as {@code LocalStack}) instead of in-process ones.
+ * {@code consume}), {@code variants} (numbers in the printed order, such as {@code 0,3}: only those, to profile one;
+ * ratios are then to the first named), and {@code bootstrap.servers} with {@code registry.url} to run against a broker
+ * and registry in another process (such as {@code LocalStack}) instead of in-process ones. Besides records/s it prints,
+ * per record, the CPU time of the calling thread (plus a governed consumer's prepare thread) and what the calling
+ * thread allocated.
  */
 public final class ThroughputHarness {
 
@@ -171,6 +175,8 @@ public final class ThroughputHarness {
                             t -> consumeGoverned(kafka, fieldRulesOnly(contract), t)),
                     new Variant(base + "GovernedConsumer, everything on (8 field rules + 2 CEL)",
                             t -> consumeGoverned(kafka, contract, t)),
+                    new Variant(base + "GovernedConsumer, everything on, without read-ahead",
+                            t -> consumeGoverned(kafka, contract, t, false)),
                     new Variant(base + "GovernedConsumer, everything on, 2 CEL rules CEL's interpreter runs",
                             t -> consumeGoverned(kafka, interpreted(contract), t)));
             measure(variants, (round, variant) -> consumeTopic, round -> { }, round -> { });
@@ -235,17 +241,31 @@ public final class ThroughputHarness {
      * variant so that no variant always runs first or last, then prints the median of each and its ratio to the first
      * variant's (the baseline's) median.
      */
-    private static void measure(List<Variant> variants, TopicPlan topics, RoundStep beforeRound,
+    private static void measure(List<Variant> all, TopicPlan topics, RoundStep beforeRound,
             RoundStep afterRound) throws Exception {
+        List<Variant> variants = selected(all);
         Map<Variant, List<Double>> rates = new HashMap<>();
+        Map<Variant, List<Double>> cpu = new HashMap<>();
+        Map<Variant, List<Double>> helperCpu = new HashMap<>();
+        Map<Variant, List<Double>> allocated = new HashMap<>();
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         for (int round = 0; round <= ROUNDS; round++) {
             beforeRound.run(round);
             for (int i = 0; i < variants.size(); i++) {
                 int index = (i + round) % variants.size();
                 Variant variant = variants.get(index);
+                helperCpuNanos = 0;
+                long cpuBefore = threads.getCurrentThreadCpuTime();
+                long bytesBefore = threads.getCurrentThreadAllocatedBytes();
                 double rate = variant.run().on(topics.topic(round, index));
                 if (round > 0) {
                     rates.computeIfAbsent(variant, v -> new ArrayList<>()).add(rate);
+                    cpu.computeIfAbsent(variant, v -> new ArrayList<>())
+                            .add((threads.getCurrentThreadCpuTime() - cpuBefore) / (double) RECORDS);
+                    helperCpu.computeIfAbsent(variant, v -> new ArrayList<>()).add(helperCpuNanos / (double) RECORDS);
+                    allocated.computeIfAbsent(variant, v -> new ArrayList<>())
+                            .add((threads.getCurrentThreadAllocatedBytes() - bytesBefore) / (double) RECORDS);
                 }
             }
             afterRound.run(round);
@@ -254,6 +274,33 @@ public final class ThroughputHarness {
         for (Variant variant : variants) {
             report(variant.label(), rates.get(variant), variant == variants.get(0) ? null : baseline);
         }
+        System.out.println("  per record (median): CPU of the calling thread and of a governed consumer's prepare "
+                + "thread (a producer's network thread is not counted), bytes the calling thread allocated");
+        for (Variant variant : variants) {
+            System.out.printf(Locale.ROOT, "  %-68s %,6.0f + %,5.0f ns CPU %,7.0f bytes%n", variant.label(),
+                    median(cpu.get(variant)), median(helperCpu.get(variant)), median(allocated.get(variant)));
+        }
+    }
+
+    /**
+     * The variants named by the system property {@code variants} (their numbers in the printed order, 0 being the
+     * baseline, such as {@code 0,3}), to profile one variant apart from the others; all of them by default.
+     */
+    private static List<Variant> selected(List<Variant> all) {
+        String chosen = System.getProperty("variants", "");
+        if (chosen.isBlank()) {
+            return all;
+        }
+        List<Variant> variants = new ArrayList<>();
+        for (String number : chosen.split(",")) {
+            int index = Integer.parseInt(number.strip());
+            if (index < 0 || index >= all.size()) {
+                throw new IllegalArgumentException("System property 'variants' names variant " + index + " but there "
+                        + "are " + all.size() + " (0 to " + (all.size() - 1) + ")");
+            }
+            variants.add(all.get(index));
+        }
+        return variants;
     }
 
     /** Deletes a round's topics, so that long runs of large records do not fill the disk. */
@@ -442,23 +489,46 @@ public final class ThroughputHarness {
         }
     }
 
-    private static double consumeGoverned(Stack kafka,
-            DataContract contract, String topic) {
+    private static double consumeGoverned(Stack kafka, DataContract contract, String topic) {
+        return consumeGoverned(kafka, contract, topic, true);
+    }
+
+    private static double consumeGoverned(Stack kafka, DataContract contract, String topic, boolean readAhead) {
         AtomicInteger read = new AtomicInteger();
-        GovernedConsumer<String, GenericRecord> consumer = GovernedConsumer.<String, GenericRecord>builder()
+        GovernedConsumer.Builder<String, GenericRecord> builder = GovernedConsumer.<String, GenericRecord>builder()
                 .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers(),
                         "group.id", "governed-" + UUID.randomUUID()))
                 .keyDeserializer(new StringDeserializer()).schemaRegistry(kafka.registryUrl()).contract(contract)
-                .topics(topic).handler(r -> read.incrementAndGet()).build();
+                .topics(topic).handler(r -> read.incrementAndGet());
+        if (!readAhead) {
+            builder.withoutReadAhead();
+        }
+        GovernedConsumer<String, GenericRecord> consumer = builder.build();
         try {
             long start = System.nanoTime();
             while (read.get() < RECORDS) {
                 consumer.pollOnce(Duration.ofMillis(200));
             }
-            return RECORDS / ((System.nanoTime() - start) / 1e9);
+            double rate = RECORDS / ((System.nanoTime() - start) / 1e9);
+            helperCpuNanos = cpuOfThreadsNamed("headwater-consumer-prepare-");
+            return rate;
         } finally {
             consumer.closeNow();
         }
+    }
+
+    /** CPU time of the last governed consumer's prepare thread, counted with the calling thread's. */
+    private static long helperCpuNanos;
+
+    private static long cpuOfThreadsNamed(String prefix) {
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith(prefix)) {
+                total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return total;
     }
 
     static Serializer<GenericRecord> plainSerializer(Schema schema) {

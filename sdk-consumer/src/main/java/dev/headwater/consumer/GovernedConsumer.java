@@ -209,11 +209,12 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
                 }
                 List<ConsumerRecord<byte[], byte[]>> records = current.records.get(p);
                 Object[] prepared = current.prepared.get(p);
+                long[] createdAt = current.createdAt.get(p);
                 long next = -1;
                 try {
                     for (int i = 0; i < records.size(); i++) {
                         ConsumerRecord<byte[], byte[]> record = records.get(i);
-                        handle(record, prepared[i]);
+                        handle(record, prepared[i], createdAt[i]);
                         next = record.offset() + 1;
                         done++;
                     }
@@ -261,16 +262,20 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         final List<TopicPartition> partitions;
         final List<List<ConsumerRecord<byte[], byte[]>>> records;
         final List<Object[]> prepared;
+        /** Per record, its creation time from the lineage headers (epoch ms), or -1. */
+        final List<long[]> createdAt;
         Future<?> preparing;
 
         Batch(ConsumerRecords<byte[], byte[]> polled) {
             this.partitions = List.copyOf(polled.partitions());
             this.records = new ArrayList<>(partitions.size());
             this.prepared = new ArrayList<>(partitions.size());
+            this.createdAt = new ArrayList<>(partitions.size());
             for (TopicPartition partition : partitions) {
                 List<ConsumerRecord<byte[], byte[]>> part = polled.records(partition);
                 records.add(part);
                 prepared.add(new Object[part.size()]);
+                createdAt.add(new long[part.size()]);
             }
         }
 
@@ -278,8 +283,11 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
             for (int p = 0; p < partitions.size(); p++) {
                 List<ConsumerRecord<byte[], byte[]>> part = records.get(p);
                 Object[] results = prepared.get(p);
+                long[] created = createdAt.get(p);
                 for (int i = 0; i < results.length; i++) {
-                    results[i] = GovernedConsumer.this.prepare(part.get(i));
+                    ConsumerRecord<byte[], byte[]> record = part.get(i);
+                    results[i] = GovernedConsumer.this.prepare(record);
+                    created[i] = Lineage.createdAtMillis(record.headers());
                 }
             }
         }
@@ -352,11 +360,10 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private void handle(ConsumerRecord<byte[], byte[]> raw, Object prepared) {
+    private void handle(ConsumerRecord<byte[], byte[]> raw, Object prepared, long createdAt) {
         Span span = telemetry.startProcess(raw);
         // a span without a valid context (OpenTelemetry not installed) would change nothing the handler can see
         try (Scope ignored = span.getSpanContext().isValid() ? span.makeCurrent() : Scope.noop()) {
-            long createdAt = Lineage.createdAtMillis(raw.headers());
             if (createdAt >= 0) {
                 telemetry.delay(raw.topic(), System.currentTimeMillis() - createdAt);
             }
