@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
@@ -27,7 +28,7 @@ public final class FieldConstraints {
     public static final Set<String> CURRENCIES = Currency.getAvailableCurrencies().stream()
             .map(Currency::getCurrencyCode).collect(Collectors.toUnmodifiableSet());
 
-    private static final TextSet CURRENCY_CODES = new TextSet(CURRENCIES);
+    private static final CurrencyCodes CURRENCY_CODES = new CurrencyCodes(CURRENCIES);
 
     /** One compiled constraint. */
     @FunctionalInterface
@@ -75,7 +76,10 @@ public final class FieldConstraints {
         if (!rule.regex().isEmpty()) {
             Pattern pattern = Pattern.compile(rule.regex());
             String text = "must match " + rule.regex();
-            checks.add(v -> pattern.matcher(v.toString()).matches() ? null : text);
+            // a matcher per thread, reset for each value: a validator is shared by every thread that produces or
+            // consumes with the contract, and a new matcher per value costs more than the match of a short text
+            ThreadLocal<Matcher> matchers = ThreadLocal.withInitial(() -> pattern.matcher(""));
+            checks.add(v -> matchers.get().reset(text(v)).matches() ? null : text);
         }
         if (!rule.allowed().isEmpty()) {
             TextSet allowed = new TextSet(rule.allowed());
@@ -110,6 +114,14 @@ public final class FieldConstraints {
             });
         }
         return checks.toArray(Check[]::new);
+    }
+
+    /** A text value as a char sequence: an all-ASCII Avro {@link Utf8} is read on its bytes, without decoding. */
+    static CharSequence text(Object value) {
+        if (value instanceof Utf8 utf8 && isAscii(utf8)) {
+            return new AsciiChars(utf8.getBytes(), 0, utf8.getByteLength());
+        }
+        return value instanceof CharSequence chars ? chars : value.toString();
     }
 
     static boolean isUuid(String s) {
@@ -206,22 +218,97 @@ public final class FieldConstraints {
     }
 
     /**
-     * A set of texts that answers for a Java string and for an Avro {@link Utf8} alike, the latter by its bytes
-     * (Utf8's equality and hash), without decoding it into a string.
+     * A set of texts that answers for a Java string and for an Avro {@link Utf8} alike, the latter by its bytes,
+     * without decoding it into a string: compared one by one in a small set (a length differs most of the time),
+     * hashed in a large one.
      */
     static final class TextSet {
+        private static final int SMALL = 8;
         private final Set<String> strings;
         private final Set<Utf8> utf8;
+        private final Utf8[] few;
 
         TextSet(java.util.Collection<String> texts) {
             this.strings = Set.copyOf(texts);
             Set<Utf8> encoded = new HashSet<>();
             texts.forEach(text -> encoded.add(new Utf8(text)));
             this.utf8 = encoded;
+            this.few = encoded.size() <= SMALL ? encoded.toArray(Utf8[]::new) : null;
         }
 
         boolean contains(Object value) {
-            return value instanceof Utf8 u ? utf8.contains(u) : strings.contains(value.toString());
+            if (!(value instanceof Utf8 u)) {
+                return strings.contains(value.toString());
+            }
+            if (few == null) {
+                return utf8.contains(u);
+            }
+            for (Utf8 text : few) {
+                if (text.equals(u)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /**
+     * ISO 4217 codes, three capital letters each: a value is looked up by its letters in a bit set, for a string or an
+     * Avro {@link Utf8} alike, without hashing or decoding.
+     */
+    static final class CurrencyCodes {
+        private final java.util.BitSet codes = new java.util.BitSet(26 * 26 * 26);
+
+        CurrencyCodes(Set<String> currencies) {
+            for (String code : currencies) {
+                int index = code.length() == 3 ? index(code.charAt(0), code.charAt(1), code.charAt(2)) : -1;
+                if (index < 0) {
+                    throw new IllegalStateException("ISO 4217 code '" + code + "' is not three capital letters");
+                }
+                codes.set(index);
+            }
+        }
+
+        boolean contains(Object value) {
+            int index;
+            if (value instanceof Utf8 utf8) {
+                byte[] b = utf8.getBytes();
+                index = utf8.getByteLength() == 3 ? index((char) b[0], (char) b[1], (char) b[2]) : -1;
+            } else {
+                String s = value.toString();
+                index = s.length() == 3 ? index(s.charAt(0), s.charAt(1), s.charAt(2)) : -1;
+            }
+            return index >= 0 && codes.get(index);
+        }
+
+        private static int index(char a, char b, char c) {
+            if (a < 'A' || a > 'Z' || b < 'A' || b > 'Z' || c < 'A' || c > 'Z') {
+                return -1;
+            }
+            return ((a - 'A') * 26 + (b - 'A')) * 26 + (c - 'A');
+        }
+    }
+
+    /** The bytes of all-ASCII text as chars, for a regular expression to read without decoding them. */
+    private record AsciiChars(byte[] bytes, int start, int end) implements CharSequence {
+        @Override
+        public int length() {
+            return end - start;
+        }
+
+        @Override
+        public char charAt(int index) {
+            return (char) bytes[start + index];
+        }
+
+        @Override
+        public CharSequence subSequence(int from, int to) {
+            return new AsciiChars(bytes, start + from, start + to);
+        }
+
+        @Override
+        public String toString() {
+            return new String(bytes, start, end - start, java.nio.charset.StandardCharsets.ISO_8859_1);
         }
     }
 
