@@ -501,7 +501,7 @@ public final class ThroughputHarness {
                 .keyDeserializer(new StringDeserializer()).schemaRegistry(kafka.registryUrl()).contract(contract)
                 .topics(topic).handler(r -> read.incrementAndGet());
         if (!readAhead) {
-            builder.withoutReadAhead();
+            builder.readAhead(false); // otherwise the default: on with more than one processor
         }
         GovernedConsumer<String, GenericRecord> consumer = builder.build();
         try {

@@ -165,9 +165,7 @@ class GovernedConsumerRebalanceTest {
                 .kafkaProperties(properties)
                 .keyDeserializer(new StringDeserializer()).valueDeserializer(VALUES)
                 .topics(topic).deadLetterTopic(deadLetters).handler(handler);
-        if (!readAhead) {
-            builder.withoutReadAhead();
-        }
+        builder.readAhead(readAhead);
         return builder.build();
     }
 

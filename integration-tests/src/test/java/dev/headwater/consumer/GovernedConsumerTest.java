@@ -223,9 +223,7 @@ class GovernedConsumerTest {
                     handling.add(Thread.currentThread().getName());
                     handled.add(record.value());
                 });
-        if (!readAhead) {
-            builder.withoutReadAhead();
-        }
+        builder.readAhead(readAhead);
         var consumer = builder.build();
         try {
             pollUntil(consumer, () -> handled.size() >= 50);

@@ -70,11 +70,11 @@ import org.apache.kafka.common.serialization.Deserializer;
  * key, value and headers byte for byte plus {@link DeadLetterHeaders}; then the loop goes on. Without a dead-letter topic
  * the loop stops with a {@link ConsumerStoppedException} and the record stays uncommitted.
  *
- * <p>Read-ahead: by default the consumer reads the next batch before handling the one in hand, and a thread of its
- * own deserializes it and checks its rules meanwhile, so that this work does not hold up the handler. Records read
+ * <p>Read-ahead: by default (with more than one processor) the consumer reads the next batch before handling the one
+ * in hand, and a thread of its own deserializes it and checks its rules meanwhile, so that this work does not hold up the handler. Records read
  * ahead are not committed until handled; those of a partition revoked meanwhile are left to its new owner. The key and
  * value deserializers then run on that thread (one record at a time), the handler always on the polling thread.
- * {@link Builder#withoutReadAhead()} does everything on the polling thread.
+ * {@link Builder#readAhead(boolean) readAhead(false)} does everything on the polling thread.
  *
  * <p>Thread safety: {@link #run()} and {@link #pollOnce(Duration)} must be called from one thread;
  * {@link #close()} may be called from any thread and makes a running loop finish the record in hand, commit and return.
@@ -85,6 +85,8 @@ import org.apache.kafka.common.serialization.Deserializer;
 public final class GovernedConsumer<K, V> implements AutoCloseable {
 
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+    /** How long one read-ahead poll waits for records while the batch in hand is still being prepared. */
+    private static final Duration READ_AHEAD_WAIT = Duration.ofMillis(1);
 
     private final Consumer<byte[], byte[]> consumer;
     private final Deserializer<K> keyDeserializer;
@@ -194,9 +196,13 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
             }
         }
         revoked.clear();
-        if (preparer != null && !closing.get()) {
-            // the next batch, read now, is prepared on the other thread while this one is handled
-            ahead = read(Duration.ZERO);
+        if (preparer != null) {
+            // the next batch, read now, is prepared on the other thread while this one is handled; while this one
+            // is still being prepared there is time to wait for the next to arrive, and no longer
+            ahead = closing.get() ? null : read(Duration.ZERO);
+            while (ahead == null && !current.prepared() && !closing.get()) {
+                ahead = read(READ_AHEAD_WAIT);
+            }
         }
         int done = 0;
         try {
@@ -290,6 +296,10 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
                     created[i] = Lineage.createdAtMillis(record.headers());
                 }
             }
+        }
+
+        boolean prepared() {
+            return preparing == null || preparing.isDone();
         }
 
         void await() {
@@ -537,22 +547,25 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         private String tenant = "";
         private TenantPolicy tenantPolicy;
         private boolean stopOnError;
-        private boolean readAhead = true;
+        // on one CPU the two threads would only take turns
+        private boolean readAhead = Runtime.getRuntime().availableProcessors() > 1;
 
         private Builder() {
         }
 
         /**
-         * Turns read-ahead off: each {@link GovernedConsumer#pollOnce(Duration)} polls, then deserializes, checks and
-         * handles what came, all on the polling thread. By default the consumer reads the next batch before handling
-         * the one in hand and deserializes and checks it on a thread of its own meanwhile (key and value deserializers
-         * are then called on that thread, one record at a time); records read ahead from a partition that is revoked
-         * are left for its new owner, uncommitted.
+         * Chooses whether the consumer reads ahead: reads the next batch before handling the one in hand and
+         * deserializes it and checks its rules on a thread of its own meanwhile (key and value deserializers are then
+         * called on that thread, one record at a time; the handler always runs on the polling thread). Records read
+         * ahead from a partition that is revoked are left for its new owner, uncommitted. Without, each
+         * {@link GovernedConsumer#pollOnce(Duration)} polls, then deserializes, checks and handles what came, all on
+         * the polling thread.
          *
+         * @param enabled true to read ahead; by default true when the JVM has more than one processor
          * @return this builder
          */
-        public Builder<K, V> withoutReadAhead() {
-            this.readAhead = false;
+        public Builder<K, V> readAhead(boolean enabled) {
+            this.readAhead = enabled;
             return this;
         }
 
