@@ -204,6 +204,10 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
                 ahead = read(READ_AHEAD_WAIT);
             }
         }
+        if (quotas != null) {
+            // taken for the batch about to be handled, not for the one read ahead
+            takeQuota(current.polled);
+        }
         int done = 0;
         try {
             current.await();
@@ -248,9 +252,6 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         if (records.isEmpty()) {
             return null;
         }
-        if (quotas != null) {
-            takeQuota(records);
-        }
         Batch batch = new Batch(records);
         if (preparer == null) {
             batch.prepare();
@@ -265,6 +266,7 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
      * Prepared on one thread (the preparer or the polling thread), read by the polling thread after {@link #await()}.
      */
     private final class Batch {
+        final ConsumerRecords<byte[], byte[]> polled;
         final List<TopicPartition> partitions;
         final List<List<ConsumerRecord<byte[], byte[]>>> records;
         final List<Object[]> prepared;
@@ -273,6 +275,7 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         Future<?> preparing;
 
         Batch(ConsumerRecords<byte[], byte[]> polled) {
+            this.polled = polled;
             this.partitions = List.copyOf(polled.partitions());
             this.records = new ArrayList<>(partitions.size());
             this.prepared = new ArrayList<>(partitions.size());
