@@ -241,7 +241,7 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         return done;
     }
 
-    /** Polls, takes the quota, and starts preparing what came; null when nothing came. */
+    /** Polls and starts preparing what came (on the preparer, or here without read-ahead); null if nothing came. */
     private Batch read(Duration timeout) {
         ConsumerRecords<byte[], byte[]> records;
         try {
