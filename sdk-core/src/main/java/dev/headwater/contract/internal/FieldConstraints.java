@@ -76,10 +76,15 @@ public final class FieldConstraints {
         if (!rule.regex().isEmpty()) {
             Pattern pattern = Pattern.compile(rule.regex());
             String text = "must match " + rule.regex();
-            // a matcher per thread, reset for each value: a validator is shared by every thread that produces or
-            // consumes with the contract, and a new matcher per value costs more than the match of a short text
-            ThreadLocal<Matcher> matchers = ThreadLocal.withInitial(() -> pattern.matcher(""));
-            checks.add(v -> matchers.get().reset(text(v)).matches() ? null : text);
+            FixedLengthPattern fixed = FixedLengthPattern.compile(rule.regex());
+            if (fixed != null) {
+                checks.add(v -> fixed.matches(v) ? null : text);
+            } else {
+                // a matcher per thread, reset for each value: a validator is shared by every thread that produces or
+                // consumes with the contract, and a new matcher per value costs more than the match of a short text
+                ThreadLocal<Matcher> matchers = ThreadLocal.withInitial(() -> pattern.matcher(""));
+                checks.add(v -> matchers.get().reset(text(v)).matches() ? null : text);
+            }
         }
         if (!rule.allowed().isEmpty()) {
             TextSet allowed = new TextSet(rule.allowed());
