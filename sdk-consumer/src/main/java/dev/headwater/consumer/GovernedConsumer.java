@@ -25,8 +25,8 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -34,10 +34,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -71,9 +71,10 @@ import org.apache.kafka.common.serialization.Deserializer;
  * the loop stops with a {@link ConsumerStoppedException} and the record stays uncommitted.
  *
  * <p>Read-ahead: by default (with more than one processor) the consumer reads the next batch before handling the one
- * in hand, and a thread of its own deserializes it and checks its rules meanwhile, so that this work does not hold up the handler. Records read
- * ahead are not committed until handled; those of a partition revoked meanwhile are left to its new owner. The key and
- * value deserializers then run on that thread (one record at a time), the handler always on the polling thread.
+ * in hand, and a thread of its own deserializes it and checks its rules meanwhile, so that this work does not hold up
+ * the handler. Records read ahead are not committed until handled; those of a partition revoked meanwhile are left to
+ * its new owner. The key and value deserializers then run on that thread (one record at a time), the handler always on
+ * the polling thread.
  * {@link Builder#readAhead(boolean) readAhead(false)} does everything on the polling thread.
  *
  * <p>Thread safety: {@link #run()} and {@link #pollOnce(Duration)} must be called from one thread;
@@ -512,6 +513,8 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             commitFinished();
+            // no longer ours, even if that commit was refused: a later commit must not move their offsets back
+            partitions.forEach(finished::remove);
             revoked.addAll(partitions);
         }
 
