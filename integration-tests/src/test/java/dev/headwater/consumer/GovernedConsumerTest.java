@@ -241,6 +241,48 @@ class GovernedConsumerTest {
         }
     }
 
+    /**
+     * Closing a consumer that has read a batch ahead commits only what it handled: the records read ahead are handled
+     * by the next member of the group, none is skipped and none handled twice.
+     */
+    @Test
+    void recordsReadAheadButNotHandledWhenTheConsumerClosesAreHandledByTheNextOne(EmbeddedKafkaCluster kafka)
+            throws Exception {
+        String topic = Topics.unique("retail.orders.closing");
+        kafka.createTopic(topic, 1, (short) 1);
+        List<ProducerRecord<byte[], byte[]>> input = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            input.add(raw(topic, "k-" + i, "v-" + i));
+        }
+        Topics.write(kafka.bootstrapServers(), input);
+        String group = "group-" + UUID.randomUUID();
+        List<String> first = new ArrayList<>();
+        var consumer = GovernedConsumer.<String, String>builder()
+                .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers(), "group.id", group,
+                        "max.poll.records", 10))
+                .keyDeserializer(new StringDeserializer()).valueDeserializer(REFUSES_POISON)
+                .topics(topic).readAhead(true).handler(record -> first.add(record.value())).build();
+        try {
+            pollUntil(consumer, () -> first.size() >= 30);
+        } finally {
+            consumer.closeNow();
+        }
+        assertThat(committed(kafka, group, topic)).as("committed: what the first consumer handled, no more")
+                .isEqualTo(first.size());
+
+        List<String> second = new ArrayList<>();
+        var next = consumer(kafka, topic, group, null, record -> second.add(record.value()));
+        try {
+            pollUntil(next, () -> first.size() + second.size() >= 100);
+        } finally {
+            next.closeNow();
+        }
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        assertThat(all).containsExactlyElementsOf(
+                input.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList());
+    }
+
     private static ProducerRecord<byte[], byte[]> raw(String topic, String key, String value) {
         return new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
                 value.getBytes(StandardCharsets.UTF_8));
