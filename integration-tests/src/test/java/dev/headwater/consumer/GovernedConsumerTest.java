@@ -201,12 +201,7 @@ class GovernedConsumerTest {
     void deserializesOnItsOwnThreadWithReadAheadAndOnThePollingThreadWithoutAndHandlesOnThePollingThread(
             boolean readAhead, EmbeddedKafkaCluster kafka) throws Exception {
         String topic = Topics.unique("retail.orders.threads");
-        kafka.createTopic(topic, 1, (short) 1);
-        List<ProducerRecord<byte[], byte[]>> input = new ArrayList<>();
-        for (int i = 0; i < 50; i++) {
-            input.add(raw(topic, "k-" + i, "v-" + i));
-        }
-        Topics.write(kafka.bootstrapServers(), input);
+        List<ProducerRecord<byte[], byte[]>> input = writeNumbered(kafka, topic, 50);
         Set<String> deserializing = ConcurrentHashMap.newKeySet();
         Set<String> handling = ConcurrentHashMap.newKeySet();
         List<String> handled = new ArrayList<>();
@@ -249,12 +244,7 @@ class GovernedConsumerTest {
     void recordsReadAheadButNotHandledWhenTheConsumerClosesAreHandledByTheNextOne(EmbeddedKafkaCluster kafka)
             throws Exception {
         String topic = Topics.unique("retail.orders.closing");
-        kafka.createTopic(topic, 1, (short) 1);
-        List<ProducerRecord<byte[], byte[]>> input = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            input.add(raw(topic, "k-" + i, "v-" + i));
-        }
-        Topics.write(kafka.bootstrapServers(), input);
+        List<ProducerRecord<byte[], byte[]>> input = writeNumbered(kafka, topic, 100);
         String group = "group-" + UUID.randomUUID();
         List<String> first = new ArrayList<>();
         var consumer = GovernedConsumer.<String, String>builder()
@@ -281,6 +271,18 @@ class GovernedConsumerTest {
         all.addAll(second);
         assertThat(all).containsExactlyElementsOf(
                 input.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList());
+    }
+
+    /** Creates a one-partition topic and writes records k-0/v-0 to k-(count-1)/v-(count-1) to it. */
+    private static List<ProducerRecord<byte[], byte[]>> writeNumbered(EmbeddedKafkaCluster kafka, String topic,
+            int count) throws Exception {
+        kafka.createTopic(topic, 1, (short) 1);
+        List<ProducerRecord<byte[], byte[]>> input = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            input.add(raw(topic, "k-" + i, "v-" + i));
+        }
+        Topics.write(kafka.bootstrapServers(), input);
+        return input;
     }
 
     private static ProducerRecord<byte[], byte[]> raw(String topic, String key, String value) {
