@@ -99,7 +99,7 @@ public final class LineageContext {
         LineageContext previous = CURRENT.get();
         CURRENT.set(this);
         // restored by set, also to null, not remove: a consumer makes a context current for every record, and
-        // removing the thread's entry each time makes the next set add it again, rehashing the thread-local map
+        // removing the thread's entry each time makes the next set add it again (with the map's clean-up work)
         return () -> CURRENT.set(previous);
     }
 
