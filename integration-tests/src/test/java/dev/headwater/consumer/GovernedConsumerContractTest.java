@@ -9,7 +9,7 @@ import dev.headwater.contract.ContractViolationException;
 import dev.headwater.contract.DataContract;
 import dev.headwater.contract.RuleMode;
 import dev.headwater.deadletter.DeadLetterHeaders;
-import dev.headwater.lineage.LineageHeaders;
+import dev.headwater.lineage.Lineage;
 import dev.headwater.producer.FailurePolicy;
 import dev.headwater.producer.GovernedProducer;
 import dev.headwater.support.Contracts;
@@ -150,7 +150,7 @@ class GovernedConsumerContractTest {
         assertThat(downstream.getParentSpanId()).as("produced inside the handler").isEqualTo(process.getSpanId());
         ConsumerRecord<byte[], byte[]> payment = Topics.read(kafka.bootstrapServers(), payments, 1,
                 Duration.ofSeconds(30)).get(0);
-        assertThat(header(payment, LineageHeaders.CAUSATION_ID)).isEqualTo(topic + "/0/0");
+        assertThat(Lineage.from(payment).orElseThrow().causationId()).isEqualTo(topic + "/0/0");
     }
 
     @Test
@@ -255,10 +255,10 @@ class GovernedConsumerContractTest {
 
     @Test
     void lateRecordsAreMeasuredAgainstTheFreshnessObjective() {
-        var old = new ProducerRecord<String, GenericRecord>(topic, "late",
+        // in lineage format 2 a record's creation time is its Kafka timestamp
+        var old = new ProducerRecord<String, GenericRecord>(topic, null,
+                Instant.now().minus(Duration.ofHours(1)).toEpochMilli(), "late",
                 Contracts.validOrder(contract, UUID.randomUUID().toString()));
-        old.headers().add(LineageHeaders.TIME, Instant.now().minus(Duration.ofHours(1)).toString()
-                .getBytes(StandardCharsets.UTF_8));
         try (var producer = producer()) {
             producer.send(old).join();
             producer.send(topic, "fresh", Contracts.validOrder(contract, UUID.randomUUID().toString())).join();

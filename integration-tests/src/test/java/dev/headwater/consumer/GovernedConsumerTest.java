@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.headwater.deadletter.DeadLetterHeaders;
-import dev.headwater.lineage.LineageHeaders;
+import dev.headwater.lineage.Lineage;
 import dev.headwater.producer.GovernedProducer;
 import dev.headwater.producer.SendResult;
 import dev.headwater.support.Polling;
@@ -170,9 +170,10 @@ class GovernedConsumerTest {
         }
         ConsumerRecord<byte[], byte[]> payment = Topics.read(kafka.bootstrapServers(), payments, 1,
                 Duration.ofSeconds(30)).get(0);
-        assertThat(header(payment, LineageHeaders.CORRELATION_ID)).isEqualTo(order.eventId());
-        assertThat(header(payment, LineageHeaders.CAUSATION_ID)).isEqualTo(orders + "/0/" + order.offset());
-        assertThat(header(payment, LineageHeaders.ID)).isNotEqualTo(order.eventId());
+        Lineage lineage = Lineage.from(payment).orElseThrow();
+        assertThat(lineage.correlationId()).isEqualTo(order.eventId());
+        assertThat(lineage.causationId()).isEqualTo(orders + "/0/" + order.offset());
+        assertThat(lineage.eventId()).isNotEqualTo(order.eventId());
     }
 
     @Test

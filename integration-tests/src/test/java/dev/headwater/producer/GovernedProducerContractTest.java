@@ -8,7 +8,7 @@ import dev.headwater.contract.ContractViolationException;
 import dev.headwater.contract.DataContract;
 import dev.headwater.contract.Violation;
 import dev.headwater.deadletter.DeadLetterHeaders;
-import dev.headwater.lineage.LineageHeaders;
+import dev.headwater.lineage.Lineage;
 import dev.headwater.registry.SchemaRegistryClient;
 import dev.headwater.serde.AvroDeserializer;
 import dev.headwater.serde.AvroSerdeConfig;
@@ -81,12 +81,14 @@ class GovernedProducerContractTest {
         var reader = new AvroDeserializer<>(client, AvroSerdeConfig.builder().urls(registry.url()).build(), false);
         assertThat(reader.deserialize(topic, read.value())).isEqualTo(order);
 
-        assertThat(header(read, LineageHeaders.SUBJECT)).isEqualTo(contract.subject());
-        assertThat(header(read, LineageHeaders.CONTRACT_VERSION)).isEqualTo("1.2.0");
-        assertThat(header(read, LineageHeaders.SCHEMA_ID)).isEqualTo(Integer.toString(id));
-        assertThat(header(read, LineageHeaders.OWNER)).isEqualTo("team-orders");
-        assertThat(header(read, LineageHeaders.TYPE)).isEqualTo("dev.headwater.samples.OrderPlaced");
-        assertThat(header(read, LineageHeaders.DATA_SCHEMA)).isEqualTo(registry.url() + "/schemas/ids/" + id);
+        Lineage lineage = Topics.lineage(kafka.bootstrapServers(), read);
+        assertThat(lineage.complete()).isTrue();
+        assertThat(lineage.subject()).isEqualTo(contract.subject());
+        assertThat(lineage.contractVersion()).isEqualTo("1.2.0");
+        assertThat(lineage.schemaId()).isEqualTo(id);
+        assertThat(lineage.owner()).isEqualTo("team-orders");
+        assertThat(lineage.type()).isEqualTo("dev.headwater.samples.OrderPlaced");
+        assertThat(lineage.dataSchema()).isEqualTo(registry.url() + "/schemas/ids/" + id);
     }
 
     @Test
@@ -133,7 +135,7 @@ class GovernedProducerContractTest {
         assertThat(header(dead, DeadLetterHeaders.APPLICATION)).isEqualTo("orders-service");
         assertThat(header(dead, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(topic);
         assertThat(header(dead, DeadLetterHeaders.TIME)).isNotBlank();
-        assertThat(header(dead, LineageHeaders.ID)).isEqualTo(result.eventId());
+        assertThat(Topics.lineage(kafka.bootstrapServers(), dead).eventId()).isEqualTo(result.eventId());
         assertThat(WireFormat.schemaId(dead.value())).isPositive();
         assertThat(Topics.read(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(2))).isEmpty();
     }

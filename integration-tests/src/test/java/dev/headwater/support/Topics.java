@@ -1,5 +1,7 @@
 package dev.headwater.support;
 
+import dev.headwater.lineage.Lineage;
+import dev.headwater.lineage.LineageDescriptors;
 import dev.headwater.testkit.HeadwaterEnvironment;
 import java.time.Duration;
 import java.util.List;
@@ -34,6 +36,16 @@ public final class Topics {
             for (ProducerRecord<byte[], byte[]> record : records) {
                 producer.send(record).get();
             }
+        }
+    }
+
+    /**
+     * Reads a record's lineage in either format, finding a format 2 descriptor on the cluster's descriptor topic with
+     * a finder of its own, as a consumer in another application would.
+     */
+    public static Lineage lineage(String bootstrap, ConsumerRecord<?, ?> record) {
+        try (LineageDescriptors descriptors = LineageDescriptors.fromKafka(Map.of("bootstrap.servers", bootstrap))) {
+            return Lineage.from(record, descriptors).orElseThrow(() -> new AssertionError("no lineage on " + record));
         }
     }
 

@@ -66,6 +66,21 @@ class TenantProvisioningTest {
     }
 
     @Test
+    void provisionsACompactedLineageDescriptorTopicOnce(EmbeddedKafkaCluster kafka) throws Exception {
+        String topic = "_headwater-lineage-" + UUID.randomUUID().toString().substring(0, 8);
+        TenantProvisioner provisioner = new TenantProvisioner(kafka.admin());
+
+        assertThat(provisioner.provisionLineageTopic(topic, (short) 1)).isTrue();
+        assertThat(provisioner.provisionLineageTopic(topic, (short) 1)).isFalse();
+
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        Config config = kafka.admin().describeConfigs(List.of(resource)).all().get().get(resource);
+        assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
+        assertThat(kafka.admin().describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions())
+                .hasSize(1);
+    }
+
+    @Test
     void reportsDriftOfTopicsThatBreakThePolicy(EmbeddedKafkaCluster kafka) throws Exception {
         String tenant = tenant();
         String topic = tenant + ".orders.legacy.v1";

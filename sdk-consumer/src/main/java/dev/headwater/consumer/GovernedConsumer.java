@@ -9,6 +9,7 @@ import dev.headwater.deadletter.DeadLetterHeaders;
 import dev.headwater.deadletter.internal.DeadLetterRecords;
 import dev.headwater.lineage.Lineage;
 import dev.headwater.lineage.LineageContext;
+import dev.headwater.lineage.LineageDescriptors;
 import dev.headwater.registry.SchemaRegistryClient;
 import dev.headwater.serde.AvroDeserializer;
 import dev.headwater.serde.AvroSerdeConfig;
@@ -101,6 +102,8 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
     private final TenantQuotas quotas;
     private final String groupId;
     private final Map<String, Object> producerProperties;
+    /** Finds the descriptors of lineage format 2 records, reading the descriptor topic on first need. */
+    private final LineageDescriptors descriptors;
     private final Map<TopicPartition, OffsetAndMetadata> finished = new HashMap<>();
     private final AtomicBoolean closing = new AtomicBoolean();
     /** Prepares (deserializes and checks) the batch read ahead; null without read-ahead. */
@@ -142,6 +145,7 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
                 contract == null ? Duration.ZERO : contract.serviceLevels().freshness());
         kafka.remove(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
         kafka.remove(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
+        this.descriptors = LineageDescriptors.fromKafka(kafka, builder.descriptorTopic);
         this.consumer = new KafkaConsumer<>(kafka, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.preparer = builder.readAhead ? Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, "headwater-consumer-prepare-" + groupId);
@@ -297,7 +301,7 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
                 for (int i = 0; i < results.length; i++) {
                     ConsumerRecord<byte[], byte[]> record = part.get(i);
                     results[i] = GovernedConsumer.this.prepare(record);
-                    created[i] = Lineage.createdAtMillis(record.headers());
+                    created[i] = Lineage.createdAtMillis(record);
                 }
             }
         }
@@ -416,7 +420,7 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         K key = keyDeserializer.deserialize(raw.topic(), headers, raw.key());
         V value = valueDeserializer.deserialize(raw.topic(), headers, raw.value());
         return new GovernedRecord<>(raw.topic(), raw.partition(), raw.offset(), raw.timestamp(), key, value,
-                headers);
+                headers, descriptors);
     }
 
     private void deadLetterOrStop(ConsumerRecord<byte[], byte[]> raw, String reason, Throwable error,
@@ -503,6 +507,7 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
                 preparer.shutdownNow();
             }
             consumer.close();
+            descriptors.close();
             if (deadLetterProducer != null) {
                 deadLetterProducer.close();
             }
@@ -555,8 +560,24 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         private boolean stopOnError;
         // on one CPU the two threads would only take turns
         private boolean readAhead = Runtime.getRuntime().availableProcessors() > 1;
+        private String descriptorTopic = LineageDescriptors.DEFAULT_TOPIC;
 
         private Builder() {
+        }
+
+        /**
+         * Sets the compacted topic lineage descriptors are read from (records in lineage format 2 refer to their
+         * producer's descriptor there); the producers' setting must match.
+         *
+         * @param topic the topic; {@value LineageDescriptors#DEFAULT_TOPIC} by default
+         * @return this builder
+         */
+        public Builder<K, V> lineageDescriptorTopic(String topic) {
+            this.descriptorTopic = Objects.requireNonNull(topic, "topic");
+            if (topic.isBlank()) {
+                throw new IllegalArgumentException("lineageDescriptorTopic must name a topic, was blank");
+            }
+            return this;
         }
 
         /**

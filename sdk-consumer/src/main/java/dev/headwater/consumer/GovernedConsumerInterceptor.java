@@ -66,9 +66,10 @@ public final class GovernedConsumerInterceptor<K, V> implements ConsumerIntercep
         for (ConsumerRecord<K, V> record : records) {
             Span span = telemetry.startProcess(record);
             try {
-                Lineage.from(record.headers()).filter(l -> l.createdAt() != null).ifPresent(lineage ->
-                        telemetry.delay(record.topic(), System.currentTimeMillis()
-                                - lineage.createdAt().toEpochMilli()));
+                long createdAt = Lineage.createdAtMillis(record);
+                if (createdAt >= 0) {
+                    telemetry.delay(record.topic(), System.currentTimeMillis() - createdAt);
+                }
                 if (validator != null && record.value() != null) {
                     List<Violation> violations = validator.validate(record.value());
                     if (!violations.isEmpty()) {

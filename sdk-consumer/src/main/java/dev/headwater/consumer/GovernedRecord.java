@@ -1,6 +1,8 @@
 package dev.headwater.consumer;
 
 import dev.headwater.lineage.Lineage;
+import dev.headwater.lineage.LineageDescriptors;
+import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.common.header.Headers;
 
@@ -20,6 +22,7 @@ public final class GovernedRecord<K, V> {
     private final K key;
     private final V value;
     private final Headers headers;
+    private final LineageDescriptors descriptors;
     private Optional<Lineage> lineage;
 
     /**
@@ -34,6 +37,24 @@ public final class GovernedRecord<K, V> {
      * @param headers the record's headers as consumed; treat them as read only
      */
     public GovernedRecord(String topic, int partition, long offset, long timestamp, K key, V value, Headers headers) {
+        this(topic, partition, offset, timestamp, key, value, headers, LineageDescriptors.none());
+    }
+
+    /**
+     * Creates a record whose lineage finds format 2 descriptors through a finder.
+     *
+     * @param topic the topic it was read from
+     * @param partition the partition
+     * @param offset the offset
+     * @param timestamp the record's Kafka timestamp, epoch milliseconds
+     * @param key the deserialized key
+     * @param value the deserialized value
+     * @param headers the record's headers as consumed; treat them as read only
+     * @param descriptors finds the lineage descriptors of format 2 records
+     */
+    public GovernedRecord(String topic, int partition, long offset, long timestamp, K key, V value, Headers headers,
+            LineageDescriptors descriptors) {
+        this.descriptors = Objects.requireNonNull(descriptors, "descriptors");
         this.topic = topic;
         this.partition = partition;
         this.offset = offset;
@@ -79,14 +100,15 @@ public final class GovernedRecord<K, V> {
     }
 
     /**
-     * Returns the record's lineage, read from its headers on first call (not thread safe: call it from the handler's
-     * thread).
+     * Returns the record's lineage, read on first call (not thread safe: call it from the handler's thread). For a
+     * record of lineage format 2 the producer's descriptor is found on the descriptor topic the first time one of its
+     * records asks, which may take a moment; then from a cache.
      *
-     * @return the lineage; empty for records produced without lineage headers
+     * @return the lineage; empty for records produced without lineage
      */
     public Optional<Lineage> lineage() {
         if (lineage == null) {
-            lineage = Lineage.from(headers);
+            lineage = Lineage.read(headers, timestamp, descriptors);
         }
         return lineage;
     }

@@ -1,9 +1,14 @@
 package dev.headwater.lineage;
 
 /**
- * Names of the Kafka record headers Headwater writes on every record (lineage header format version 1).
+ * Names of the Kafka record headers Headwater writes on records, in both lineage formats (see {@link LineageFormat}).
  *
- * <p>They follow the CloudEvents 1.0 Kafka protocol binding in binary content mode: the required attributes
+ * <p>Format 2 ({@link LineageFormat#COMPACT}, the default) writes one header, {@link #COMPACT}, whose binary layout the
+ * README's "Lineage" section documents; the facts that are the same for every record of a producer are in its
+ * {@link LineageDescriptor}, published once. Format 1 ({@link LineageFormat#CLOUDEVENTS}) writes the other headers
+ * below. Both leave trace context to the W3C {@code traceparent} and {@code tracestate} headers.
+ *
+ * <p>Format 1 headers follow the CloudEvents 1.0 Kafka protocol binding in binary content mode: the required attributes
  * ({@code ce_specversion}, {@code ce_id}, {@code ce_source}, {@code ce_type}) and the optional {@code ce_time} and
  * {@code ce_dataschema} are the CloudEvents ones, and Headwater's own facts are CloudEvents extension attributes (lower
  * case letters and digits, prefixed {@code ce_}), so any CloudEvents-aware consumer reads them. Trace context travels in
@@ -11,6 +16,12 @@ package dev.headwater.lineage;
  * strings.
  */
 public final class LineageHeaders {
+
+    /**
+     * Lineage format 2: the event id (descriptor id and sequence), and for derived events the correlation and
+     * causation, in at most 16 bytes of key and value for a record that starts a flow.
+     */
+    public static final String COMPACT = "hw";
 
     /** CloudEvents spec version, always {@code 1.0}. */
     public static final String SPEC_VERSION = "ce_specversion";
@@ -51,7 +62,7 @@ public final class LineageHeaders {
 
     /** The CloudEvents spec version Headwater writes. */
     public static final String CLOUDEVENTS_SPEC_VERSION = "1.0";
-    /** The lineage header format version this class describes. */
+    /** The version of the CloudEvents lineage format, written in {@link #LINEAGE_VERSION}. */
     public static final String FORMAT_VERSION = "1";
 
     private LineageHeaders() {

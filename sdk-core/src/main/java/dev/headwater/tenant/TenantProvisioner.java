@@ -116,6 +116,36 @@ public final class TenantProvisioner {
     }
 
     /**
+     * Creates the compacted topic governed producers publish their lineage descriptors to (lineage format 2), for the
+     * whole platform rather than one tenant: one partition, {@code cleanup.policy=compact}, so that a descriptor
+     * outlives every record that refers to it. Producers create it themselves when they may; create it here when
+     * they may not. An existing topic is left as it is.
+     *
+     * @param topic the topic, usually {@value dev.headwater.lineage.LineageDescriptors#DEFAULT_TOPIC}
+     * @param replicationFactor its replication factor, such as 3 in production
+     * @return true when it was created now, false when it existed
+     */
+    public boolean provisionLineageTopic(String topic, short replicationFactor) {
+        Objects.requireNonNull(topic, "topic");
+        try {
+            admin.createTopics(List.of(new NewTopic(topic, 1, replicationFactor).configs(Map.of(
+                    "cleanup.policy", "compact",
+                    "min.insync.replicas", Integer.toString(Math.max(1, Math.min(2, replicationFactor - 1)))))))
+                    .all().get();
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicExistsException) {
+                return false;
+            }
+            throw new HeadwaterException("Could not create lineage descriptor topic '" + topic + "' with replication "
+                    + "factor " + replicationFactor + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HeadwaterException("Interrupted while creating topic '" + topic + "'", e);
+        }
+    }
+
+    /**
      * Reports how existing topics break the tenant's policy.
      *
      * @param policy the tenant's policy

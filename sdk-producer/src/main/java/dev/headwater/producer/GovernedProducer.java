@@ -9,7 +9,10 @@ import dev.headwater.contract.Violation;
 import dev.headwater.deadletter.DeadLetterHeaders;
 import dev.headwater.deadletter.internal.DeadLetterRecords;
 import dev.headwater.lineage.LineageContext;
+import dev.headwater.lineage.LineageDescriptors;
+import dev.headwater.lineage.LineageFormat;
 import dev.headwater.lineage.LineageStamp;
+import dev.headwater.lineage.internal.DescriptorPublisher;
 import dev.headwater.producer.internal.ProducerTelemetry;
 import dev.headwater.registry.SchemaRegistryClient;
 import dev.headwater.registry.SchemaRegistryException;
@@ -47,8 +50,9 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * A Kafka producer that governs every record it sends. Per record, in this order and once: the tenant's topic guardrail
  * and quota are applied, the contract's rules are checked, key and value are serialized (values in the Confluent wire format under the contract's registered schema),
- * lineage headers are stamped (see {@link dev.headwater.lineage.LineageHeaders}), a PRODUCER span is started with its
- * context in the headers, and the record is sent.
+ * lineage is stamped (see {@link dev.headwater.lineage.LineageHeaders}; by default one compact header, the producer's
+ * descriptor published once to a compacted topic), a PRODUCER span is started with its context in the headers, and
+ * the record is sent.
  *
  * <pre>{@code
  * DataContract contract = DataContract.load(Path.of("contracts/orders.yaml"));
@@ -92,6 +96,8 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
     private final TenantPolicy tenantPolicy;
     private final TenantQuotas quotas;
     private final Map<String, Boolean> permittedTopics = new ConcurrentHashMap<>();
+    /** Publishes the lineage descriptor (format 2); null for format 1. */
+    private final DescriptorPublisher descriptorPublisher;
 
     private GovernedProducer(Builder<K, V> builder) {
         this.keySerializer = builder.keySerializer;
@@ -108,7 +114,7 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
         kafka.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
         kafka.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
         LineageStamp.Builder stamp = LineageStamp.builder(builder.application)
-                .applicationVersion(builder.applicationVersion).tenant(builder.tenant);
+                .applicationVersion(builder.applicationVersion).tenant(builder.tenant).format(builder.lineageFormat);
         if (contract != null) {
             this.validator = contract.writeValidator();
             int schemaId = registerContract(builder.registry, contract);
@@ -130,6 +136,24 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
             telemetry.observeQuota(quotas);
         }
         this.delegate = new KafkaProducer<>(kafka, new ByteArraySerializer(), new ByteArraySerializer());
+        if (lineage.format() == LineageFormat.COMPACT) {
+            telemetry.observeLineage(lineage::carriesDescriptorInline);
+            this.descriptorPublisher = DescriptorPublisher.start(kafka, builder.descriptorTopic,
+                    lineage.descriptorId(), lineage.descriptor(), new DescriptorPublisher.Listener() {
+                        @Override
+                        public void published() {
+                            lineage.descriptorPublished();
+                        }
+
+                        @Override
+                        public void failed(String why) {
+                            // the records keep carrying the descriptor inline; the publisher logged why
+                            telemetry.lineageNotPublished();
+                        }
+                    });
+        } else {
+            this.descriptorPublisher = null;
+        }
     }
 
     private static int registerContract(SchemaRegistryClient registry, DataContract contract) {
@@ -370,13 +394,27 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
      * @param timeout the longest time to wait
      */
     public void close(Duration timeout) {
+        closeLineage();
         delegate.close(timeout);
     }
 
     /** Closes the producer, waiting for buffered records to be sent. */
     @Override
     public void close() {
+        closeLineage();
         delegate.close();
+    }
+
+    private void closeLineage() {
+        if (descriptorPublisher != null) {
+            descriptorPublisher.close();
+        }
+        telemetry.close();
+    }
+
+    /** @return the lineage stamp of this producer: its format, descriptor and descriptor id */
+    public LineageStamp lineage() {
+        return lineage;
     }
 
     /** @return the contract this producer enforces, or null when it has none */
@@ -402,8 +440,39 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
         private FailurePolicy failurePolicy = FailurePolicy.PER_RULE;
         private OpenTelemetry openTelemetry;
         private TenantPolicy tenantPolicy;
+        private LineageFormat lineageFormat = LineageFormat.COMPACT;
+        private String descriptorTopic = LineageDescriptors.DEFAULT_TOPIC;
 
         private Builder() {
+        }
+
+        /**
+         * Chooses how records carry their lineage: {@link LineageFormat#COMPACT} (format 2, the default: one header of
+         * at most 16 bytes, the producer's descriptor published once to the descriptor topic) or
+         * {@link LineageFormat#CLOUDEVENTS} (format 1: CloudEvents binary-mode headers, about 400 bytes per record,
+         * for consumers that read CloudEvents).
+         *
+         * @param format the format
+         * @return this builder
+         */
+        public Builder<K, V> lineageFormat(LineageFormat format) {
+            this.lineageFormat = Objects.requireNonNull(format, "format");
+            return this;
+        }
+
+        /**
+         * Sets the compacted topic the producer publishes its lineage descriptor to (format 2); consumers must read
+         * the same. It is created when missing, if the cluster lets this client create topics.
+         *
+         * @param topic the topic; {@value LineageDescriptors#DEFAULT_TOPIC} by default
+         * @return this builder
+         */
+        public Builder<K, V> lineageDescriptorTopic(String topic) {
+            this.descriptorTopic = Objects.requireNonNull(topic, "topic");
+            if (topic.isBlank()) {
+                throw new IllegalArgumentException("lineageDescriptorTopic must name a topic, was blank");
+            }
+            return this;
         }
 
         /**

@@ -1,6 +1,8 @@
 package dev.headwater.producer;
 
 import dev.headwater.contract.DataContract;
+import dev.headwater.lineage.LineageDescriptors;
+import dev.headwater.lineage.LineageFormat;
 import dev.headwater.tenant.TenantPolicy;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -32,6 +34,10 @@ public final class GovernedProducerConfig {
     public static final String TENANT = "headwater.tenant";
     /** What to do with records that break the contract. */
     public static final String FAILURE_POLICY = "headwater.failure.policy";
+    /** The lineage format: compact (format 2, the default) or cloudevents (format 1). */
+    public static final String LINEAGE_FORMAT = "headwater.lineage.format";
+    /** The compacted topic lineage descriptors are published to. */
+    public static final String LINEAGE_DESCRIPTOR_TOPIC = "headwater.lineage.descriptor.topic";
     /** The schema registry URL(s), Confluent's key. */
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
 
@@ -52,6 +58,15 @@ public final class GovernedProducerConfig {
             .define(FAILURE_POLICY, ConfigDef.Type.STRING, "PER_RULE",
                     ConfigDef.ValidString.in("PER_RULE", "ERROR", "DLQ"), ConfigDef.Importance.MEDIUM,
                     "What to do with records that break the contract: PER_RULE (each rule's onFailure), ERROR, DLQ.")
+            .define(LINEAGE_FORMAT, ConfigDef.Type.STRING, "compact",
+                    ConfigDef.CaseInsensitiveValidString.in("compact", "cloudevents"), ConfigDef.Importance.MEDIUM,
+                    "How records carry their lineage: compact (format 2: one header of at most 16 bytes, the "
+                    + "producer's descriptor published once to the descriptor topic) or cloudevents (format 1: "
+                    + "CloudEvents binary-mode headers, about 400 bytes per record).")
+            .define(LINEAGE_DESCRIPTOR_TOPIC, ConfigDef.Type.STRING, LineageDescriptors.DEFAULT_TOPIC,
+                    new ConfigDef.NonEmptyString(), ConfigDef.Importance.LOW,
+                    "The compacted topic the producer publishes its lineage descriptor to (format 2); created when "
+                    + "missing if this client may create topics.")
             .define(SCHEMA_REGISTRY_URL, ConfigDef.Type.STRING, null, ConfigDef.Importance.HIGH,
                     "The schema registry URL(s); required with a contract.");
 
@@ -86,7 +101,9 @@ public final class GovernedProducerConfig {
         builder.kafkaProperties(kafka)
                 .application(config.getString(APPLICATION_NAME), config.getString(APPLICATION_VERSION))
                 .tenant(config.getString(TENANT))
-                .failurePolicy(FailurePolicy.valueOf(config.getString(FAILURE_POLICY).toUpperCase(Locale.ROOT)));
+                .failurePolicy(FailurePolicy.valueOf(config.getString(FAILURE_POLICY).toUpperCase(Locale.ROOT)))
+                .lineageFormat(LineageFormat.parse(config.getString(LINEAGE_FORMAT)))
+                .lineageDescriptorTopic(config.getString(LINEAGE_DESCRIPTOR_TOPIC));
         String registry = config.getString(SCHEMA_REGISTRY_URL);
         if (registry != null) {
             builder.schemaRegistry(registry);

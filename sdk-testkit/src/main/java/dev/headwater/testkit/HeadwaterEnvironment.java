@@ -4,6 +4,7 @@ import dev.headwater.consumer.GovernedConsumer;
 import dev.headwater.consumer.RecordHandler;
 import dev.headwater.contract.DataContract;
 import dev.headwater.lineage.Lineage;
+import dev.headwater.lineage.LineageDescriptors;
 import dev.headwater.producer.GovernedProducer;
 import dev.headwater.testkit.internal.TopicCreation;
 import io.opentelemetry.api.OpenTelemetry;
@@ -47,12 +48,14 @@ public final class HeadwaterEnvironment implements AutoCloseable {
     private final InMemorySpanExporter spans = InMemorySpanExporter.create();
     private final OpenTelemetrySdk openTelemetry;
     private final AutoCloseable resources;
+    private final LineageDescriptors descriptors;
 
     HeadwaterEnvironment(String bootstrapServers, String registryUrl, AutoCloseable resources) {
         this.bootstrapServers = bootstrapServers;
         this.registryUrl = registryUrl;
         this.resources = resources;
         this.admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers));
+        this.descriptors = LineageDescriptors.fromKafka(Map.of("bootstrap.servers", bootstrapServers));
         this.openTelemetry = OpenTelemetrySdk.builder()
                 .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans))
                         .build())
@@ -266,16 +269,17 @@ public final class HeadwaterEnvironment implements AutoCloseable {
     }
 
     /**
-     * Reads the lineage of a record.
+     * Reads the lineage of a record, in either format; the descriptor of a format 2 record is found on this cluster's
+     * descriptor topic.
      *
      * @param record a record
      * @return its lineage
-     * @throws AssertionError when the record carries no lineage headers
+     * @throws AssertionError when the record carries no lineage
      */
     public Lineage lineage(ConsumerRecord<?, ?> record) {
-        return Lineage.from(record.headers()).orElseThrow(() -> new AssertionError("record at " + record.topic()
-                + "-" + record.partition() + "@" + record.offset() + " carries no lineage headers (no ce_id): was it "
-                + "produced by a governed producer?"));
+        return Lineage.from(record, descriptors).orElseThrow(() -> new AssertionError("record at " + record.topic()
+                + "-" + record.partition() + "@" + record.offset() + " carries no lineage (neither an hw nor a ce_id "
+                + "header): was it produced by a governed producer?"));
     }
 
     /** @return the spans finished so far by the bound producers and consumers */
@@ -290,6 +294,7 @@ public final class HeadwaterEnvironment implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        descriptors.close();
         admin.close(Duration.ofSeconds(5));
         openTelemetry.close();
         resources.close();

@@ -18,6 +18,8 @@ import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -39,6 +41,8 @@ public final class ProducerTelemetry {
     private final String tenant;
     private final String contract;
     private final Map<String, TopicAttributes> topics = new ConcurrentHashMap<>();
+    /** Registered metric callbacks, unregistered on close. */
+    private final List<AutoCloseable> callbacks = new CopyOnWriteArrayList<>();
 
     /**
      * @param openTelemetry the OpenTelemetry instance
@@ -128,21 +132,57 @@ public final class ProducerTelemetry {
      */
     public void observeQuota(dev.headwater.tenant.TenantQuotas quotas) {
         Attributes tenantAttributes = Attributes.of(MessagingAttributes.TENANT, tenant);
-        meter.counterBuilder("headwater.tenant.quota.records").setUnit("{record}")
+        callbacks.add(meter.counterBuilder("headwater.tenant.quota.records").setUnit("{record}")
                 .setDescription("Records taken from the tenant's produce quota")
-                .buildWithCallback(m -> m.record(quotas.recordsUsed(), tenantAttributes));
-        meter.counterBuilder("headwater.tenant.quota.bytes").setUnit("By")
+                .buildWithCallback(m -> m.record(quotas.recordsUsed(), tenantAttributes)));
+        callbacks.add(meter.counterBuilder("headwater.tenant.quota.bytes").setUnit("By")
                 .setDescription("Bytes taken from the tenant's produce quota")
-                .buildWithCallback(m -> m.record(quotas.bytesUsed(), tenantAttributes));
-        meter.counterBuilder("headwater.tenant.quota.throttled").ofDoubles().setUnit("s")
+                .buildWithCallback(m -> m.record(quotas.bytesUsed(), tenantAttributes)));
+        callbacks.add(meter.counterBuilder("headwater.tenant.quota.throttled").ofDoubles().setUnit("s")
                 .setDescription("Time producers of the tenant waited for quota")
-                .buildWithCallback(m -> m.record(quotas.throttledNanos() / 1e9, tenantAttributes));
-        meter.counterBuilder("headwater.tenant.quota.rejections").setUnit("{record}")
+                .buildWithCallback(m -> m.record(quotas.throttledNanos() / 1e9, tenantAttributes)));
+        callbacks.add(meter.counterBuilder("headwater.tenant.quota.rejections").setUnit("{record}")
                 .setDescription("Records the tenant's produce quota refused")
-                .buildWithCallback(m -> m.record(quotas.rejections(), tenantAttributes));
-        meter.gaugeBuilder("headwater.tenant.quota.limit").ofLongs().setUnit("{record}/s")
+                .buildWithCallback(m -> m.record(quotas.rejections(), tenantAttributes)));
+        callbacks.add(meter.gaugeBuilder("headwater.tenant.quota.limit").ofLongs().setUnit("{record}/s")
                 .setDescription("The tenant's produce quota in records per second (0: unlimited)")
-                .buildWithCallback(m -> m.record(quotas.quota().recordsPerSecond(), tenantAttributes));
+                .buildWithCallback(m -> m.record(quotas.quota().recordsPerSecond(), tenantAttributes)));
+    }
+
+    /**
+     * Reports whether the producer's records carry their lineage descriptor inline (1) or refer to it on the
+     * descriptor topic (0): a producer that could not publish it stays at 1.
+     *
+     * @param inline true while records carry the descriptor inline
+     */
+    public void observeLineage(BooleanSupplier inline) {
+        Attributes attributes = Attributes.of(MessagingAttributes.CLIENT_ID, clientId,
+                MessagingAttributes.TENANT, tenant);
+        callbacks.add(meter.gaugeBuilder("headwater.producer.lineage.inline").ofLongs().setUnit("1")
+                .setDescription("1 while the producer's records carry their lineage descriptor inline because it "
+                        + "is not (yet) published to the descriptor topic, else 0")
+                .buildWithCallback(m -> m.record(inline.getAsBoolean() ? 1 : 0, attributes)));
+    }
+
+    /** Counts a lineage descriptor the producer could not publish: its records carry it inline from now on. */
+    public void lineageNotPublished() {
+        meter.counterBuilder("headwater.producer.lineage.unpublished").setUnit("{descriptor}")
+                .setDescription("Lineage descriptors the producer could not publish to the descriptor topic; "
+                        + "its records then carry the descriptor inline")
+                .build().add(1, Attributes.of(MessagingAttributes.CLIENT_ID, clientId, MessagingAttributes.TENANT,
+                        tenant));
+    }
+
+    /** Unregisters the metric callbacks of this producer, so that a closed producer reports nothing more. */
+    public void close() {
+        for (AutoCloseable callback : callbacks) {
+            try {
+                callback.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not unregister a metric callback", e);
+            }
+        }
+        callbacks.clear();
     }
 
     /** Records how long a record waited for quota. */
