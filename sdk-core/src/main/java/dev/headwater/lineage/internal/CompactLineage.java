@@ -8,10 +8,12 @@ import java.nio.charset.StandardCharsets;
  * README's "Lineage" section so that other languages can read it. Internal: not for users.
  *
  * <pre>
- * hw header value:
- *   byte     0x20 | flags        high 4 bits: format 2; flags: 1 correlation, 2 causation, 4 descriptor inline
+ * hw header value (the key "hw" says it is format 2):
  *   8 bytes  descriptor id       big-endian
  *   varint   sequence            the event's number within its producer (unsigned LEB128)
+ *   -- the rest only when something follows (a derived event, or the descriptor inline) --
+ *   byte     0x20 | flags        high 4 bits: 2; flags: 1 correlation, 2 causation, 4 descriptor inline;
+ *                                a reader ignores what follows a byte whose high 4 bits are not 2
  *   [flag 1] correlation         byte kind: 1 = an event id of format 2 (8 bytes descriptor id, varint sequence),
  *                                0 = text (varint length, UTF-8)
  *   [flag 2] causation           varint length, UTF-8 ({@code topic/partition/offset} of the consumed record)
@@ -35,8 +37,8 @@ public final class CompactLineage {
     static final int KIND_TEXT = 0;
     static final int KIND_EVENT = 1;
     static final int DESCRIPTOR_LAYOUT = 1;
-    /** Bytes of the first byte and the descriptor id. */
-    static final int PREFIX = 9;
+    /** Bytes of the descriptor id. */
+    static final int PREFIX = 8;
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
@@ -62,11 +64,11 @@ public final class CompactLineage {
     }
 
     /**
-     * @param value a header value
-     * @return true when it is a format 2 value (checks the first byte and the length only)
+     * @param value the value of an {@code hw} header
+     * @return true when it may be a format 2 value (checks the length only; {@link #read} checks the rest)
      */
     public static boolean isCompact(byte[] value) {
-        return value != null && value.length >= PREFIX + 1 && (value[0] & 0xF0) >>> 4 == FORMAT;
+        return value != null && value.length >= PREFIX + 1;
     }
 
     /**
@@ -80,10 +82,14 @@ public final class CompactLineage {
         if (!isCompact(value)) {
             throw new IllegalArgumentException("not a lineage format 2 value");
         }
-        Reader in = new Reader(value, 1, value.length);
-        int flags = value[0] & 0x0F;
+        Reader in = new Reader(value, 0, value.length);
         long descriptorId = in.int64();
         long sequence = in.varint();
+        int flags = 0;
+        if (in.at < value.length) {
+            int trailer = in.int8();
+            flags = trailer >>> 4 == FORMAT ? trailer & 0x0F : 0;
+        }
         String correlation = null;
         if ((flags & FLAG_CORRELATION) != 0) {
             int kind = in.int8();
@@ -271,10 +277,15 @@ public final class CompactLineage {
                 flags |= FLAG_DESCRIPTOR;
                 size += inlineDescriptor.length;
             }
+            if (flags != 0) {
+                size++;
+            }
             byte[] out = new byte[size];
-            out[0] = (byte) (FORMAT << 4 | flags);
-            putInt64(out, 1, descriptorId);
+            putInt64(out, 0, descriptorId);
             int at = putVarint(out, PREFIX, sequence);
+            if (flags != 0) {
+                out[at++] = (byte) (FORMAT << 4 | flags);
+            }
             if (correlationId != null) {
                 if (correlationText == null) {
                     out[at++] = KIND_EVENT;

@@ -15,12 +15,13 @@ class CompactLineageTest {
             "http://registry:8081/schemas/ids/7", "application/avro");
 
     @Test
-    void aRecordThatStartsAFlowStaysWithin16BytesOfKeyAndValueForItsFirst34BillionRecords() {
+    void aRecordThatStartsAFlowTakes11To13BytesForItsFirst34BillionRecordsWithItsKeyWithin16() {
         CompactLineage.Writer writer = new CompactLineage.Writer(-1L, DESCRIPTOR);
 
         for (long sequence : new long[] {0, 127, 128, 1L << 21, (1L << 35) - 1}) {
             byte[] value = writer.write(sequence, null, null, false);
-            assertThat("hw".length() + value.length).as("sequence %d", sequence).isLessThanOrEqualTo(16);
+            assertThat("hw".length() + value.length).as("sequence %d", sequence).isLessThanOrEqualTo(15);
+            assertThat(value.length).isEqualTo(8 + CompactLineage.varintSize(sequence));
             assertThat(CompactLineage.read(value).sequence()).isEqualTo(sequence);
         }
     }
@@ -65,9 +66,13 @@ class CompactLineageTest {
     void truncatedOrCorruptValuesAreRefusedWithAnIllegalArgumentNeverAnIndexError() {
         CompactLineage.Writer writer = new CompactLineage.Writer(5, DESCRIPTOR);
         byte[] whole = writer.write(1_000_000, "corr", "orders/0/1", true);
+        int idAndSequence = 8 + CompactLineage.varintSize(1_000_000);
         for (int length = 0; length < whole.length; length++) {
             byte[] truncated = Arrays.copyOf(whole, length);
-            if (CompactLineage.isCompact(truncated)) {
+            if (length == idAndSequence) {
+                // cut right after the sequence: a well-formed value of a record that starts a flow
+                assertThat(CompactLineage.read(truncated).correlationId()).isNull();
+            } else if (CompactLineage.isCompact(truncated)) {
                 assertThatThrownBy(() -> CompactLineage.read(truncated)).isInstanceOf(IllegalArgumentException.class);
             }
         }
@@ -77,7 +82,7 @@ class CompactLineageTest {
             for (int b = 0; b < noise.length; b++) {
                 noise[b] = (byte) random.nextInt(256);
             }
-            noise[0] = (byte) (0x20 | random.nextInt(8));
+            noise[noise.length / 2] = (byte) (0x20 | random.nextInt(8));
             try {
                 CompactLineage.read(noise);
             } catch (IllegalArgumentException expected) {
