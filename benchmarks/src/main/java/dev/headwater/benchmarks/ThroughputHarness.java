@@ -4,23 +4,38 @@ import dev.headwater.consumer.GovernedConsumer;
 import dev.headwater.contract.ContractRule;
 import dev.headwater.contract.DataContract;
 import dev.headwater.contract.Owner;
-import dev.headwater.lineage.LineageHeaders;
+import dev.headwater.lineage.LineageFormat;
 import dev.headwater.lineage.LineageStamp;
 import dev.headwater.producer.GovernedProducer;
 import dev.headwater.producer.SendResult;
 import dev.headwater.registry.SchemaRegistryClient;
+import dev.headwater.serde.AvroDeserializer;
 import dev.headwater.serde.AvroSerdeConfig;
 import dev.headwater.serde.AvroSerializer;
 import dev.headwater.tenant.TenantPolicy;
 import dev.headwater.testkit.EmbeddedKafkaCluster;
 import dev.headwater.testkit.EmbeddedSchemaRegistry;
 import dev.headwater.testkit.internal.TopicCreation;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.instrumentation.kafkaclients.v2_6.KafkaTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,17 +52,23 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ReplicaInfo;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -55,32 +76,37 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Produce and consume throughput against the in-process broker (or one in another process), in one run, each variant
- * measured several times in alternation after a warm-up, so the ratios compare like with like:
+ * measured several times in alternation after a warm-up, so the ratios compare like with like. Every variant is
+ * compared with the plain client (the baseline) and with the peer stack a team would otherwise assemble: a plain
+ * client with a registry Avro serde (Headwater's, standing in for any) and OpenTelemetry's own Kafka instrumentation
+ * ({@code opentelemetry-kafka-clients-2.6}), each with and without an OpenTelemetry SDK (always-on sampler, batch span
+ * processor, an exporter that drops the spans).
  *
  * <ul>
- *   <li>produce: a plain KafkaProducer with a plain Avro serializer (the baseline), the same with Headwater's
- *       wire-format serializer, the same with only the lineage headers added (to separate Kafka's cost of carrying
- *       the headers from Headwater's own steps) or with one header of as many bytes (Kafka's cost per header against
- *       its cost per byte), and the governed producer with a contract without rules, with field
- *       rules only and with everything on (8 field rules, 2 CEL rules, lineage, tracing through the OpenTelemetry
- *       API, tenant guardrail), and the same with 2 CEL rules outside the CEL fast path's subset;</li>
- *   <li>consume: a plain KafkaConsumer with a plain Avro deserializer (the baseline) against the governed consumer
- *       (wire format, lineage, freshness, process spans, commits) with a contract without rules, with field rules
- *       only, with CEL rules too, the same without read-ahead (all work on the polling thread) and with interpreted
- *       CEL rules.</li>
+ *   <li>produce: the baseline (plain producer, plain Avro), the peer stack without and with an SDK, a plain producer
+ *       that adds only the compact lineage header (what lineage format 2 costs by itself), and the governed producer
+ *       with a contract without rules and with everything on (8 field rules, 2 CEL rules, tenant guardrail, lineage,
+ *       tracing), in lineage format 2 (compact) and format 1 (CloudEvents), without and with an SDK;</li>
+ *   <li>consume, stack against stack: the baseline reads the plain producer's topic, the peer stack the peer
+ *       producer's, the governed consumer (everything on) the governed producer's, with and without read-ahead,
+ *       without and with an SDK, and in both lineage formats.</li>
  * </ul>
  *
+ * <p>Per variant it prints records/s (median of the rounds) with ratios to the baseline and to the peer stack, the CPU
+ * per record of the calling thread (plus a governed consumer's prepare thread) and of the whole process (broker
+ * included when it runs in-process), what the calling thread allocated, and the bytes per record: header keys and
+ * values, everything written (key, value, headers), and the log segments on the broker (from its log-dir
+ * description).
+ *
  * <p>Each round runs every variant once, starting with the next variant each round; round 0 warms up. Run:
- * {@code ./mvnw -q -pl benchmarks -am verify -DskipTests -Prun-throughput}. Prints records/s and ratios. System
- * properties: {@code records} per variant and round (default 1,000,000, or 300,000 for large records: far more than a
- * producer buffers, so the steady state is measured), {@code rounds} (3), {@code record} ({@code small}: a 10-field
- * order of 87 bytes; {@code large}: the same with 12 line items, about 900 bytes), {@code compression} ({@code none}),
- * {@code batch.size} (65536) and {@code linger.ms} (5) for every producer, {@code only} ({@code produce} or
- * {@code consume}), {@code variants} (numbers in the printed order, such as {@code 0,3}: only those, to profile one;
- * ratios are then to the first named), and {@code bootstrap.servers} with {@code registry.url} to run against a broker
- * and registry in another process (such as {@code LocalStack}) instead of in-process ones. Besides records/s it prints,
- * per record, the CPU time of the calling thread (plus a governed consumer's prepare thread) and what the calling
- * thread allocated.
+ * {@code ./mvnw -q -pl benchmarks -am verify -DskipTests -Prun-throughput}. System properties: {@code records} per
+ * variant and round (default 1,000,000, or 300,000 for large records: far more than a producer buffers, so the steady
+ * state is measured), {@code rounds} (3), {@code record} ({@code small}: a 10-field order of 87 bytes; {@code large}:
+ * the same with 12 line items, about 900 bytes), {@code compression} ({@code none}), {@code batch.size} (65536) and
+ * {@code linger.ms} (5) for every producer, {@code only} ({@code produce} or {@code consume}), {@code variants}
+ * (numbers in the printed order, such as {@code 0,3}: only those, to profile one; ratios are then to the first
+ * named), and {@code bootstrap.servers} with {@code registry.url} to run against a broker and registry in another
+ * process (such as {@code LocalStack}) instead of in-process ones.
  */
 public final class ThroughputHarness {
 
@@ -94,9 +120,8 @@ public final class ThroughputHarness {
     private static final Map<String, Object> PRODUCER = Map.of("acks", "all", "enable.idempotence", true,
             "linger.ms", Integer.getInteger("linger.ms", 5), "batch.size", Integer.getInteger("batch.size", 65536),
             "compression.type", System.getProperty("compression", "none"));
-
-    private ThroughputHarness() {
-    }
+    /** How many records of a topic are read to measure header and written bytes per record. */
+    private static final int SAMPLE = 2_000;
 
     /** The order of {@link SerdeBenchmark#SCHEMA} with twelve line items, about 1 KB in Avro. */
     static final String LARGE_SCHEMA = SerdeBenchmark.SCHEMA.substring(0, SerdeBenchmark.SCHEMA.lastIndexOf(']'))
@@ -105,18 +130,23 @@ public final class ThroughputHarness {
               {"name":"sku","type":"string"},{"name":"quantity","type":"int"},{"name":"unitPrice","type":"double"},
               {"name":"description","type":"string"}]}}}]}""";
 
+    private ThroughputHarness() {
+    }
+
     public static void main(String[] args) throws Exception {
         boolean large = "large".equals(System.getProperty("record"));
         Schema schema = new Schema.Parser().parse(large ? LARGE_SCHEMA : SerdeBenchmark.SCHEMA);
         GenericRecord record = large ? largeOrder(schema) : SerdeBenchmark.order(schema);
         int valueBytes = plainSerializer(schema).serialize("t", record).length;
-        try (Stack kafka = Stack.fromSystemProperties()) {
+        OpenTelemetry noSdk = OpenTelemetry.noop();
+        try (Stack kafka = Stack.fromSystemProperties(); OpenTelemetrySdk sdk = benchSdk()) {
             List<ContractRule> rules = new ArrayList<>(ValidatorBenchmark.FIELD_RULES);
             rules.addAll(ValidatorBenchmark.CEL_RULES);
             String topicBase = "bench.orders.produced";
             DataContract contract = DataContract.builder().subject(topicBase + ".v1-value").version("1.0.0")
                     .owner(new Owner("team-bench", "")).schema(schema).rules(rules).build();
             TenantPolicy tenant = TenantPolicy.builder("bench").owns(List.of("{tenant}.*")).build();
+            Governed everything = new Governed(contract, tenant, LineageFormat.COMPACT, noSdk);
             System.out.printf(Locale.ROOT, "Produce and consume %,d records of %s (%d bytes in Avro), %d rounds, "
                     + "%s, compression.type=%s for every producer%n", RECORDS,
                     large ? "an order with 12 line items" : "a 10-field order", valueBytes, ROUNDS,
@@ -124,63 +154,115 @@ public final class ThroughputHarness {
 
             if (!"consume".equals(System.getProperty("only"))) {
                 String base = "produce: ";
-                LineageStamp stamp = benchStamp();
-                Header opaque = opaqueHeaderOfLineageSize();
-                List<Header> required = requiredCloudEventsHeaders();
+                CompactHeader compactOnly = new CompactHeader();
                 List<Variant> variants = List.of(
                         new Variant(base + "plain KafkaProducer + plain Avro serializer (baseline)",
-                                t -> producePlain(kafka, t, record, plainSerializer(schema))),
-                        new Variant(base + "plain KafkaProducer + Headwater wire-format serializer",
-                                t -> producePlain(kafka, t, record, headwaterSerializer(kafka))),
-                        new Variant(base + "plain KafkaProducer + wire format + lineage headers only",
-                                t -> produceWithHeaders(kafka, t, record, headwaterSerializer(kafka),
-                                        headers -> stamp.stamp(headers, null, null))),
-                        new Variant(base + "plain KafkaProducer + wire format + the 4 required CloudEvents headers",
-                                t -> produceWithHeaders(kafka, t, record, headwaterSerializer(kafka),
-                                        headers -> required.forEach(headers::add))),
-                        new Variant(base + "plain KafkaProducer + wire format + 1 header of the same bytes",
-                                t -> produceWithHeaders(kafka, t, record, headwaterSerializer(kafka),
-                                        headers -> headers.add(opaque))),
-                        new Variant(base + "GovernedProducer, contract without rules",
-                                t -> produceGoverned(kafka, withoutRules(contract), tenant, t, record)),
-                        new Variant(base + "GovernedProducer, 8 field rules, no CEL",
-                                t -> produceGoverned(kafka, fieldRulesOnly(contract), tenant, t, record)),
-                        new Variant(base + "GovernedProducer, everything on (8 field rules + 2 CEL)",
-                                t -> produceGoverned(kafka, contract, tenant, t, record)),
-                        new Variant(base + "GovernedProducer, everything on, 2 CEL rules CEL's interpreter runs",
-                                t -> produceGoverned(kafka, interpreted(contract), tenant, t, record)));
+                                t -> produce(kafka, t, record, plainSerializer(schema), null, null)),
+                        new Variant(base + "peer: KafkaProducer + registry serde + OTel instrumentation, no SDK",
+                                t -> produce(kafka, t, record, headwaterSerializer(kafka), noSdk, null)),
+                        new Variant(base + "peer: KafkaProducer + registry serde + OTel instrumentation, SDK on",
+                                t -> produce(kafka, t, record, headwaterSerializer(kafka), sdk, null)),
+                        new Variant(base + "plain KafkaProducer + registry serde + compact lineage header only",
+                                t -> produce(kafka, t, record, headwaterSerializer(kafka), null, compactOnly)),
+                        new Variant(base + "GovernedProducer, contract without rules, compact, no SDK",
+                                t -> produceGoverned(kafka, everything.withContract(withoutRules(contract)), t,
+                                        record)),
+                        new Variant(base + "GovernedProducer, everything on, compact, no SDK",
+                                t -> produceGoverned(kafka, everything, t, record)),
+                        new Variant(base + "GovernedProducer, everything on, compact, SDK on",
+                                t -> produceGoverned(kafka, everything.withTelemetry(sdk), t, record)),
+                        new Variant(base + "GovernedProducer, everything on, CloudEvents, no SDK",
+                                t -> produceGoverned(kafka, everything.withFormat(LineageFormat.CLOUDEVENTS), t,
+                                        record)),
+                        new Variant(base + "GovernedProducer, everything on, CloudEvents, SDK on",
+                                t -> produceGoverned(kafka, everything.withFormat(LineageFormat.CLOUDEVENTS)
+                                        .withTelemetry(sdk), t, record)));
                 String run = topicBase + "." + UUID.randomUUID().toString().substring(0, 6);
                 TopicPlan topics = (round, variant) -> run + "." + round + "." + variant;
-                measure(variants, topics, round -> {
+                measure(kafka, variants, topics, round -> {
                     for (int i = 0; i < variants.size(); i++) {
                         kafka.createTopic(topics.topic(round, i)); // all before the round, so each is ready in time
                     }
-                }, round -> deleteTopics(kafka, run + "." + round + "."));
+                }, round -> deleteTopics(kafka, run + "." + round + "."), 1, 2);
             }
             if ("produce".equals(System.getProperty("only"))) {
                 return;
             }
-            // a topic of its own per run, so that runs against a stack in another process do not meet the last run's
-            String consumeTopic = "bench.orders.consumed.v1." + UUID.randomUUID().toString().substring(0, 6);
-            produceGoverned(kafka, contract, tenant, consumeTopic, record);
-            System.out.printf(Locale.ROOT, "the governed producer's lineage headers: %d bytes per record (value: %d)%n",
-                    headerBytes(kafka, consumeTopic), valueBytes + 5);
+            // topics of their own per run, so that runs against a stack in another process do not meet the last's
+            String suffix = UUID.randomUUID().toString().substring(0, 6);
+            String plainTopic = "bench.orders.plain.v1." + suffix;
+            String peerTopic = "bench.orders.peer.v1." + suffix;
+            String peerSdkTopic = "bench.orders.peersdk.v1." + suffix;
+            String compactTopic = "bench.orders.compact.v1." + suffix;
+            String compactSdkTopic = "bench.orders.compactsdk.v1." + suffix;
+            String cloudEventsTopic = "bench.orders.cloudevents.v1." + suffix;
+            produce(kafka, plainTopic, record, plainSerializer(schema), null, null);
+            produce(kafka, peerTopic, record, headwaterSerializer(kafka), noSdk, null);
+            produce(kafka, peerSdkTopic, record, headwaterSerializer(kafka), sdk, null);
+            produceGoverned(kafka, everything, compactTopic, record);
+            produceGoverned(kafka, everything.withTelemetry(sdk), compactSdkTopic, record);
+            produceGoverned(kafka, everything.withFormat(LineageFormat.CLOUDEVENTS), cloudEventsTopic, record);
             String base = "consume: ";
             List<Variant> variants = List.of(
-                    new Variant(base + "plain KafkaConsumer + plain Avro deserializer (baseline)",
-                            t -> consumePlain(kafka, t, schema)),
-                    new Variant(base + "GovernedConsumer, contract without rules",
-                            t -> consumeGoverned(kafka, withoutRules(contract), t)),
-                    new Variant(base + "GovernedConsumer, 8 field rules, no CEL",
-                            t -> consumeGoverned(kafka, fieldRulesOnly(contract), t)),
-                    new Variant(base + "GovernedConsumer, everything on (8 field rules + 2 CEL)",
-                            t -> consumeGoverned(kafka, contract, t)),
-                    new Variant(base + "GovernedConsumer, everything on, without read-ahead",
-                            t -> consumeGoverned(kafka, contract, t, false)),
-                    new Variant(base + "GovernedConsumer, everything on, 2 CEL rules CEL's interpreter runs",
-                            t -> consumeGoverned(kafka, interpreted(contract), t)));
-            measure(variants, (round, variant) -> consumeTopic, round -> { }, round -> { });
-            deleteTopics(kafka, consumeTopic);
+                    new Variant(base + "plain KafkaConsumer + plain Avro, plain topic (baseline)",
+                            t -> consumePlain(kafka, plainTopic, schema)),
+                    new Variant(base + "peer: KafkaConsumer + registry serde + OTel instrumentation, no SDK",
+                            t -> consumePeer(kafka, peerTopic, noSdk)),
+                    new Variant(base + "peer: KafkaConsumer + registry serde + OTel instrumentation, SDK on",
+                            t -> consumePeer(kafka, peerSdkTopic, sdk)),
+                    new Variant(base + "GovernedConsumer, everything on, compact, read-ahead, no SDK",
+                            t -> consumeGoverned(kafka, contract, compactTopic, true, noSdk)),
+                    new Variant(base + "GovernedConsumer, everything on, compact, read-ahead, SDK on",
+                            t -> consumeGoverned(kafka, contract, compactSdkTopic, true, sdk)),
+                    new Variant(base + "GovernedConsumer, everything on, compact, without read-ahead, no SDK",
+                            t -> consumeGoverned(kafka, contract, compactTopic, false, noSdk)),
+                    new Variant(base + "GovernedConsumer, everything on, CloudEvents, read-ahead, no SDK",
+                            t -> consumeGoverned(kafka, contract, cloudEventsTopic, true, noSdk)));
+            Map<Integer, String> read = Map.of(0, plainTopic, 1, peerTopic, 2, peerSdkTopic, 3, compactTopic,
+                    4, compactSdkTopic, 5, compactTopic, 6, cloudEventsTopic);
+            measure(kafka, variants, (round, variant) -> read.get(variant), round -> { }, round -> { }, 1, 2);
+            deleteTopics(kafka, "bench.orders.");
+        }
+    }
+
+    /** An OpenTelemetry SDK as a production service would run one: every span sampled, batched, and here dropped. */
+    private static OpenTelemetrySdk benchSdk() {
+        SpanExporter dropping = new SpanExporter() {
+            @Override
+            public CompletableResultCode export(Collection<SpanData> spans) {
+                return CompletableResultCode.ofSuccess();
+            }
+
+            @Override
+            public CompletableResultCode flush() {
+                return CompletableResultCode.ofSuccess();
+            }
+
+            @Override
+            public CompletableResultCode shutdown() {
+                return CompletableResultCode.ofSuccess();
+            }
+        };
+        return OpenTelemetrySdk.builder()
+                .setTracerProvider(SdkTracerProvider.builder().setSampler(Sampler.alwaysOn())
+                        .addSpanProcessor(BatchSpanProcessor.builder(dropping).build()).build())
+                .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+                .build();
+    }
+
+    /** What a governed variant enforces and how it writes lineage and telemetry. */
+    private record Governed(DataContract contract, TenantPolicy tenant, LineageFormat format,
+            OpenTelemetry telemetry) {
+        Governed withContract(DataContract other) {
+            return new Governed(other, tenant, format, telemetry);
+        }
+
+        Governed withFormat(LineageFormat other) {
+            return new Governed(contract, tenant, other, telemetry);
+        }
+
+        Governed withTelemetry(OpenTelemetry other) {
+            return new Governed(contract, tenant, format, other);
         }
     }
 
@@ -236,50 +318,79 @@ public final class ThroughputHarness {
         void run(int round) throws Exception;
     }
 
+    /** Bytes per record of one topic: header keys and values, all that was written, the broker's log segments. */
+    private record Bytes(double headers, double written, double log) {
+    }
+
     /**
      * Runs every variant once per round (round 0 warms up and is not counted), starting each round with the next
-     * variant so that no variant always runs first or last, then prints the median of each and its ratio to the first
-     * variant's (the baseline's) median.
+     * variant so that no variant always runs first or last, then prints the median of each and its ratios to the
+     * baseline's median and to the peer stack's (without and with an SDK, the variants at {@code peer} and
+     * {@code peerSdk}). Bytes per record are measured on each variant's topic of round 1.
      */
-    private static void measure(List<Variant> all, TopicPlan topics, RoundStep beforeRound,
-            RoundStep afterRound) throws Exception {
+    private static void measure(Stack kafka, List<Variant> all, TopicPlan topics, RoundStep beforeRound,
+            RoundStep afterRound, int peer, int peerSdk) throws Exception {
         List<Variant> variants = selected(all);
-        Map<Variant, List<Double>> rates = new HashMap<>();
+        Map<Variant, List<Double>> rates = new LinkedHashMap<>();
         Map<Variant, List<Double>> cpu = new HashMap<>();
         Map<Variant, List<Double>> helperCpu = new HashMap<>();
+        Map<Variant, List<Double>> processCpu = new HashMap<>();
         Map<Variant, List<Double>> allocated = new HashMap<>();
-        com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<Variant, Bytes> bytes = new HashMap<>();
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         for (int round = 0; round <= ROUNDS; round++) {
             beforeRound.run(round);
             for (int i = 0; i < variants.size(); i++) {
                 int index = (i + round) % variants.size();
                 Variant variant = variants.get(index);
+                String topic = topics.topic(round, all.indexOf(variant));
                 helperCpuNanos = 0;
                 long cpuBefore = threads.getCurrentThreadCpuTime();
+                long processBefore = os.getProcessCpuTime();
                 long bytesBefore = threads.getCurrentThreadAllocatedBytes();
-                double rate = variant.run().on(topics.topic(round, index));
+                double rate = variant.run().on(topic);
                 if (round > 0) {
                     rates.computeIfAbsent(variant, v -> new ArrayList<>()).add(rate);
                     cpu.computeIfAbsent(variant, v -> new ArrayList<>())
                             .add((threads.getCurrentThreadCpuTime() - cpuBefore) / (double) RECORDS);
+                    processCpu.computeIfAbsent(variant, v -> new ArrayList<>())
+                            .add((os.getProcessCpuTime() - processBefore) / (double) RECORDS);
                     helperCpu.computeIfAbsent(variant, v -> new ArrayList<>()).add(helperCpuNanos / (double) RECORDS);
                     allocated.computeIfAbsent(variant, v -> new ArrayList<>())
                             .add((threads.getCurrentThreadAllocatedBytes() - bytesBefore) / (double) RECORDS);
                 }
+                if (round == 1) {
+                    bytes.put(variant, bytes(kafka, topic));
+                }
             }
             afterRound.run(round);
         }
-        List<Double> baseline = rates.get(variants.get(0));
+        double baseline = median(rates.get(variants.get(0)));
+        Double peerRate = rates.containsKey(all.get(peer)) ? median(rates.get(all.get(peer))) : null;
+        Double peerSdkRate = rates.containsKey(all.get(peerSdk)) ? median(rates.get(all.get(peerSdk))) : null;
+        System.out.printf(Locale.ROOT, "  %-72s %11s %6s %6s %6s%n", "variant (median of " + ROUNDS + " rounds)",
+                "records/s", "/base", "/peer", "/peer+");
         for (Variant variant : variants) {
-            report(variant.label(), rates.get(variant), variant == variants.get(0) ? null : baseline);
+            double rate = median(rates.get(variant));
+            System.out.printf(Locale.ROOT, "  %-72s %,11.0f %6.2f %6s %6s%n", variant.label(), rate, rate / baseline,
+                    peerRate == null ? "-" : String.format(Locale.ROOT, "%.2f", rate / peerRate),
+                    peerSdkRate == null ? "-" : String.format(Locale.ROOT, "%.2f", rate / peerSdkRate));
         }
-        System.out.println("  per record (median): CPU of the calling thread and of a governed consumer's prepare "
-                + "thread (a producer's network thread is not counted), bytes the calling thread allocated");
+        System.out.println("  /peer: ratio to the peer stack without an SDK; /peer+: with an SDK on");
+        System.out.printf(Locale.ROOT, "  %-72s %9s %9s %9s %8s %8s %8s%n", "per record (median)", "thread ns",
+                "+helper", "process", "alloc B", "hdr B", "wire B");
         for (Variant variant : variants) {
-            System.out.printf(Locale.ROOT, "  %-68s %,6.0f + %,5.0f ns CPU %,7.0f bytes%n", variant.label(),
-                    median(cpu.get(variant)), median(helperCpu.get(variant)), median(allocated.get(variant)));
+            Bytes b = bytes.get(variant);
+            System.out.printf(Locale.ROOT, "  %-72s %,9.0f %,9.0f %,9.0f %,8.0f %8.1f %8.1f  log %6.1f B%n",
+                    variant.label(), median(cpu.get(variant)), median(helperCpu.get(variant)),
+                    median(processCpu.get(variant)), median(allocated.get(variant)), b.headers(), b.written(),
+                    b.log());
         }
+        System.out.println("  thread: CPU of the calling thread; +helper: of a governed consumer's prepare thread; "
+                + "process: of every thread (broker included when in-process); hdr: header keys and values; wire: "
+                + "key, value and headers; log: the broker's log segments for the topic (batch headers included)");
     }
 
     /**
@@ -310,15 +421,58 @@ public final class ThroughputHarness {
         admin.deleteTopics(topics).all().get();
     }
 
-    /** The bytes of lineage and trace headers the governed producer adds to one record of the consume topic. */
-    private static int headerBytes(Stack kafka, String topic) {
-        var record = dev.headwater.testkit.HeadwaterEnvironment.read(kafka.bootstrapServers(), topic, 1,
-                Duration.ofSeconds(30)).get(0);
-        int bytes = 0;
-        for (var header : record.headers()) {
-            bytes += header.key().length() + (header.value() == null ? 0 : header.value().length) + 2;
+    /**
+     * Measures bytes per record of a topic: header and written bytes from the last {@link #SAMPLE} records of each
+     * partition (after a producer's descriptor was published), log bytes from the brokers' log-dir descriptions
+     * divided by the records the topic holds.
+     */
+    private static Bytes bytes(Stack kafka, String topic) throws Exception {
+        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(Map.of(
+                "bootstrap.servers", kafka.bootstrapServers(), "enable.auto.commit", false),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = reader.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            reader.assign(partitions);
+            Map<TopicPartition, Long> end = reader.endOffsets(partitions);
+            long held = 0;
+            for (TopicPartition partition : partitions) {
+                reader.seek(partition, Math.max(0, end.get(partition) - SAMPLE / partitions.size()));
+                held += end.get(partition);
+            }
+            long headerBytes = 0;
+            long writtenBytes = 0;
+            int sampled = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (sampled < SAMPLE && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : reader.poll(Duration.ofMillis(200))) {
+                    long h = 0;
+                    for (Header header : record.headers()) {
+                        h += header.key().length() + (header.value() == null ? 0 : header.value().length);
+                    }
+                    headerBytes += h;
+                    writtenBytes += h + Math.max(0, record.serializedKeySize())
+                            + Math.max(0, record.serializedValueSize());
+                    sampled++;
+                }
+            }
+            long log = logBytes(kafka.admin(), topic);
+            return new Bytes(headerBytes / (double) sampled, writtenBytes / (double) sampled, log / (double) held);
         }
-        return bytes;
+    }
+
+    private static long logBytes(Admin admin, String topic) throws Exception {
+        List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(Node::id).toList();
+        long size = 0;
+        for (Map<String, LogDirDescription> dirs : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
+            for (LogDirDescription dir : dirs.values()) {
+                for (Map.Entry<TopicPartition, ReplicaInfo> replica : dir.replicaInfos().entrySet()) {
+                    if (replica.getKey().topic().equals(topic)) {
+                        size += replica.getValue().size();
+                    }
+                }
+            }
+        }
+        return size;
     }
 
     static GenericRecord largeOrder(Schema schema) {
@@ -337,76 +491,51 @@ public final class ThroughputHarness {
         return order;
     }
 
-    private static void report(String name, List<Double> rates, List<Double> baseline) {
-        double median = median(rates);
-        String ratio = baseline == null ? "" : String.format(Locale.ROOT, "   ratio to baseline %.2f",
-                median / median(baseline));
-        System.out.printf(Locale.ROOT, "%-70s %,10.0f records/s (median of %d)%s%n", name, median, rates.size(), ratio);
-    }
-
     private static double median(List<Double> values) {
         List<Double> sorted = values.stream().sorted().toList();
         return sorted.get(sorted.size() / 2);
     }
 
-    private static double producePlain(Stack kafka, String topic, GenericRecord record,
-            Serializer<GenericRecord> serializer) throws Exception {
-        return produceWithHeaders(kafka, topic, record, serializer, headers -> { });
-    }
+    /**
+     * The "compact lineage header only" variant: the header the governed producer stamps in format 2 once its
+     * descriptor is published, on a plain producer that does nothing else.
+     */
+    private static final class CompactHeader implements java.util.function.Consumer<Headers> {
+        private final LineageStamp stamp = LineageStamp.builder("bench").applicationVersion("1.0")
+                .type("bench.Order").owner("team-bench").tenant("bench")
+                .contract("bench.orders.produced.v1-value", "1.0.0").schema("http://localhost:8081", 1)
+                .contentType("application/avro").build();
 
-    /** The lineage headers of the "lineage headers only" variant: what the governed producer stamps. */
-    private static LineageStamp benchStamp() {
-        return LineageStamp.builder("bench").applicationVersion("1.0").type("bench.Order")
-                .owner("team-bench").tenant("bench").contract("bench.orders.produced.v1-value", "1.0.0")
-                .schema("http://localhost:8081", 1).contentType("application/avro").build();
-    }
+        CompactHeader() {
+            stamp.descriptorPublished();
+        }
 
-    /** @return the headers {@link #benchStamp()} puts on one record */
-    private static Headers stampedOnce() {
-        Headers stamped = new RecordHeaders();
-        benchStamp().stamp(stamped, null, null);
-        return stamped;
+        @Override
+        public void accept(Headers headers) {
+            stamp.stamp(headers, null, null);
+        }
     }
 
     /**
-     * One header holding as many bytes (key and value) as all the lineage headers together: to tell Kafka's cost
-     * per header from its cost per byte.
+     * A plain KafkaProducer: with {@code telemetry}, wrapped by OpenTelemetry's Kafka instrumentation (the peer
+     * stack); with {@code addHeaders}, adding those headers to each record.
      */
-    private static Header opaqueHeaderOfLineageSize() {
-        int bytes = 0;
-        for (Header header : stampedOnce()) {
-            bytes += header.key().length() + header.value().length;
-        }
-        String key = "x-bench-opaque";
-        return new RecordHeader(key, new byte[bytes - key.length()]);
-    }
-
-    /**
-     * The four attributes the CloudEvents Kafka binding requires in binary mode, with the governed producer's values
-     * (the id fixed): the least any producer following that convention writes per record.
-     */
-    private static List<Header> requiredCloudEventsHeaders() {
-        Headers stamped = stampedOnce();
-        List<Header> required = new ArrayList<>();
-        for (String key : List.of(LineageHeaders.SPEC_VERSION, LineageHeaders.ID, LineageHeaders.SOURCE,
-                LineageHeaders.TYPE)) {
-            required.add(stamped.lastHeader(key));
-        }
-        return required;
-    }
-
-    private static double produceWithHeaders(Stack kafka, String topic, GenericRecord record,
-            Serializer<GenericRecord> serializer, java.util.function.Consumer<Headers> addHeaders) throws Exception {
+    private static double produce(Stack kafka, String topic, GenericRecord record,
+            Serializer<GenericRecord> serializer, OpenTelemetry telemetry,
+            java.util.function.Consumer<Headers> addHeaders) throws Exception {
         kafka.createTopic(topic);
         Map<String, Object> props = new HashMap<>(PRODUCER);
         props.put("bootstrap.servers", kafka.bootstrapServers());
-        try (KafkaProducer<String, GenericRecord> producer = new KafkaProducer<>(props, new StringSerializer(),
-                serializer)) {
+        Producer<String, GenericRecord> plain = new KafkaProducer<>(props, new StringSerializer(), serializer);
+        try (Producer<String, GenericRecord> producer = telemetry == null ? plain
+                : KafkaTelemetry.create(telemetry).wrap(plain)) {
             SendFailures failures = new SendFailures(topic);
             long start = System.nanoTime();
             for (int i = 0; i < RECORDS; i++) {
                 ProducerRecord<String, GenericRecord> r = new ProducerRecord<>(topic, "order-" + (i % 1000), record);
-                addHeaders.accept(r.headers());
+                if (addHeaders != null) {
+                    addHeaders.accept(r.headers());
+                }
                 producer.send(r, failures);
             }
             producer.flush();
@@ -416,36 +545,31 @@ public final class ThroughputHarness {
         }
     }
 
-    /** The contract with its CEL rules replaced by two that CEL's interpreter evaluates (outside the fast path). */
-    private static DataContract interpreted(DataContract contract) {
-        return withCelRules(contract, ValidatorBenchmark.INTERPRETED_CEL_RULES);
-    }
-
     private static DataContract withoutRules(DataContract contract) {
         return DataContract.builder().subject(contract.subject()).version(contract.version()).owner(contract.owner())
                 .schema(contract.schema()).rules(List.of()).build();
     }
 
-    private static DataContract fieldRulesOnly(DataContract contract) {
-        return withCelRules(contract, List.of());
-    }
-
-    /** The contract with its field rules and the given CEL rules instead of its own. */
-    private static DataContract withCelRules(DataContract contract, List<ContractRule> celRules) {
-        List<ContractRule> rules = new ArrayList<>(contract.rules().stream().filter(r -> !r.isExpression()).toList());
-        rules.addAll(celRules);
-        return DataContract.builder().subject(contract.subject()).version(contract.version()).owner(contract.owner())
-                .schema(contract.schema()).rules(rules).build();
-    }
-
-    private static double produceGoverned(Stack kafka,
-            DataContract contract, TenantPolicy tenant, String topic, GenericRecord record) {
+    /**
+     * The governed producer. It is measured once its lineage descriptor is published (a few milliseconds after it is
+     * built), so that a run measures the steady state, where records refer to the descriptor instead of carrying it.
+     */
+    private static double produceGoverned(Stack kafka, Governed governed, String topic, GenericRecord record) {
         kafka.createTopic(topic);
         Map<String, Object> props = new HashMap<>(PRODUCER);
         props.put("bootstrap.servers", kafka.bootstrapServers());
         try (GovernedProducer<String, GenericRecord> producer = GovernedProducer.<String, GenericRecord>builder()
                 .kafkaProperties(props).keySerializer(new StringSerializer()).schemaRegistry(kafka.registryUrl())
-                .contract(contract).application("bench", "1.0").tenantPolicy(tenant).build()) {
+                .contract(governed.contract()).application("bench", "1.0").tenantPolicy(governed.tenant())
+                .lineageFormat(governed.format()).openTelemetry(governed.telemetry()).build()) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (governed.format() == LineageFormat.COMPACT && producer.lineage().carriesDescriptorInline()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the governed producer's lineage descriptor was not published "
+                            + "within 30 s; see its log");
+                }
+                Thread.onSpinWait();
+            }
             SendFailures failures = new SendFailures(topic);
             BiConsumer<SendResult, Throwable> callback = (result, error) -> failures.onCompletion(null,
                     error instanceof Exception e ? e : null);
@@ -464,15 +588,33 @@ public final class ThroughputHarness {
         GenericDatumReader<GenericRecord> reader = new GenericDatumReader<>(schema);
         Deserializer<GenericRecord> plain = (t, data) -> {
             try {
-                // the plain baseline reads Avro after the 5-byte wire-format header, without a registry
-                return reader.read(null, DecoderFactory.get().binaryDecoder(data, 5, data.length - 5, null));
+                return reader.read(null, DecoderFactory.get().binaryDecoder(data, null));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         };
-        try (KafkaConsumer<String, GenericRecord> consumer = new KafkaConsumer<>(Map.of(
-                "bootstrap.servers", kafka.bootstrapServers(), "group.id", "plain-" + UUID.randomUUID(),
-                "auto.offset.reset", "earliest", "enable.auto.commit", false), new StringDeserializer(), plain)) {
+        return consume(new KafkaConsumer<>(consumerProperties(kafka, "plain"), new StringDeserializer(), plain),
+                topic);
+    }
+
+    /** The peer stack: a plain consumer with a registry serde, wrapped by OpenTelemetry's Kafka instrumentation. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static double consumePeer(Stack kafka, String topic, OpenTelemetry telemetry) {
+        SchemaRegistryClient client = SchemaRegistryClient.builder().urls(kafka.registryUrl()).build();
+        Deserializer<GenericRecord> serde = (Deserializer) new AvroDeserializer<>(client,
+                AvroSerdeConfig.builder().urls(kafka.registryUrl()).build(), false);
+        KafkaConsumer<String, GenericRecord> plain = new KafkaConsumer<>(consumerProperties(kafka, "peer"),
+                new StringDeserializer(), serde);
+        return consume(KafkaTelemetry.create(telemetry).wrap(plain), topic);
+    }
+
+    private static Map<String, Object> consumerProperties(Stack kafka, String group) {
+        return Map.of("bootstrap.servers", kafka.bootstrapServers(), "group.id", group + "-" + UUID.randomUUID(),
+                "auto.offset.reset", "earliest", "enable.auto.commit", false);
+    }
+
+    private static double consume(Consumer<String, GenericRecord> consumer, String topic) {
+        try (consumer) {
             consumer.subscribe(List.of(topic));
             int read = 0;
             long start = System.nanoTime();
@@ -489,21 +631,15 @@ public final class ThroughputHarness {
         }
     }
 
-    private static double consumeGoverned(Stack kafka, DataContract contract, String topic) {
-        return consumeGoverned(kafka, contract, topic, true);
-    }
-
-    private static double consumeGoverned(Stack kafka, DataContract contract, String topic, boolean readAhead) {
+    private static double consumeGoverned(Stack kafka, DataContract contract, String topic, boolean readAhead,
+            OpenTelemetry telemetry) {
         AtomicInteger read = new AtomicInteger();
-        GovernedConsumer.Builder<String, GenericRecord> builder = GovernedConsumer.<String, GenericRecord>builder()
+        GovernedConsumer<String, GenericRecord> consumer = GovernedConsumer.<String, GenericRecord>builder()
                 .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers(),
                         "group.id", "governed-" + UUID.randomUUID()))
                 .keyDeserializer(new StringDeserializer()).schemaRegistry(kafka.registryUrl()).contract(contract)
-                .topics(topic).handler(r -> read.incrementAndGet());
-        if (!readAhead) {
-            builder.readAhead(false); // otherwise the default: on with more than one processor
-        }
-        GovernedConsumer<String, GenericRecord> consumer = builder.build();
+                .topics(topic).handler(r -> read.incrementAndGet()).readAhead(readAhead).openTelemetry(telemetry)
+                .build();
         try {
             long start = System.nanoTime();
             while (read.get() < RECORDS) {
@@ -513,7 +649,7 @@ public final class ThroughputHarness {
             helperCpuNanos = cpuOfThreadsNamed("headwater-consumer-prepare-");
             return rate;
         } finally {
-            consumer.closeNow();
+            consumer.close();
         }
     }
 
@@ -521,7 +657,7 @@ public final class ThroughputHarness {
     private static long helperCpuNanos;
 
     private static long cpuOfThreadsNamed(String prefix) {
-        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        var threads = ManagementFactory.getThreadMXBean();
         long total = 0;
         for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
             if (info != null && info.getThreadName().startsWith(prefix)) {
@@ -602,7 +738,7 @@ public final class ThroughputHarness {
             return admin;
         }
 
-        /** Creates a topic of 3 partitions unless it exists, and waits until every partition has a leader. */
+        /** Creates a topic of 3 partitions unless it exists, and waits until the leader of each answers. */
         void createTopic(String name) {
             TopicCreation.createAndAwaitLeaders(admin, new NewTopic(name, 3, (short) 1), Duration.ofSeconds(30));
         }

@@ -2,20 +2,27 @@ package dev.headwater.testkit.internal;
 
 import dev.headwater.HeadwaterException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * Creates a topic and waits until every partition has a leader. Without the wait, an idempotent producer that sends
- * right after the topic was created can have its first batch refused by a broker that has not opened the partition
- * yet, see later batches accepted, and then retry the first one behind them until its delivery timeout
- * ({@code OutOfOrderSequenceException}). Internal: not for users.
+ * Creates a topic and waits until the leader of every partition answers for it. Without the wait, an idempotent
+ * producer that sends right after the topic was created can have its first batch refused by a broker that has not
+ * opened the partition yet ({@code NOT_LEADER_OR_FOLLOWER}), see later batches accepted, and then retry the first one
+ * behind them until its delivery timeout ({@code OutOfOrderSequenceException}). Metadata naming a leader is not
+ * enough: the leader may not have loaded the partition yet, so each leader is asked for the partition's end offset
+ * (a request only the leader answers). Internal: not for users.
  */
 public final class TopicCreation {
 
@@ -25,7 +32,7 @@ public final class TopicCreation {
     }
 
     /**
-     * Creates a topic unless it exists, then waits for a leader of every partition.
+     * Creates a topic unless it exists, then waits until the leader of every partition answers.
      *
      * @param admin the admin client
      * @param topic the topic
@@ -45,7 +52,7 @@ public final class TopicCreation {
                             + topic.replicationFactor() + ": " + e.getCause().getMessage(), e.getCause());
                 }
             }
-            while (!everyPartitionHasALeader(admin, name)) {
+            while (!everyPartitionHasALeader(admin, name) || !everyLeaderAnswers(admin, name)) {
                 if (System.nanoTime() > deadline) {
                     throw new HeadwaterException("Topic '" + name + "' still has a partition without a leader "
                             + timeout + " after it was created; is every broker of the cluster up?");
@@ -57,6 +64,19 @@ public final class TopicCreation {
             throw new HeadwaterException("Interrupted while creating topic '" + name + "'", e);
         } catch (TimeoutException e) {
             throw new HeadwaterException("Topic '" + name + "' was not created within " + timeout, e);
+        }
+    }
+
+    private static boolean everyLeaderAnswers(Admin admin, String name) throws InterruptedException {
+        try {
+            TopicDescription description = admin.describeTopics(List.of(name)).allTopicNames().get().get(name);
+            Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+            description.partitions().forEach(p -> partitions.put(new TopicPartition(name, p.partition()),
+                    OffsetSpec.latest()));
+            admin.listOffsets(partitions, new ListOffsetsOptions().timeoutMs((int) POLL_MILLIS * 10)).all().get();
+            return true;
+        } catch (ExecutionException e) {
+            return false; // a leader that has not loaded the partition yet answers NOT_LEADER_OR_FOLLOWER
         }
     }
 
