@@ -103,7 +103,7 @@ class GovernedConsumerContractTest {
         try {
             pollUntil(consumer, () -> !handled.isEmpty());
         } finally {
-            consumer.closeNow();
+            consumer.close();
         }
         return handled;
     }
@@ -130,7 +130,7 @@ class GovernedConsumerContractTest {
             try {
                 pollUntil(consumer, () -> !handled.isEmpty());
             } finally {
-                consumer.closeNow();
+                consumer.close();
             }
         }
         GovernedRecord<String, GenericRecord> record = handled.get(0);
@@ -224,7 +224,7 @@ class GovernedConsumerContractTest {
         try {
             pollUntil(consumer, () -> handled.size() >= 1 && brokenCalls.get() >= 3);
         } finally {
-            consumer.closeNow();
+            consumer.close();
         }
         assertThat(flakyCalls).hasValue(3);
         assertThat(handled).containsExactly("flaky");
@@ -248,7 +248,7 @@ class GovernedConsumerContractTest {
         try {
             pollUntil(consumer, () -> calls.get() > 0);
         } finally {
-            consumer.closeNow();
+            consumer.close();
         }
         assertThat(calls).hasValue(1);
     }
@@ -268,7 +268,7 @@ class GovernedConsumerContractTest {
         try {
             pollUntil(consumer, () -> handled.size() >= 2);
         } finally {
-            consumer.closeNow();
+            consumer.close();
         }
         var data = metrics.collectAllMetrics();
         var breaches = data.stream().filter(m -> m.getName().equals("headwater.consumer.freshness.breaches"))
@@ -301,7 +301,7 @@ class GovernedConsumerContractTest {
                     .isInstanceOf(ConsumerStoppedException.class)
                     .hasMessageContaining("payment service down");
         } finally {
-            consumer.closeNow();
+            consumer.close();
         }
         assertThat(Topics.read(kafka.bootstrapServers(), contract.deadLetterTopic(), 1, Duration.ofSeconds(2)))
                 .isEmpty();

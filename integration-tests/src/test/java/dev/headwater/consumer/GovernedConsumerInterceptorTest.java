@@ -10,6 +10,7 @@ import dev.headwater.serde.AvroSerdeConfig;
 import dev.headwater.serde.AvroSerializer;
 import dev.headwater.support.Contracts;
 import dev.headwater.support.TestTelemetry;
+import dev.headwater.telemetry.MessagingAttributes;
 import dev.headwater.testkit.EmbeddedKafkaCluster;
 import dev.headwater.testkit.EmbeddedSchemaRegistry;
 import dev.headwater.testkit.HeadwaterTest;
@@ -75,9 +76,13 @@ class GovernedConsumerInterceptorTest {
                     .orElseThrow();
             assertThat(spans.getFinishedSpanItems()).anySatisfy(span -> {
                 assertThat(span.getKind()).isEqualTo(SpanKind.CONSUMER);
-                assertThat(span.getName()).isEqualTo("process " + topic);
+                // the interceptor sees a record when it is polled, not while the application processes it
+                assertThat(span.getName()).isEqualTo("receive " + topic);
+                assertThat(span.getAttributes().get(MessagingAttributes.OPERATION_TYPE)).isEqualTo("receive");
                 assertThat(span.getParentSpanId()).isEqualTo(send.getSpanId());
             });
+            assertThat(spans.getFinishedSpanItems()).noneSatisfy(span ->
+                    assertThat(span.getName()).startsWith("process "));
         }
     }
 }

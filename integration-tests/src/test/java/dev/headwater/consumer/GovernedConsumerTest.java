@@ -59,7 +59,7 @@ class GovernedConsumerTest {
         try {
             pollUntil(consumer, () -> handled.size() >= 5);
         } finally {
-            consumer.closeNow();
+            consumer.close();
         }
 
         assertThat(handled).extracting(GovernedRecord::key)
@@ -97,7 +97,7 @@ class GovernedConsumerTest {
         try {
             pollUntil(consumer, () -> handled.size() >= 2);
         } finally {
-            consumer.closeNow();
+            consumer.close();
         }
 
         assertThat(handled).containsExactly("good-1", "good-2");
@@ -143,7 +143,7 @@ class GovernedConsumerTest {
                     .hasMessageContaining("corrupt value")
                     .hasMessageContaining("deadLetterTopic");
         } finally {
-            consumer.closeNow();
+            consumer.close();
         }
         assertThat(handled).containsExactly("good-1");
         assertThat(committed(kafka, group, topic)).isEqualTo(1);
@@ -165,7 +165,7 @@ class GovernedConsumerTest {
             try {
                 pollUntil(consumer, () -> !produced.isEmpty());
             } finally {
-                consumer.closeNow();
+                consumer.close();
             }
         }
         ConsumerRecord<byte[], byte[]> payment = Topics.read(kafka.bootstrapServers(), payments, 1,
@@ -224,7 +224,7 @@ class GovernedConsumerTest {
         try {
             pollUntil(consumer, () -> handled.size() >= 50);
         } finally {
-            consumer.closeNow();
+            consumer.close();
         }
 
         assertThat(handled).as("in order, each once").containsExactlyElementsOf(
@@ -256,7 +256,7 @@ class GovernedConsumerTest {
         try {
             pollUntil(consumer, () -> first.size() >= 30);
         } finally {
-            consumer.closeNow();
+            consumer.close();
         }
         assertThat(committed(kafka, group, topic)).as("committed: what the first consumer handled, no more")
                 .isEqualTo(first.size());
@@ -266,7 +266,7 @@ class GovernedConsumerTest {
         try {
             pollUntil(next, () -> first.size() + second.size() >= 100);
         } finally {
-            next.closeNow();
+            next.close();
         }
         List<String> all = new ArrayList<>(first);
         all.addAll(second);

@@ -143,7 +143,7 @@ class LineageFormatsTest {
         try {
             Polling.pollUntil(consumer, () -> lineages.size() >= 6, Duration.ofSeconds(30));
         } finally {
-            consumer.closeNow();
+            consumer.close();
         }
         assertThat(lineages).hasSize(6).allSatisfy(lineage -> {
             assertThat(lineage.complete()).isTrue();

@@ -38,7 +38,7 @@ public final class StackClient {
         try {
             Polling.pollUntil(consumer, () -> consumed.get() >= count, Duration.ofSeconds(60));
         } finally {
-            consumer.closeNow();
+            consumer.close();
         }
         System.out.println("stack-client: produced=" + count + " consumed=" + consumed.get());
         System.exit(consumed.get() >= count ? 0 : 1);

@@ -165,7 +165,7 @@ class TenantQuotasTest {
         try {
             Polling.pollUntil(consumer, () -> handled.size() >= 10, Duration.ofSeconds(60));
         } finally {
-            consumer.closeNow();
+            consumer.close();
         }
         assertThat(handled).hasSize(10);
         TenantQuotas quotas = TenantQuotas.consume(policy);

@@ -91,7 +91,7 @@ class LocalStackTest {
             try {
                 Polling.pollUntil(consumer, () -> keys.size() >= 3, Duration.ofSeconds(60));
             } finally {
-                consumer.closeNow();
+                consumer.close();
             }
             assertThat(keys).containsExactly("k-0", "k-1", "k-2");
         }

@@ -1,118 +1,113 @@
 package dev.headwater.consumer;
 
 import dev.headwater.consumer.internal.ConsumerTelemetry;
+import dev.headwater.consumer.internal.DeadLetterWriter;
+import dev.headwater.consumer.internal.HandlerRetry;
+import dev.headwater.consumer.internal.Offsets;
+import dev.headwater.consumer.internal.ReadBatch;
+import dev.headwater.consumer.internal.TransientRetries;
 import dev.headwater.contract.ContractValidator;
 import dev.headwater.contract.ContractViolationException;
 import dev.headwater.contract.DataContract;
 import dev.headwater.contract.Violation;
 import dev.headwater.deadletter.DeadLetterHeaders;
 import dev.headwater.deadletter.internal.DeadLetterRecords;
-import dev.headwater.lineage.Lineage;
 import dev.headwater.lineage.LineageContext;
 import dev.headwater.lineage.LineageDescriptors;
 import dev.headwater.registry.SchemaRegistryClient;
+import dev.headwater.registry.SchemaRegistryException;
 import dev.headwater.serde.AvroDeserializer;
 import dev.headwater.serde.AvroSerdeConfig;
 import dev.headwater.tenant.GuardrailViolationException;
-import dev.headwater.tenant.QuotaExceededException;
 import dev.headwater.tenant.TenantPolicy;
 import dev.headwater.tenant.TenantQuotas;
-import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Kafka consumer that runs the poll loop for the application: poll, deserialize, hand each record with its lineage to
  * the {@link RecordHandler}, and commit. Offsets are committed only for records whose handling finished (handled or
  * dead-lettered), so processing is at-least-once and no record is skipped.
  *
- * <p>A record that cannot be deserialized or handled goes to the dead-letter topic, when one is set, with its original
- * key, value and headers byte for byte plus {@link DeadLetterHeaders}; then the loop goes on. Without a dead-letter topic
- * the loop stops with a {@link ConsumerStoppedException} and the record stays uncommitted.
+ * <p>A record that cannot be deserialized, breaks the contract's read rules, or whose handler still fails after its
+ * retries goes to the dead-letter topic, when one is set, with its original key, value and headers byte for byte plus
+ * {@link DeadLetterHeaders}; then the loop goes on. Without a dead-letter topic (or with {@link Builder#stopOnError()})
+ * the loop stops with a {@link ConsumerStoppedException} and the record stays uncommitted. A record that cannot be read
+ * for a reason that is not its own (the schema registry does not answer) is never dead-lettered: its partition waits
+ * and reads it again, with back-off, while the consumer keeps polling the others.
  *
  * <p>Read-ahead: by default (with more than one processor) the consumer reads the next batch before handling the one
  * in hand, and a thread of its own deserializes it and checks its rules meanwhile, so that this work does not hold up
  * the handler. Records read ahead are not committed until handled; those of a partition revoked meanwhile are left to
  * its new owner. The key and value deserializers then run on that thread (one record at a time), the handler always on
- * the polling thread.
- * {@link Builder#readAhead(boolean) readAhead(false)} does everything on the polling thread.
+ * the polling thread. {@link Builder#readAhead(boolean) readAhead(false)} does everything on the polling thread.
  *
- * <p>Thread safety: {@link #run()} and {@link #pollOnce(Duration)} must be called from one thread;
- * {@link #close()} may be called from any thread and makes a running loop finish the record in hand, commit and return.
+ * <p>Lifecycle, as Kafka's own consumer: {@link #run()} and {@link #pollOnce(Duration)} are called from one thread;
+ * {@link #wakeup()} may be called from any thread and makes {@code run()} finish the record in hand, commit and
+ * return; {@link #close()} may be called from any thread and closes: it stops a running loop (which finishes the record
+ * in hand and commits), ends a dead-letter write that is waiting (that record stays uncommitted), and releases the
+ * consumer, its threads and its internal clients. Use it in try-with-resources.
  *
  * @param <K> the key type
  * @param <V> the value type
  */
 public final class GovernedConsumer<K, V> implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(GovernedConsumer.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
     /** How long one read-ahead poll waits for records while the batch in hand is still being prepared. */
     private static final Duration READ_AHEAD_WAIT = Duration.ofMillis(1);
+    /** How long {@link #close()} waits for a running loop to finish its record and commit. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
     private final Consumer<byte[], byte[]> consumer;
     private final Deserializer<K> keyDeserializer;
     private final Deserializer<V> valueDeserializer;
     private final RecordHandler<K, V> handler;
-    private final String deadLetterTopic;
     private final DataContract contract;
     private final ContractValidator validator;
-    private final Retry retry;
+    private final HandlerRetry retry;
     private final ConsumerTelemetry telemetry;
     private final TenantQuotas quotas;
     private final String groupId;
-    private final Map<String, Object> producerProperties;
-    /** Finds the descriptors of lineage format 2 records, reading the descriptor topic on first need. */
-    private final LineageDescriptors descriptors;
-    private final Map<TopicPartition, OffsetAndMetadata> finished = new HashMap<>();
-    private final AtomicBoolean closing = new AtomicBoolean();
+    private final Offsets offsets;
+    private final TransientRetries transientRetries;
+    /** Writes dead letters; null when records that fail stop the consumer. */
+    private final DeadLetterWriter deadLetters;
     /** Prepares (deserializes and checks) the batch read ahead; null without read-ahead. */
     private final ExecutorService preparer;
-    /** Partitions revoked or lost during the last read-ahead: their records in the batch in hand are not handled. */
-    private final Set<TopicPartition> revoked = new HashSet<>();
-    private Batch ahead;
-    private Producer<byte[], byte[]> deadLetterProducer;
-    private boolean closed;
+    /** Finds the descriptors of lineage format 2 records, reading the descriptor topic on first need. */
+    private final LineageDescriptors descriptors;
+    /** Held by the thread in {@link #run()} or {@link #pollOnce(Duration)}; {@link #close()} waits for it. */
+    private final ReentrantLock polling = new ReentrantLock();
+    private ReadBatch ahead;
+    private volatile boolean stopRequested;
+    private volatile boolean closing;
+    private volatile boolean closed;
 
     private GovernedConsumer(Builder<K, V> builder) {
         this.keyDeserializer = builder.keyDeserializer;
@@ -120,39 +115,34 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         this.handler = builder.handler;
         this.contract = builder.contract;
         this.validator = contract == null ? null : contract.readValidator();
-        this.deadLetterTopic = builder.stopOnError ? null : builder.deadLetterTopic != null ? builder.deadLetterTopic
-                : contract != null && !contract.deadLetterTopic().isEmpty() ? contract.deadLetterTopic() : null;
         this.quotas = builder.tenantPolicy == null || builder.tenantPolicy.consumeQuota().unlimited() ? null
                 : TenantQuotas.consume(builder.tenantPolicy);
-        // without retries the handler is called directly: no per-record retry context
-        this.retry = builder.maxAttempts == 1 ? null : Retry.of("governed-consumer", RetryConfig.custom()
-                .maxAttempts(builder.maxAttempts)
-                .intervalFunction(IntervalFunction.ofExponentialBackoff(builder.initialBackoff, 2.0))
-                .retryOnException(builder.retryable)
-                .build());
+        this.retry = new HandlerRetry(builder.maxAttempts, builder.initialBackoff, builder.maxBackoff,
+                builder.retryable);
         Map<String, Object> kafka = new HashMap<>(builder.kafkaProperties);
         kafka.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         kafka.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        kafka.remove(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
+        kafka.remove(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
         this.groupId = String.valueOf(kafka.get(ConsumerConfig.GROUP_ID_CONFIG));
-        this.producerProperties = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.CLIENT_ID_CONFIG, groupId + "-dead-letters");
+        String deadLetterTopic = builder.deadLetterTopic();
+        this.deadLetters = deadLetterTopic == null ? null : new DeadLetterWriter(deadLetterTopic, kafka,
+                groupId + "-dead-letters", builder.deadLetterProducerProperties);
         this.telemetry = new ConsumerTelemetry(builder.openTelemetry, groupId,
                 String.valueOf(kafka.getOrDefault(ConsumerConfig.CLIENT_ID_CONFIG, groupId)), builder.tenant,
                 contract == null ? "" : contract.subject(),
                 contract == null ? Duration.ZERO : contract.serviceLevels().freshness());
-        kafka.remove(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
-        kafka.remove(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
+        this.transientRetries = new TransientRetries(builder.transientBackoff, builder.maxTransientBackoff);
+        this.offsets = new Offsets(transientRetries::forget);
         this.descriptors = LineageDescriptors.fromKafka(kafka, builder.descriptorTopic);
         this.consumer = new KafkaConsumer<>(kafka, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.offsets.bind(consumer);
         this.preparer = builder.readAhead ? Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, "headwater-consumer-prepare-" + groupId);
             thread.setDaemon(true);
             return thread;
         }) : null;
-        this.consumer.subscribe(builder.topics, new CommitOnRevoke());
+        this.consumer.subscribe(builder.topics, offsets);
     }
 
     /**
@@ -167,17 +157,57 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
     }
 
     /**
-     * Runs the poll loop until {@link #close()} is called from another thread, then commits and closes the consumer.
+     * Builds a consumer from one Kafka-style properties map: Kafka's consumer keys plus Headwater's
+     * ({@code headwater.contract.file}, {@code headwater.tenant.policy.file}, {@code headwater.dead.letter.topic},
+     * {@code schema.registry.url}, ... declared in {@link GovernedConsumerConfig#CONFIG_DEF}). Topics are
+     * {@code headwater.topics}, or the contract's.
+     *
+     * @param properties the properties
+     * @param keyDeserializer deserializes keys
+     * @param valueDeserializer deserializes values; null to read wire-format Avro through the registry
+     * @param handler handles each record
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return a new consumer, subscribed
+     * @throws org.apache.kafka.common.config.ConfigException naming a bad or unknown Headwater key
+     */
+    public static <K, V> GovernedConsumer<K, V> fromProperties(Map<String, ?> properties,
+            Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer, RecordHandler<K, V> handler) {
+        Builder<K, V> builder = GovernedConsumerConfig.apply(properties, GovernedConsumer.<K, V>builder())
+                .keyDeserializer(keyDeserializer).handler(handler);
+        if (valueDeserializer != null) {
+            builder.valueDeserializer(valueDeserializer);
+        }
+        return builder.build();
+    }
+
+    /**
+     * Runs the poll loop until {@link #wakeup()} or {@link #close()} is called (from another thread, or from the
+     * handler), then commits what finished and returns. When a record stops the consumer (no dead-letter topic, or
+     * stop-on-error) the consumer is closed and the {@link ConsumerStoppedException} thrown.
      *
      * @throws ConsumerStoppedException when a record fails and there is no dead-letter topic
+     * @throws IllegalStateException when the consumer is closed
      */
     public void run() {
+        ensureOpen();
+        polling.lock();
+        boolean failed = true;
         try {
-            while (!closing.get()) {
-                pollOnce(POLL_TIMEOUT);
+            while (!stopRequested) {
+                poll(POLL_TIMEOUT);
             }
+            offsets.commit();
+            failed = false;
         } finally {
-            closeNow();
+            stopRequested = false;
+            try {
+                if (failed || closing) {
+                    release();
+                }
+            } finally {
+                polling.unlock();
+            }
         }
     }
 
@@ -190,9 +220,30 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
      * @param timeout how long to wait for records when none were read ahead
      * @return how many records finished: handled or dead-lettered
      * @throws ConsumerStoppedException when a record fails and there is no dead-letter topic
+     * @throws IllegalStateException when the consumer is closed
      */
     public int pollOnce(Duration timeout) {
-        Batch current = ahead;
+        ensureOpen();
+        polling.lock();
+        try {
+            return poll(timeout);
+        } finally {
+            try {
+                if (closing && polling.getHoldCount() == 1) {
+                    release(); // close() was called from the handler
+                }
+            } finally {
+                polling.unlock();
+            }
+        }
+    }
+
+    private int poll(Duration timeout) {
+        if (closing) {
+            return 0;
+        }
+        transientRetries.resumeDue(consumer);
+        ReadBatch current = ahead;
         ahead = null;
         if (current == null) {
             current = read(timeout);
@@ -200,54 +251,75 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
                 return 0;
             }
         }
-        revoked.clear();
+        offsets.clearRevoked();
         if (preparer != null) {
             // the next batch, read now, is prepared on the other thread while this one is handled; while this one
             // is still being prepared there is time to wait for the next to arrive, and no longer
-            ahead = closing.get() ? null : read(Duration.ZERO);
-            while (ahead == null && !current.prepared() && !closing.get()) {
+            ahead = closing ? null : read(Duration.ZERO);
+            while (ahead == null && !current.prepared() && !closing) {
                 ahead = read(READ_AHEAD_WAIT);
             }
         }
         if (quotas != null) {
             // taken for the batch about to be handled, not for the one read ahead
-            takeQuota(current.polled);
+            takeQuota(current.polled());
+        }
+        try {
+            return handle(current);
+        } finally {
+            offsets.commit();
+        }
+    }
+
+    private int handle(ReadBatch batch) {
+        try {
+            batch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConsumerStoppedException("Interrupted while waiting for records of " + batch.partitions()
+                    + " to be deserialized; they were not handled or committed", e);
         }
         int done = 0;
-        try {
-            current.await();
-            for (int p = 0; p < current.partitions.size(); p++) {
-                TopicPartition partition = current.partitions.get(p);
-                if (revoked.contains(partition)) {
-                    // given to another consumer while reading ahead: left uncommitted, for the new owner to handle
-                    continue;
+        for (int p = 0; p < batch.partitions().size(); p++) {
+            TopicPartition partition = batch.partitions().get(p);
+            if (batch.skipped(partition) || offsets.revoked(partition)) {
+                // given to another consumer while reading ahead: left uncommitted, for the new owner to handle
+                continue;
+            }
+            List<ConsumerRecord<byte[], byte[]>> records = batch.records(p);
+            Object[] prepared = batch.prepared(p);
+            long[] createdAt = batch.createdAt(p);
+            long next = -1;
+            try {
+                for (int i = 0; i < records.size() && !closing; i++) {
+                    ConsumerRecord<byte[], byte[]> record = records.get(i);
+                    if (prepared[i] instanceof Transient failure) {
+                        transientRetries.retryLater(consumer, partition, record.offset(), failure.error());
+                        telemetry.retried(record.topic());
+                        if (ahead != null) {
+                            ahead.skip(partition); // read past the record before the rewind: read again later
+                        }
+                        break;
+                    }
+                    if (!handle(record, prepared[i], createdAt[i])) {
+                        break; // the consumer stopped during a retry back-off: neither handled nor committed
+                    }
+                    next = record.offset() + 1;
+                    done++;
                 }
-                List<ConsumerRecord<byte[], byte[]>> records = current.records.get(p);
-                Object[] prepared = current.prepared.get(p);
-                long[] createdAt = current.createdAt.get(p);
-                long next = -1;
-                try {
-                    for (int i = 0; i < records.size(); i++) {
-                        ConsumerRecord<byte[], byte[]> record = records.get(i);
-                        handle(record, prepared[i], createdAt[i]);
-                        next = record.offset() + 1;
-                        done++;
-                    }
-                } finally {
-                    // the offset after the last record whose handling finished, even when a later one stopped the loop
-                    if (next >= 0) {
-                        finished.put(partition, new OffsetAndMetadata(next));
-                    }
+            } finally {
+                // the offset after the last record whose handling finished, even when a later one stopped the loop
+                if (next >= 0) {
+                    offsets.finished(partition, next);
+                    transientRetries.recovered(partition);
                 }
             }
-        } finally {
-            commitFinished();
         }
         return done;
     }
 
-    /** Polls and starts preparing what came (on the preparer, or here without read-ahead); null if nothing came. */
-    private Batch read(Duration timeout) {
+    /** Polls (empty after a wakeup) and starts preparing what came; null if nothing came. */
+    private ReadBatch read(Duration timeout) {
         ConsumerRecords<byte[], byte[]> records;
         try {
             records = consumer.poll(timeout);
@@ -257,128 +329,83 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         if (records.isEmpty()) {
             return null;
         }
-        Batch batch = new Batch(records);
+        ReadBatch batch = new ReadBatch(records);
         if (preparer == null) {
-            batch.prepare();
+            batch.prepare(this::prepare);
         } else {
-            batch.preparing = preparer.submit(batch::prepare);
+            batch.prepareOn(preparer, this::prepare);
         }
         return batch;
     }
 
-    /**
-     * The records of one poll and, per record, what preparing it gave: the deserialized record, or why it is refused.
-     * Prepared on one thread (the preparer or the polling thread), read by the polling thread after {@link #await()}.
-     */
-    private final class Batch {
-        final ConsumerRecords<byte[], byte[]> polled;
-        final List<TopicPartition> partitions;
-        final List<List<ConsumerRecord<byte[], byte[]>>> records;
-        final List<Object[]> prepared;
-        /** Per record, its creation time from the lineage headers (epoch ms), or -1. */
-        final List<long[]> createdAt;
-        Future<?> preparing;
-
-        Batch(ConsumerRecords<byte[], byte[]> polled) {
-            this.polled = polled;
-            this.partitions = List.copyOf(polled.partitions());
-            this.records = new ArrayList<>(partitions.size());
-            this.prepared = new ArrayList<>(partitions.size());
-            this.createdAt = new ArrayList<>(partitions.size());
-            for (TopicPartition partition : partitions) {
-                List<ConsumerRecord<byte[], byte[]>> part = polled.records(partition);
-                records.add(part);
-                prepared.add(new Object[part.size()]);
-                createdAt.add(new long[part.size()]);
-            }
-        }
-
-        void prepare() {
-            for (int p = 0; p < partitions.size(); p++) {
-                List<ConsumerRecord<byte[], byte[]>> part = records.get(p);
-                Object[] results = prepared.get(p);
-                long[] created = createdAt.get(p);
-                for (int i = 0; i < results.length; i++) {
-                    ConsumerRecord<byte[], byte[]> record = part.get(i);
-                    results[i] = GovernedConsumer.this.prepare(record);
-                    created[i] = Lineage.createdAtMillis(record);
-                }
-            }
-        }
-
-        boolean prepared() {
-            return preparing == null || preparing.isDone();
-        }
-
-        void await() {
-            if (preparing == null) {
-                return;
-            }
-            try {
-                preparing.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ConsumerStoppedException("Interrupted while waiting for records of "
-                        + partitions + " to be deserialized; they were not handled or committed", e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof Error error) {
-                    throw error;
-                }
-                throw new ConsumerStoppedException("Preparing records of " + partitions + " failed unexpectedly: "
-                        + e.getCause() + "; they were not handled or committed", e.getCause());
-            }
-        }
+    /** Why a record cannot be handled, found while preparing it: it goes to the dead-letter topic. */
+    private record Refusal(String reason, RuntimeException error, List<Violation> violations) {
     }
 
-    /** Why a record cannot be handled, found while preparing it. */
-    private record Refusal(String reason, RuntimeException error, String violations) {
+    /** A record that cannot be read now for a reason that is not its own: it is read again later. */
+    private record Transient(RuntimeException error) {
     }
 
-    /**
-     * Waits for the tenant's consume quota (backpressure: the consume quota always blocks, see
-     * {@link TenantQuotas#consume}), trying again after each wait until the consumer closes.
-     */
+    /** Waits for the tenant's consume quota (backpressure: a consumer cannot refuse what it polled), or a close. */
     private void takeQuota(ConsumerRecords<byte[], byte[]> records) {
         long bytes = 0;
         for (ConsumerRecord<byte[], byte[]> record : records) {
             bytes += Math.max(0, record.serializedValueSize()) + Math.max(0, record.serializedKeySize());
         }
-        while (true) {
-            try {
-                quotas.acquire(records.count(), bytes);
-                return;
-            } catch (QuotaExceededException e) {
-                if (closing.get()) {
-                    return;
-                }
-            }
-        }
+        quotas.acquireOrWait(records.count(), bytes, () -> closing);
     }
 
     /**
-     * Deserializes a record and checks the contract's read rules: a {@link GovernedRecord}, or the {@link Refusal}
-     * that sends it to the dead-letter topic. Runs on the preparing thread; touches nothing the polling thread uses.
+     * Deserializes a record and checks the contract's read rules: a {@link GovernedRecord}, a {@link Refusal} that
+     * sends it to the dead-letter topic, or a {@link Transient} failure to read it again later. Any exception is an
+     * outcome for this record alone, never for the batch. Runs on the preparing thread; touches nothing the polling
+     * thread uses.
      */
     private Object prepare(ConsumerRecord<byte[], byte[]> raw) {
         GovernedRecord<K, V> record;
         try {
-            record = deserialize(raw);
+            Headers headers = raw.headers();
+            K key = keyDeserializer.deserialize(raw.topic(), headers, raw.key());
+            V value = valueDeserializer.deserialize(raw.topic(), headers, raw.value());
+            record = new GovernedRecord<>(raw.topic(), raw.partition(), raw.offset(), raw.timestamp(), key, value,
+                    headers, descriptors);
         } catch (RuntimeException e) {
-            return new Refusal("DESERIALIZATION", e, "");
+            return transientRegistryFailure(e) ? new Transient(e) : new Refusal("DESERIALIZATION", e, List.of());
         }
         if (validator != null) {
-            List<Violation> violations = validator.validate(record.value());
+            List<Violation> violations;
+            try {
+                violations = validator.validate(record.value());
+            } catch (RuntimeException e) {
+                return new Refusal("CONTRACT_VIOLATION", new IllegalStateException("Checking the rules of contract "
+                        + contract.subject() + " failed on this record: " + e, e), List.of());
+            }
             if (!violations.isEmpty()) {
                 return new Refusal("CONTRACT_VIOLATION", new ContractViolationException(raw.topic(),
-                        contract.subject(), contract.version(), violations),
-                        violations.stream().map(Violation::toString).collect(Collectors.joining("\n")));
+                        contract.subject(), contract.version(), violations), violations);
             }
         }
         return record;
     }
 
+    /** @return true when the registry could not answer (no answer, 5xx, 429): not the record's fault */
+    private static boolean transientRegistryFailure(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SchemaRegistryException registry) {
+                return registry.isTransient();
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Handles one record: its span, freshness, lineage context and handler (with retries), or its dead letter.
+     *
+     * @return true when the record finished (handled or dead-lettered); false when the consumer stopped during a
+     *     retry back-off, leaving it unfinished
+     */
     @SuppressWarnings("unchecked")
-    private void handle(ConsumerRecord<byte[], byte[]> raw, Object prepared, long createdAt) {
+    private boolean handle(ConsumerRecord<byte[], byte[]> raw, Object prepared, long createdAt) {
         Span span = telemetry.startProcess(raw);
         // a span without a valid context (OpenTelemetry not installed) would change nothing the handler can see
         try (Scope ignored = span.getSpanContext().isValid() ? span.makeCurrent() : Scope.noop()) {
@@ -387,120 +414,116 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
             }
             if (prepared instanceof Refusal refusal) {
                 telemetry.failed(span, refusal.error());
-                deadLetterOrStop(raw, refusal.reason(), refusal.error(), refusal.violations());
-                return;
+                return deadLetterOrStop(raw, refusal.reason(), refusal.error(), refusal.violations());
             }
             GovernedRecord<K, V> record = (GovernedRecord<K, V>) prepared;
             // correlation and causation are read only if the handler produces a record
             LineageContext lineage = LineageContext.of(raw.topic(), raw.partition(), raw.offset(), raw.headers());
             try (LineageContext.Scope context = lineage.makeCurrent()) {
-                if (retry == null) {
-                    handler.handle(record);
-                } else {
-                    Retry.decorateCheckedRunnable(retry, () -> handler.handle(record)).run();
-                }
+                retry.run(() -> handler.handle(record));
                 telemetry.finished(raw.topic(), false);
-            } catch (Throwable e) {
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
-                if (e instanceof Error error && !(e instanceof AssertionError)) {
-                    throw error;
-                }
+            } catch (HandlerRetry.Stopped stopped) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ConsumerStoppedException("The handler was interrupted on the record at topic '"
+                        + raw.topic() + "' partition " + raw.partition() + " offset " + raw.offset()
+                        + "; it was not committed", e);
+            } catch (Exception e) {
                 telemetry.failed(span, e);
-                deadLetterOrStop(raw, "HANDLER", e, "");
+                return deadLetterOrStop(raw, "HANDLER", e, List.of());
             }
+            return true;
         } finally {
             span.end();
         }
     }
 
-    private GovernedRecord<K, V> deserialize(ConsumerRecord<byte[], byte[]> raw) {
-        Headers headers = raw.headers();
-        K key = keyDeserializer.deserialize(raw.topic(), headers, raw.key());
-        V value = valueDeserializer.deserialize(raw.topic(), headers, raw.value());
-        return new GovernedRecord<>(raw.topic(), raw.partition(), raw.offset(), raw.timestamp(), key, value,
-                headers, descriptors);
-    }
-
-    private void deadLetterOrStop(ConsumerRecord<byte[], byte[]> raw, String reason, Throwable error,
-            String violations) {
-        String where = "topic '" + raw.topic() + "' partition " + raw.partition() + " offset " + raw.offset();
-        if (deadLetterTopic == null) {
-            throw new ConsumerStoppedException("Record at " + where + " failed (" + reason + "): " + error.getMessage()
-                    + ". The consumer stopped without committing it; set deadLetterTopic(...) (or one in the "
-                    + "contract) to set such records aside instead.", error);
-        }
-        Headers headers = new RecordHeaders(raw.headers().toArray());
-        DeadLetterRecords.put(headers, DeadLetterHeaders.REASON, reason);
-        DeadLetterRecords.put(headers, DeadLetterHeaders.ERROR_CLASS, error.getClass().getName());
-        DeadLetterRecords.put(headers, DeadLetterHeaders.ERROR_MESSAGE, String.valueOf(error.getMessage()));
-        DeadLetterRecords.put(headers, DeadLetterHeaders.SOURCE_TOPIC, raw.topic());
-        DeadLetterRecords.put(headers, DeadLetterHeaders.SOURCE_PARTITION, Integer.toString(raw.partition()));
-        DeadLetterRecords.put(headers, DeadLetterHeaders.SOURCE_OFFSET, Long.toString(raw.offset()));
-        DeadLetterRecords.put(headers, DeadLetterHeaders.CONSUMER_GROUP, groupId);
-        DeadLetterRecords.put(headers, DeadLetterHeaders.TIME, Instant.now().toString());
-        if (!violations.isEmpty()) {
-            DeadLetterRecords.put(headers, DeadLetterHeaders.VIOLATIONS, violations);
-            DeadLetterRecords.put(headers, DeadLetterHeaders.CONTRACT, contract.subject() + "@" + contract.version());
+    /** @return true when dead-lettered; false when the consumer is closing and the write was ended */
+    private boolean deadLetterOrStop(ConsumerRecord<byte[], byte[]> raw, String reason, Throwable error,
+            List<Violation> violations) {
+        DeadLetterRecords.Reason why = new DeadLetterRecords.Reason(reason, error, violations,
+                contract == null ? "" : contract.subject() + "@" + contract.version(), "", raw.topic(),
+                raw.partition(), raw.offset(), groupId);
+        if (deadLetters == null) {
+            throw new ConsumerStoppedException("Record at " + why.where() + " failed (" + reason + "): "
+                    + error.getMessage() + ". The consumer stopped without committing it; set deadLetterTopic(...) "
+                    + "(or one in the contract) to set such records aside instead.", error);
         }
         try {
-            deadLetters().send(new ProducerRecord<>(deadLetterTopic, null, raw.key(), raw.value(), headers)).get();
-            telemetry.finished(raw.topic(), true);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConsumerStoppedException("Interrupted while dead-lettering the record at " + where, e);
-        } catch (ExecutionException e) {
-            throw new ConsumerStoppedException("Could not write the record at " + where + " to dead-letter topic '"
-                    + deadLetterTopic + "': " + e.getCause().getMessage() + ". It was not committed.", e.getCause());
-        }
-    }
-
-    private Producer<byte[], byte[]> deadLetters() {
-        if (deadLetterProducer == null) {
-            deadLetterProducer = new KafkaProducer<>(producerProperties, new ByteArraySerializer(),
-                    new ByteArraySerializer());
-        }
-        return deadLetterProducer;
-    }
-
-    private void commitFinished() {
-        if (!finished.isEmpty()) {
-            try {
-                consumer.commitSync(Map.copyOf(finished));
-            } catch (RebalanceInProgressException e) {
-                // kept: committed after the next poll completes the rebalance, or when the partitions are revoked
-                return;
+            deadLetters.write(raw, why);
+        } catch (ConsumerStoppedException e) {
+            if (closing) {
+                return false; // close() ended the write: the record stays uncommitted for the next member
             }
-            finished.clear();
+            throw e;
         }
+        telemetry.finished(raw.topic(), true);
+        return true;
     }
 
     /**
-     * Stops the loop. Called from another thread while {@link #run()} is running, it wakes the consumer up; the loop
-     * finishes the record in hand, commits and closes. Called when no loop runs, it commits and closes now.
+     * Asks a running loop to stop: {@link #run()} finishes the record in hand, commits and returns; a
+     * {@link #pollOnce(Duration)} waiting for records returns at once. The consumer stays open. Thread safe.
+     */
+    public void wakeup() {
+        stopRequested = true;
+        consumer.wakeup();
+    }
+
+    /**
+     * Closes the consumer. A loop running on another thread is stopped first: it finishes the record in hand and
+     * commits (this waits for it, up to 30 seconds); a dead-letter write that is waiting is ended, and its record
+     * stays uncommitted for the next member to read. Then what finished is committed and the consumer, its read-ahead
+     * thread, its descriptor reader and its dead-letter producer are closed. Thread safe and idempotent.
      */
     @Override
     public void close() {
-        if (closing.compareAndSet(false, true)) {
+        if (closed) {
+            return;
+        }
+        closing = true;
+        stopRequested = true;
+        retry.stop();
+        if (polling.isHeldByCurrentThread()) {
+            return; // called from the handler: the loop releases everything when it returns
+        }
+        if (polling.isLocked()) {
+            if (deadLetters != null) {
+                deadLetters.abort();
+            }
             consumer.wakeup();
+        }
+        boolean locked = false;
+        try {
+            locked = polling.tryLock(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!locked) {
+            log.warn("The governed consumer's loop did not stop within {} after close(); it closes the consumer "
+                    + "when its handler returns", CLOSE_WAIT);
+            return;
+        }
+        try {
+            release();
+        } finally {
+            polling.unlock();
         }
     }
 
-    /**
-     * Closes the consumer from the thread that polls it: commits what finished and releases the connections. Use it
-     * after {@link #pollOnce(Duration)}; {@link #run()} does it itself.
-     */
-    public void closeNow() {
+    /** Commits what finished and releases everything; with {@link #polling} held. */
+    private void release() {
         if (closed) {
             return;
         }
         closed = true;
-        closing.set(true);
+        closing = true;
         try {
-            commitFinished();
-        } catch (WakeupException e) {
-            commitFinished();
+            offsets.commit();
+        } catch (RuntimeException e) {
+            log.warn("Could not commit the offsets of finished records while closing ({}); they are read again by "
+                    + "the next member (at-least-once)", e.toString());
         } finally {
             ahead = null; // read ahead, never handled nor committed: the group reads it again
             if (preparer != null) {
@@ -508,31 +531,21 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
             }
             consumer.close();
             descriptors.close();
-            if (deadLetterProducer != null) {
-                deadLetterProducer.close();
+            if (deadLetters != null) {
+                deadLetters.close();
             }
         }
     }
 
-    private final class CommitOnRevoke implements ConsumerRebalanceListener {
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            commitFinished();
-            // no longer ours, even if that commit was refused: a later commit must not move their offsets back
-            partitions.forEach(finished::remove);
-            revoked.addAll(partitions);
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("This governed consumer is closed; build a new one");
         }
+    }
 
-        @Override
-        public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            // owned by another member already: their offsets cannot be committed, the new owner handles them again
-            partitions.forEach(finished::remove);
-            revoked.addAll(partitions);
-        }
-
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-        }
+    /** @return the dead-letter topic records that fail go to, or empty when they stop the consumer */
+    public java.util.Optional<String> deadLetterTopic() {
+        return java.util.Optional.ofNullable(deadLetters).map(DeadLetterWriter::topic);
     }
 
     /**
@@ -543,6 +556,7 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
      */
     public static final class Builder<K, V> {
         private Map<String, Object> kafkaProperties = Map.of();
+        private Map<String, Object> deadLetterProducerProperties = Map.of();
         private Deserializer<K> keyDeserializer;
         private Deserializer<V> valueDeserializer;
         private List<String> topics = List.of();
@@ -553,6 +567,9 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         private boolean specificReader;
         private int maxAttempts = 1;
         private Duration initialBackoff = Duration.ofMillis(100);
+        private Duration maxBackoff = Duration.ofSeconds(10);
+        private Duration transientBackoff = Duration.ofMillis(200);
+        private Duration maxTransientBackoff = Duration.ofSeconds(30);
         private Predicate<Throwable> retryable = error -> !(error instanceof ContractViolationException);
         private OpenTelemetry openTelemetry;
         private String tenant = "";
@@ -608,9 +625,10 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         }
 
         /**
-         * Puts the consumer inside a tenant's guardrails: subscribing to a topic the tenant may not read is refused
-         * with a {@link GuardrailViolationException} when the consumer is built, and the tenant's consume quota (shared
-         * by all its consumers in the JVM) is taken per batch, waiting when it is reached.
+         * Puts the consumer inside a tenant's guardrails: subscribing to a topic the tenant may not read, or
+         * dead-lettering to a topic it may not write, is refused with a {@link GuardrailViolationException} when the
+         * consumer is built, and the tenant's consume quota (shared by all its consumers in the JVM) is taken per
+         * batch, waiting when it is reached.
          *
          * @param policy the tenant's policy; also sets {@link #tenant(String)}
          * @return this builder
@@ -658,7 +676,8 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         }
 
         /**
-         * Retries a failing handler before the record is dead-lettered (or the consumer stops).
+         * Retries a failing handler before the record is dead-lettered (or the consumer stops), waiting between
+         * attempts with exponential back-off of at most 10 seconds each.
          *
          * @param maxAttempts attempts in all, at least 1; default 1 (no retry)
          * @param initialBackoff wait before the second attempt, doubled each time
@@ -666,15 +685,40 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
          */
         public Builder<K, V> retry(int maxAttempts, Duration initialBackoff) {
             if (maxAttempts < 1) {
-                throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
+                throw new IllegalArgumentException("GovernedConsumer setting 'retry': maxAttempts must be at least 1, "
+                        + "was " + maxAttempts);
+            }
+            Objects.requireNonNull(initialBackoff, "initialBackoff");
+            if (initialBackoff.isNegative()) {
+                throw new IllegalArgumentException("GovernedConsumer setting 'retry': initialBackoff must not be "
+                        + "negative, was " + initialBackoff);
             }
             this.maxAttempts = maxAttempts;
-            this.initialBackoff = Objects.requireNonNull(initialBackoff, "initialBackoff");
+            this.initialBackoff = initialBackoff;
             return this;
         }
 
         /**
-         * Chooses which handler exceptions are retried; by default all but contract violations.
+         * Sets how long a partition waits before reading again a record that could not be read for a reason that is
+         * not its own (the schema registry did not answer): {@code initial}, doubled each time up to {@code max}.
+         *
+         * @param initial the first wait; 200 ms by default
+         * @param max the longest wait; 30 s by default
+         * @return this builder
+         */
+        public Builder<K, V> transientRetryBackoff(Duration initial, Duration max) {
+            if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
+                throw new IllegalArgumentException("GovernedConsumer setting 'transientRetryBackoff' needs 0 < initial "
+                        + "<= max, was " + initial + " and " + max);
+            }
+            this.transientBackoff = initial;
+            this.maxTransientBackoff = max;
+            return this;
+        }
+
+        /**
+         * Chooses which handler exceptions are retried; by default all but contract violations. Errors and
+         * interruptions are never retried nor dead-lettered: they stop the loop without committing the record.
          *
          * @param retryable true for exceptions worth another attempt
          * @return this builder
@@ -698,13 +742,37 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
 
         /**
          * Sets the Kafka consumer properties; {@code bootstrap.servers} and {@code group.id} are required. Auto commit
-         * is always off: the consumer commits what it finished.
+         * is always off: the consumer commits what it finished. Every internal client (the dead-letter producer, the
+         * lineage descriptor reader) inherits the connection and security settings given here.
          *
-         * @param properties Kafka consumer configuration
+         * @param properties Kafka consumer configuration; Headwater's {@code headwater.*} keys belong in
+         *     {@link GovernedConsumer#fromProperties}
          * @return this builder
+         * @throws IllegalArgumentException naming a {@code headwater.*} key given here
          */
         public Builder<K, V> kafkaProperties(Map<String, ?> properties) {
-            this.kafkaProperties = Map.copyOf(Objects.requireNonNull(properties, "properties"));
+            Objects.requireNonNull(properties, "properties");
+            for (String key : properties.keySet()) {
+                if (key.startsWith("headwater.")) {
+                    throw new IllegalArgumentException("'" + key + "' is a Headwater setting, not a Kafka one: build "
+                            + "the consumer with GovernedConsumer.fromProperties(...) to use headwater.* keys, or set "
+                            + "it on the builder");
+                }
+            }
+            this.kafkaProperties = Map.copyOf(properties);
+            return this;
+        }
+
+        /**
+         * Sets settings of the dead-letter producer that win over those it inherits from the consumer (connection and
+         * security settings are inherited; {@code acks=all} and idempotence are its defaults), such as a larger
+         * {@code max.request.size} or a {@code transactional.id}-free {@code client.dns.lookup}.
+         *
+         * @param properties Kafka producer settings
+         * @return this builder
+         */
+        public Builder<K, V> deadLetterProducerProperties(Map<String, ?> properties) {
+            this.deadLetterProducerProperties = Map.copyOf(Objects.requireNonNull(properties, "properties"));
             return this;
         }
 
@@ -743,11 +811,23 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
             return this;
         }
 
+        /** @return the dead-letter topic in effect: none with stop-on-error, else the one set, else the contract's */
+        private String deadLetterTopic() {
+            if (stopOnError) {
+                return null;
+            }
+            if (deadLetterTopic != null) {
+                return deadLetterTopic;
+            }
+            return contract != null && !contract.deadLetterTopic().isEmpty() ? contract.deadLetterTopic() : null;
+        }
+
         /**
          * Builds the consumer and subscribes it.
          *
          * @return a new consumer
-         * @throws IllegalArgumentException naming the missing setting when one is required
+         * @throws IllegalArgumentException naming the missing or conflicting setting
+         * @throws GuardrailViolationException when the tenant may not read a topic or write the dead-letter topic
          */
         public GovernedConsumer<K, V> build() {
             for (String key : List.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, ConsumerConfig.GROUP_ID_CONFIG)) {
@@ -761,11 +841,16 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
             }
             if (tenantPolicy != null) {
                 topics.forEach(tenantPolicy::checkRead);
+                String deadLetters = deadLetterTopic();
+                if (deadLetters != null) {
+                    tenantPolicy.checkWrite(deadLetters);
+                }
             }
             if (keyDeserializer == null || handler == null) {
                 throw new IllegalArgumentException("GovernedConsumer settings 'keyDeserializer' and 'handler' are "
                         + "required");
             }
+            checkRetriesFitThePollInterval();
             if (valueDeserializer == null) {
                 if (registry == null) {
                     throw new IllegalArgumentException("GovernedConsumer needs a 'valueDeserializer' or a "
@@ -779,6 +864,23 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
             return new GovernedConsumer<>(this);
         }
 
+        /**
+         * Refuses retries whose back-offs alone could outlast {@code max.poll.interval.ms}: the group would then take
+         * the partitions away while the loop waits, and the retried record would be handled twice.
+         */
+        private void checkRetriesFitThePollInterval() {
+            Object configured = kafkaProperties.get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
+            long interval = configured == null ? 300_000 : Long.parseLong(configured.toString());
+            Duration worst = HandlerRetry.worstCaseWait(maxAttempts, initialBackoff, maxBackoff);
+            if (worst.toMillis() >= interval / 2) {
+                throw new IllegalArgumentException("GovernedConsumer setting 'retry': " + maxAttempts + " attempts "
+                        + "starting at " + initialBackoff + " can wait " + worst + " for one record, more than half of "
+                        + ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG + " (" + interval + " ms): the group would take "
+                        + "the partition away meanwhile. Use fewer attempts or a shorter back-off, or raise "
+                        + ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
+            }
+        }
+
         @SuppressWarnings("unchecked")
         private Deserializer<V> avroValues() {
             AvroSerdeConfig config = AvroSerdeConfig.builder()
@@ -787,5 +889,4 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
             return (Deserializer<V>) new AvroDeserializer<Object>(registry, config, false);
         }
     }
-
 }

@@ -23,8 +23,10 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Adds Headwater's governance to a plain {@code KafkaConsumer} for teams that keep their own poll loop: configure it
  * with {@code interceptor.classes} beside Headwater's {@link dev.headwater.serde.AvroDeserializer}. For each record
- * polled it reads the lineage and measures the end-to-end delay against the contract's freshness objective, records a
- * CONSUMER span parented by the producer's {@code traceparent}, and checks the contract's rules: a record that breaks
+ * polled it measures the end-to-end delay against the contract's freshness objective, records a CONSUMER span
+ * {@code receive {topic}} parented by the producer's {@code traceparent} (an interceptor sees a record when it is
+ * polled, not while the application processes it; {@link GovernedConsumer} records {@code process} spans around the
+ * handler), and checks the contract's read rules: a record that breaks
  * one keeps flowing to the application (an interceptor cannot hold it back) but carries a
  * {@value #VIOLATIONS_HEADER} header listing the violations, and the violations are counted.
  *
@@ -64,7 +66,7 @@ public final class GovernedConsumerInterceptor<K, V> implements ConsumerIntercep
     @Override
     public ConsumerRecords<K, V> onConsume(ConsumerRecords<K, V> records) {
         for (ConsumerRecord<K, V> record : records) {
-            Span span = telemetry.startProcess(record);
+            Span span = telemetry.startReceive(record);
             try {
                 long createdAt = Lineage.createdAtMillis(record);
                 if (createdAt >= 0) {

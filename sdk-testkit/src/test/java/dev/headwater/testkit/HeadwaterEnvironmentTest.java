@@ -74,7 +74,7 @@ class HeadwaterEnvironmentTest {
                 consumer.pollOnce(Duration.ofMillis(200));
             }
         } finally {
-            consumer.closeNow();
+            consumer.close();
         }
         assertThat(handled).containsExactly("k-1");
         assertThat(env.spans()).anySatisfy(span -> {

@@ -37,6 +37,7 @@ public final class ConsumerTelemetry {
     private final LongCounter records;
     private final DoubleHistogram delay;
     private final LongCounter breaches;
+    private final LongCounter retries;
     private final String group;
     private final String clientId;
     private final String tenant;
@@ -62,10 +63,14 @@ public final class ConsumerTelemetry {
                 .setDescription("Records the governed consumer finished, by outcome: handled, dead_lettered")
                 .setUnit("{record}").build();
         this.delay = meter.histogramBuilder("headwater.consumer.delay")
-                .setDescription("End-to-end delay: consumption time minus the record's creation time (ce_time)")
-                .setUnit("s").build();
+                .setDescription("End-to-end delay: consumption time minus the record's creation time")
+                .setUnit("s").setExplicitBucketBoundariesAdvice(MessagingAttributes.SECONDS_BUCKETS).build();
         this.breaches = meter.counterBuilder("headwater.consumer.freshness.breaches")
                 .setDescription("Records that arrived later than the contract's freshness objective")
+                .setUnit("{record}").build();
+        this.retries = meter.counterBuilder("headwater.consumer.transient.retries")
+                .setDescription("Records read again later because they could not be read for a reason that is not "
+                        + "their own (the schema registry did not answer)")
                 .setUnit("{record}").build();
         this.group = group;
         this.clientId = clientId;
@@ -93,10 +98,37 @@ public final class ConsumerTelemetry {
                 .startSpan();
     }
 
+    /**
+     * Starts and returns the CONSUMER span of receiving one record, as a child of the producer's span: for the
+     * consumer interceptor, which sees a record when it is polled but not how the application processes it, so its
+     * span says {@code receive}, not {@code process}.
+     *
+     * @param record the record
+     * @return the span; end it at once
+     */
+    public Span startReceive(ConsumerRecord<?, ?> record) {
+        Context parent = propagator.extract(Context.root(), record.headers(), HeadersTextMap.GETTER);
+        TopicState state = state(record.topic());
+        return tracer.spanBuilder("receive " + record.topic())
+                .setParent(parent)
+                .setSpanKind(SpanKind.CONSUMER)
+                .setAllAttributes(state.span)
+                .setAttribute(MessagingAttributes.OPERATION_NAME, "receive")
+                .setAttribute(MessagingAttributes.OPERATION_TYPE, "receive")
+                .setAttribute(MessagingAttributes.DESTINATION_PARTITION_ID, Integer.toString(record.partition()))
+                .setAttribute(MessagingAttributes.KAFKA_OFFSET, record.offset())
+                .startSpan();
+    }
+
     /** Ends a span of a record that failed. */
     public void failed(Span span, Throwable error) {
         span.recordException(error);
         span.setStatus(StatusCode.ERROR, error.getClass().getSimpleName());
+    }
+
+    /** Counts a record that will be read again after a transient failure. */
+    public void retried(String topic) {
+        retries.add(1, state(topic).metric);
     }
 
     /** Counts a finished record. */

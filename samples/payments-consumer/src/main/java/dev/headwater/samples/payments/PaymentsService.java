@@ -94,7 +94,7 @@ public final class PaymentsService {
                     }
                 }
             } finally {
-                consumer.closeNow();
+                consumer.close();
             }
         }
         return "payments: orders=" + handled.get() + " payments=" + handled.get();

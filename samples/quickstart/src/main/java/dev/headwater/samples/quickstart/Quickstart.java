@@ -24,8 +24,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import org.apache.avro.generic.GenericData;
@@ -113,10 +115,13 @@ public final class Quickstart {
             out.println("[4/5] Consuming through the governed consumer");
             int consumed = consume(bootstrap, registry, contract, produced.sent(), otel, out);
 
+
             out.println("[5/5] The dead-letter topic " + contract.deadLetterTopic() + " says why:");
             showDeadLetters(bootstrap, contract, produced.deadLettered(), out);
 
-            Summary summary = new Summary(produced.sent(), consumed, produced.refused(), produced.deadLettered());
+
+            Summary summary = new Summary(produced.sent().size(), consumed, produced.refused(),
+                    produced.deadLettered().size());
             out.println(summary);
             return summary;
         } finally {
@@ -162,9 +167,9 @@ public final class Quickstart {
 
     private static Produced produce(String bootstrap, String registry, DataContract contract, OpenTelemetry otel,
             PrintStream out) {
-        int sent = 0;
+        Set<String> sent = new HashSet<>();
         int refused = 0;
-        int deadLettered = 0;
+        Set<String> deadLettered = new HashSet<>();
         try (GovernedProducer<String, GenericRecord> producer = GovernedProducer.<String, GenericRecord>builder()
                 .kafkaProperties(Map.of("bootstrap.servers", bootstrap))
                 .keySerializer(new StringSerializer())
@@ -184,12 +189,12 @@ public final class Quickstart {
                 try {
                     SendResult result = producer.send(TOPIC, order.get("id").toString(), order).join();
                     if (result.deadLettered()) {
-                        deadLettered++;
+                        deadLettered.add(order.get("id").toString());
                         out.printf("      dead-lettered  order %s -> %s-%d@%d (currency %s breaks a DLQ rule)%n",
                                 shortId(order), result.topic(), result.partition(), result.offset(),
                                 order.get("currency"));
                     } else {
-                        sent++;
+                        sent.add(order.get("id").toString());
                         out.printf("      sent           order %s -> %s-%d@%d  event %s%n", shortId(order),
                                 result.topic(), result.partition(), result.offset(), result.eventId());
                     }
@@ -206,8 +211,13 @@ public final class Quickstart {
         return new Produced(sent, refused, deadLettered);
     }
 
-    private static int consume(String bootstrap, String registry, DataContract contract, int expected,
+    /**
+     * Consumes the topic from the start and counts the records this run sent (by key): a topic kept from an earlier
+     * run (the local stack with --data-dir) also holds that run's records.
+     */
+    private static int consume(String bootstrap, String registry, DataContract contract, Set<String> sent,
             OpenTelemetry otel, PrintStream out) {
+        int expected = sent.size();
         List<GovernedRecord<String, GenericRecord>> received = new ArrayList<>();
         GovernedConsumer<String, GenericRecord> consumer = GovernedConsumer.<String, GenericRecord>builder()
                 .kafkaProperties(Map.of("bootstrap.servers", bootstrap,
@@ -219,6 +229,9 @@ public final class Quickstart {
                 .tenant("retail")
                 .openTelemetry(otel)
                 .handler(record -> {
+                    if (!sent.contains(record.key())) {
+                        return; // an earlier run's record
+                    }
                     received.add(record);
                     Lineage lineage = record.lineage().orElseThrow();
                     Header traceparent = record.headers().lastHeader("traceparent");
@@ -235,12 +248,13 @@ public final class Quickstart {
                 consumer.pollOnce(Duration.ofMillis(500));
             }
         } finally {
-            consumer.closeNow();
+            consumer.close();
         }
         return received.size();
     }
 
-    private static void showDeadLetters(String bootstrap, DataContract contract, int expected, PrintStream out) {
+    private static void showDeadLetters(String bootstrap, DataContract contract, Set<String> keys, PrintStream out) {
+        int expected = keys.size();
         try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
                 "group.id", "quickstart-dlq-" + UUID.randomUUID(), "auto.offset.reset", "earliest"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -249,6 +263,9 @@ public final class Quickstart {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (seen < expected && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : reader.poll(Duration.ofMillis(500))) {
+                    if (record.key() == null || !keys.contains(new String(record.key(), StandardCharsets.UTF_8))) {
+                        continue; // an earlier run's dead letter
+                    }
                     seen++;
                     out.printf("      %s: rules %s, contract %s, from %s%n        %s%n",
                             header(record, DeadLetterHeaders.REASON), header(record, DeadLetterHeaders.RULES),
@@ -268,7 +285,8 @@ public final class Quickstart {
         return order.get("id").toString().substring(0, 8);
     }
 
-    private record Produced(int sent, int refused, int deadLettered) {
+    /** What this run produced: the keys of the records sent and dead-lettered, so it counts its own records only. */
+    private record Produced(Set<String> sent, int refused, Set<String> deadLettered) {
     }
 
     /** What the quickstart did; {@link #toString()} is its machine-readable last line. */
