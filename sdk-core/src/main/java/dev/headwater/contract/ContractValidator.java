@@ -81,8 +81,9 @@ public final class ContractValidator {
             } else {
                 Schema.Field field = schema.getField(rule.field());
                 boolean sensitive = contract.field(rule.field()).map(FieldInfo::sensitive).orElse(false);
-                fieldRules.add(new FieldRule(rule, field.pos(), sensitive,
-                        FieldConstraints.compile(rule, AvroFields.valueType(field), clock)));
+                Schema type = AvroFields.valueType(field);
+                fieldRules.add(new FieldRule(rule, field.pos(), sensitive, FieldConstraints.kindOf(type),
+                        FieldConstraints.compile(rule, type, clock)));
             }
         }
         return new ContractValidator(schema, fieldRules.toArray(FieldRule[]::new), celRules.toArray(CelRule[]::new));
@@ -156,18 +157,28 @@ public final class ContractValidator {
         final ContractRule rule;
         final int position;
         final boolean sensitive;
+        /** The type check, or null; a value of another type gets a violation, never a ClassCastException. */
+        final FieldConstraints.Check kind;
         final FieldConstraints.Check[] checks;
 
-        FieldRule(ContractRule rule, int position, boolean sensitive, FieldConstraints.Check[] checks) {
+        FieldRule(ContractRule rule, int position, boolean sensitive, FieldConstraints.Check kind,
+                FieldConstraints.Check[] checks) {
             this.rule = rule;
             this.position = position;
             this.sensitive = sensitive;
+            this.kind = kind;
             this.checks = checks;
         }
 
         String test(Object value) {
             if (value == null) {
                 return rule.required() ? "is required but was null" : null;
+            }
+            if (kind != null && checks.length > 0) {
+                String wrongType = kind.test(value);
+                if (wrongType != null) {
+                    return wrongType;
+                }
             }
             for (FieldConstraints.Check check : checks) {
                 String problem = check.test(value);

@@ -29,6 +29,12 @@ public final class DeadLetterHeaders {
     public static final String SOURCE_OFFSET = "hw_dlq_source_offset";
     /** The consumer group that refused the record (consumer side only). */
     public static final String CONSUMER_GROUP = "hw_dlq_consumer_group";
+    /**
+     * Present when the record was too large to dead-letter whole (over the dead-letter producer's
+     * {@code max.request.size} or the topic's {@code max.message.bytes}): says why, and the dead letter's value is then
+     * where the record can be read, {@code topic/partition/offset}, and its original headers are left out.
+     */
+    public static final String VALUE_OMITTED = "hw_dlq_value_omitted";
     /** When the record was dead-lettered, ISO-8601 in UTC. */
     public static final String TIME = "hw_dlq_time";
 

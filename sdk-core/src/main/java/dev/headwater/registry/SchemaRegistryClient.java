@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.headwater.internal.Redaction;
 import dev.headwater.registry.internal.RegistryTransport;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -11,6 +12,7 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +72,8 @@ public final class SchemaRegistryClient {
         this.clock = builder.clock;
         HttpClient.Builder http = HttpClient.newBuilder()
                 .connectTimeout(builder.connectTimeout)
-                .followRedirects(HttpClient.Redirect.NORMAL);
+                // redirects are followed by the transport, which never sends credentials to another origin
+                .followRedirects(HttpClient.Redirect.NEVER);
         if (builder.sslContext != null) {
             http.sslContext(builder.sslContext);
         }
@@ -568,9 +571,11 @@ public final class SchemaRegistryClient {
             for (String url : urls) {
                 URI uri;
                 try {
-                    uri = URI.create(url);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("Schema registry URL is malformed: " + redact(url), e);
+                    uri = new URI(url);
+                } catch (URISyntaxException e) {
+                    // no cause attached: its message holds the URL as given, credentials and all
+                    throw new IllegalArgumentException("Schema registry URL is malformed (" + e.getReason()
+                            + " at index " + e.getIndex() + "): " + redact(url));
                 }
                 if (uri.getScheme() == null || !uri.getScheme().matches("https?") || uri.getHost() == null) {
                     throw new IllegalArgumentException("Schema registry URL must be http:// or https:// with a host, "
@@ -605,7 +610,7 @@ public final class SchemaRegistryClient {
         }
 
         private static String redact(String url) {
-            return url.replaceAll("//[^/@]*@", "//***@");
+            return Redaction.url(url);
         }
 
         private static Duration positive(Duration value, String name) {

@@ -81,6 +81,14 @@ public class SchemaRegistryException extends HeadwaterException {
         return registryMessage;
     }
 
+    /**
+     * @return true when asking again later may succeed: the registry did not answer (connection refused, timeout,
+     *     open circuit breaker), answered a server error (5xx), or asked to slow down (429) or to retry (408)
+     */
+    public boolean isTransient() {
+        return httpStatus < 0 || httpStatus >= 500 || httpStatus == 429 || httpStatus == 408;
+    }
+
     /** @return true when the registry answered that the thing asked for does not exist (HTTP 404) */
     public boolean isNotFound() {
         return httpStatus == 404;

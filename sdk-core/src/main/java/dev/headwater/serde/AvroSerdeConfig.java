@@ -1,5 +1,6 @@
 package dev.headwater.serde;
 
+import dev.headwater.internal.Redaction;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -202,7 +203,7 @@ public final class AvroSerdeConfig {
 
     @Override
     public String toString() {
-        return "AvroSerdeConfig{urls=" + urls + ", autoRegister=" + autoRegister + ", useLatestVersion="
+        return "AvroSerdeConfig{urls=" + urls.stream().map(Redaction::url).toList() + ", autoRegister=" + autoRegister + ", useLatestVersion="
                 + useLatestVersion + ", normalize=" + normalize + ", keyStrategy=" + keyStrategy + ", valueStrategy="
                 + valueStrategy + ", specificReader=" + specificReader + ", auth="
                 + (basicAuthUserInfo != null ? "basic [hidden]" : bearerToken != null ? "bearer [hidden]" : "none")

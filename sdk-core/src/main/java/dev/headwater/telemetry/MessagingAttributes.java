@@ -14,6 +14,13 @@ public final class MessagingAttributes {
     /** The schema URL of that version, set on Headwater's tracer and meter. */
     public static final String SCHEMA_URL = "https://opentelemetry.io/schemas/" + SEMCONV_VERSION;
 
+    /**
+     * Bucket boundaries advised for Headwater's histograms in seconds (waits and delays, from milliseconds to an
+     * hour): without advice an SDK uses boundaries meant for milliseconds, and every value lands in the first bucket.
+     */
+    public static final java.util.List<Double> SECONDS_BUCKETS = java.util.List.of(0.001, 0.005, 0.01, 0.025, 0.05,
+            0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0, 3600.0);
+
     /** {@code messaging.system}: always {@code kafka}. */
     public static final AttributeKey<String> SYSTEM = AttributeKey.stringKey("messaging.system");
     /** {@code messaging.destination.name}: the topic. */

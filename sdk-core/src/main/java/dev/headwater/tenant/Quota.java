@@ -28,8 +28,14 @@ public record Quota(long recordsPerSecond, long bytesPerSecond, Mode mode, Durat
     public Quota {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(maxWait, "maxWait");
-        if (recordsPerSecond < 0 || bytesPerSecond < 0 || maxWait.isNegative()) {
-            throw new IllegalArgumentException("quota values must not be negative");
+        if (recordsPerSecond < 0) {
+            throw new IllegalArgumentException("recordsPerSecond must not be negative, was " + recordsPerSecond);
+        }
+        if (bytesPerSecond < 0) {
+            throw new IllegalArgumentException("bytesPerSecond must not be negative, was " + bytesPerSecond);
+        }
+        if (maxWait.isNegative()) {
+            throw new IllegalArgumentException("maxWait must not be negative, was " + maxWait);
         }
     }
 

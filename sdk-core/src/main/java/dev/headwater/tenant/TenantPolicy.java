@@ -2,11 +2,13 @@ package dev.headwater.tenant;
 
 import dev.headwater.HeadwaterException;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +21,10 @@ import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
  * The guardrails of one tenant of a shared Kafka platform: the topic namespaces it owns (may write and create) and may
@@ -30,6 +36,9 @@ import org.yaml.snakeyaml.error.YAMLException;
  * Immutable and thread safe.
  */
 public final class TenantPolicy {
+
+    /** The longest topic name Kafka allows. */
+    public static final int MAX_TOPIC_LENGTH = 249;
 
     private static final Set<String> TOP = Set.of("tenant", "owns", "reads", "topics", "quotas", "environments");
     private static final Set<String> TOPICS = Set.of("defaultPartitions", "minPartitions", "maxPartitions",
@@ -95,17 +104,20 @@ public final class TenantPolicy {
     @SuppressWarnings("unchecked")
     public static TenantPolicy parse(String yaml, String source, String environment) {
         Object root;
+        Map<String, Integer> lines = new HashMap<>();
         try {
             root = new Yaml(new LoaderOptions()).load(yaml);
+            lines(new Yaml(new LoaderOptions()).compose(new StringReader(yaml)), "", lines);
         } catch (YAMLException e) {
             throw new HeadwaterException("Tenant policy " + source + " is not valid YAML: " + e.getMessage(), e);
         }
-        Reader reader = new Reader(source);
+        Reader reader = new Reader(source, lines);
         Map<String, Object> top = reader.map(root, "", TOP);
         Builder builder = builder(reader.string(top, "tenant", null));
         builder.owns(reader.strings(top, "owns"));
         builder.reads(reader.strings(top, "reads"));
-        TopicLimits limits = reader.limits(reader.map(top.get("topics"), "topics.", TOPICS), TopicLimits.DEFAULTS);
+        TopicLimits limits = reader.limits(reader.map(top.get("topics"), "topics.", TOPICS), TopicLimits.DEFAULTS,
+                "topics.");
         Map<String, Object> quotas = reader.map(top.get("quotas"), "quotas.", QUOTAS);
         Quota produce = reader.quota(reader.map(quotas.get("produce"), "quotas.produce.", QUOTA), Quota.UNLIMITED,
                 "quotas.produce.");
@@ -120,7 +132,8 @@ public final class TenantPolicy {
                 String prefix = "environments." + environment + ".";
                 Map<String, Object> overrides = reader.map(environments.get(environment), prefix,
                         Set.of("topics", "quotas"));
-                limits = reader.limits(reader.map(overrides.get("topics"), prefix + "topics.", TOPICS), limits);
+                limits = reader.limits(reader.map(overrides.get("topics"), prefix + "topics.", TOPICS), limits,
+                        prefix + "topics.");
                 Map<String, Object> q = reader.map(overrides.get("quotas"), prefix + "quotas.", QUOTAS);
                 produce = reader.quota(reader.map(q.get("produce"), prefix + "quotas.produce.", QUOTA), produce,
                         prefix + "quotas.produce.");
@@ -192,10 +205,34 @@ public final class TenantPolicy {
      * @throws GuardrailViolationException naming tenant, topic and rule
      */
     public void checkWrite(String topic) {
+        checkName(topic);
         if (!owns(topic)) {
             throw new GuardrailViolationException(tenant, topic, "owns", "Tenant '" + tenant + "' may not write to "
                     + "topic '" + topic + "': it is outside the namespaces the tenant owns " + owns + ". Use a topic "
                     + "in one of them, or ask the platform team to extend the tenant's policy.");
+        }
+    }
+
+    /** Kafka's own rules for topic names: at most 249 characters of ASCII letters, digits, '.', '_' and '-'. */
+    private void checkName(String topic) {
+        Objects.requireNonNull(topic, "topic");
+        if (topic.isEmpty() || topic.length() > MAX_TOPIC_LENGTH) {
+            throw new GuardrailViolationException(tenant, topic, "name", "Topic name of " + topic.length()
+                    + " characters is not allowed: Kafka allows 1 to " + MAX_TOPIC_LENGTH + " characters. Use a "
+                    + "shorter name in the tenant's namespaces " + owns + ".");
+        }
+        for (int i = 0; i < topic.length(); i++) {
+            char c = topic.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_'
+                    || c == '-')) {
+                throw new GuardrailViolationException(tenant, topic, "name", "Topic '" + topic + "' has the "
+                        + "character '" + c + "' at position " + i + ": Kafka allows only ASCII letters, digits, "
+                        + "'.', '_' and '-' in topic names.");
+            }
+        }
+        if (topic.equals(".") || topic.equals("..")) {
+            throw new GuardrailViolationException(tenant, topic, "name", "Topic name '" + topic + "' is not allowed "
+                    + "by Kafka.");
         }
     }
 
@@ -206,6 +243,7 @@ public final class TenantPolicy {
      * @throws GuardrailViolationException naming tenant, topic and rule
      */
     public void checkRead(String topic) {
+        checkName(topic);
         if (!mayRead(topic)) {
             throw new GuardrailViolationException(tenant, topic, "reads", "Tenant '" + tenant + "' may not read "
                     + "topic '" + topic + "': it is outside the namespaces the tenant owns " + owns + " and may read "
@@ -317,13 +355,34 @@ public final class TenantPolicy {
         }
     }
 
-    /** Reads the loosely typed YAML tree, collecting problems with their keys. */
+    /** Records the line (1-based) of every key's value, by dotted path such as {@code topics.maxPartitions}. */
+    private static void lines(Node node, String prefix, Map<String, Integer> lines) {
+        if (node instanceof MappingNode mapping) {
+            for (NodeTuple tuple : mapping.getValue()) {
+                if (tuple.getKeyNode() instanceof ScalarNode key) {
+                    String path = prefix + key.getValue();
+                    lines.put(path, tuple.getValueNode().getStartMark().getLine() + 1);
+                    lines(tuple.getValueNode(), path + ".", lines);
+                }
+            }
+        }
+    }
+
+    /** Reads the loosely typed YAML tree, collecting problems with their keys, file and line. */
     private static final class Reader {
         final String source;
+        final Map<String, Integer> lines;
         final List<String> problems = new ArrayList<>();
 
-        Reader(String source) {
+        Reader(String source, Map<String, Integer> lines) {
             this.source = source;
+            this.lines = lines;
+        }
+
+        /** @return where a key is, for messages: {@code (file line n)} */
+        String at(String path) {
+            Integer line = lines.get(path);
+            return " (" + source + (line == null ? "" : " line " + line) + ")";
         }
 
         @SuppressWarnings("unchecked")
@@ -332,14 +391,16 @@ public final class TenantPolicy {
                 return Map.of();
             }
             if (!(node instanceof Map<?, ?> map)) {
-                problems.add("'" + prefix.replaceAll("\\.$", "") + "' must be a mapping");
+                String path = prefix.replaceAll("\\.$", "");
+                problems.add("'" + path + "' must be a mapping" + at(path));
                 return Map.of();
             }
             Map<String, Object> result = new LinkedHashMap<>();
             map.forEach((k, v) -> {
                 String key = String.valueOf(k);
                 if (allowed != null && !allowed.contains(key)) {
-                    problems.add("unknown key '" + prefix + key + "'; allowed: " + allowed.stream().sorted().toList());
+                    problems.add("unknown key '" + prefix + key + "'; allowed: " + allowed.stream().sorted().toList()
+                            + at(prefix + key));
                 } else {
                     result.put(key, v);
                 }
@@ -358,50 +419,61 @@ public final class TenantPolicy {
                 return List.of();
             }
             if (!(value instanceof List<?> list)) {
-                problems.add("'" + key + "' must be a list");
+                problems.add("'" + key + "' must be a list" + at(key));
                 return List.of();
             }
             return list.stream().map(String::valueOf).toList();
         }
 
-        long number(Map<String, Object> map, String key, long fallback, String prefix) {
+        /**
+         * Reads a whole number within [min, max]; anything else (a fraction, text, a number out of range, which a
+         * cast would silently truncate) is a problem naming the key, the value, the range, file and line.
+         */
+        long number(Map<String, Object> map, String key, long fallback, String prefix, long min, long max) {
             Object value = map.get(key);
             if (value == null) {
                 return fallback;
             }
+            String text = String.valueOf(value);
             try {
-                return Long.parseLong(String.valueOf(value));
-            } catch (NumberFormatException e) {
-                problems.add("'" + prefix + key + "' must be a whole number, was '" + value + "'");
-                return fallback;
+                long number = new java.math.BigDecimal(text).longValueExact();
+                if (number >= min && number <= max) {
+                    return number;
+                }
+            } catch (NumberFormatException | ArithmeticException e) {
+                // reported below
             }
+            problems.add("'" + prefix + key + "' must be a whole number from " + min + " to " + max + ", was '"
+                    + text + "'" + at(prefix + key));
+            return fallback;
         }
 
-        TopicLimits limits(Map<String, Object> map, TopicLimits base) {
-            String p = "topics.";
+        TopicLimits limits(Map<String, Object> map, TopicLimits base, String p) {
             return new TopicLimitsDraft(
-                    (int) number(map, "defaultPartitions", base.defaultPartitions(), p),
-                    (int) number(map, "minPartitions", base.minPartitions(), p),
-                    (int) number(map, "maxPartitions", base.maxPartitions(), p),
-                    (short) number(map, "minReplicationFactor", base.minReplicationFactor(), p),
-                    (int) number(map, "minInSyncReplicas", base.minInSyncReplicas(), p),
-                    number(map, "maxRetentionMs", base.maxRetentionMs(), p),
-                    string(map, "cleanupPolicy", base.cleanupPolicy())).build(problems, base);
+                    (int) number(map, "defaultPartitions", base.defaultPartitions(), p, 1, Integer.MAX_VALUE),
+                    (int) number(map, "minPartitions", base.minPartitions(), p, 1, Integer.MAX_VALUE),
+                    (int) number(map, "maxPartitions", base.maxPartitions(), p, 1, Integer.MAX_VALUE),
+                    (short) number(map, "minReplicationFactor", base.minReplicationFactor(), p, 1, Short.MAX_VALUE),
+                    (int) number(map, "minInSyncReplicas", base.minInSyncReplicas(), p, 1, Integer.MAX_VALUE),
+                    number(map, "maxRetentionMs", base.maxRetentionMs(), p, -1, Long.MAX_VALUE),
+                    string(map, "cleanupPolicy", base.cleanupPolicy())).build(problems, base, at(p
+                    .replaceAll("\\.$", "")));
         }
 
         Quota quota(Map<String, Object> map, Quota base, String prefix) {
             if (map.isEmpty()) {
                 return base;
             }
-            long records = number(map, "recordsPerSecond", base.recordsPerSecond(), prefix);
-            long bytes = number(map, "bytesPerSecond", base.bytesPerSecond(), prefix);
+            long records = number(map, "recordsPerSecond", base.recordsPerSecond(), prefix, 0, Long.MAX_VALUE);
+            long bytes = number(map, "bytesPerSecond", base.bytesPerSecond(), prefix, 0, Long.MAX_VALUE);
             Quota.Mode mode = base.mode();
             String modeText = string(map, "mode", null);
             if (modeText != null) {
                 try {
                     mode = Quota.Mode.valueOf(modeText.toUpperCase(Locale.ROOT));
                 } catch (IllegalArgumentException e) {
-                    problems.add("'" + prefix + "mode' must be BLOCK or REJECT, was '" + modeText + "'");
+                    problems.add("'" + prefix + "mode' must be BLOCK or REJECT, was '" + modeText + "'"
+                            + at(prefix + "mode"));
                 }
             }
             Duration maxWait = base.maxWait();
@@ -411,13 +483,14 @@ public final class TenantPolicy {
                     maxWait = Duration.parse(wait);
                 } catch (DateTimeParseException e) {
                     problems.add("'" + prefix + "maxWait' must be an ISO-8601 duration such as PT1S, was '" + wait
-                            + "'");
+                            + "'" + at(prefix + "maxWait"));
                 }
             }
             try {
                 return new Quota(records, bytes, mode, maxWait);
             } catch (IllegalArgumentException e) {
-                problems.add("'" + prefix + "': " + e.getMessage());
+                String path = prefix.replaceAll("\\.$", "");
+                problems.add("'" + path + "': " + e.getMessage() + at(path));
                 return base;
             }
         }
@@ -425,12 +498,12 @@ public final class TenantPolicy {
 
     private record TopicLimitsDraft(int defaultPartitions, int minPartitions, int maxPartitions,
             short minReplicationFactor, int minInSyncReplicas, long maxRetentionMs, String cleanupPolicy) {
-        TopicLimits build(List<String> problems, TopicLimits fallback) {
+        TopicLimits build(List<String> problems, TopicLimits fallback, String at) {
             try {
                 return new TopicLimits(defaultPartitions, minPartitions, maxPartitions, minReplicationFactor,
                         minInSyncReplicas, maxRetentionMs, cleanupPolicy);
             } catch (IllegalArgumentException e) {
-                problems.add("'topics': " + e.getMessage());
+                problems.add("'topics': " + e.getMessage() + at);
                 return fallback;
             }
         }

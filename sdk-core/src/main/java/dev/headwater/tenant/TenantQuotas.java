@@ -1,31 +1,32 @@
 package dev.headwater.tenant;
 
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * A tenant's client-side quota for one direction, shared by every producer (or consumer) of the tenant in this JVM, on
- * Resilience4j rate limiters for records and bytes per second. Limits refill every 100 ms (or, below ten per second,
- * once per permit), so bursts stay within a tenth of a second's worth. In {@link Quota.Mode#BLOCK} a caller waits up
- * to the quota's maximum wait (backpressure); in {@link Quota.Mode#REJECT} it is refused at once. Either way a refused
- * caller gets a {@link QuotaExceededException} and nothing is sent. Thread safe.
+ * A tenant's client-side quota for one direction, shared by every producer (or consumer) of the tenant in this JVM:
+ * token buckets for records and bytes per second that refill continuously and hold at most a tenth of a second's worth
+ * (at least one record), so bursts stay small. Records and bytes are taken together or not at all: a caller refused for
+ * its bytes has not used up records. In {@link Quota.Mode#BLOCK} a caller waits up to the quota's maximum wait
+ * (backpressure); in {@link Quota.Mode#REJECT} it is refused unless the quota has room now. Either way a refused caller
+ * gets a {@link QuotaExceededException} and nothing is sent. Consumers, which cannot refuse what they polled, always
+ * wait ({@link #acquireOrWait}). Thread safe.
  */
 public final class TenantQuotas {
 
-    private static final Duration REFRESH = Duration.ofMillis(100);
-    /** The shortest a consumer waits for its quota before trying again. */
+    private static final Duration BURST = Duration.ofMillis(100);
+    /** The longest one wait of a consumer lasts before it checks whether it should stop. */
     public static final Duration MIN_CONSUMER_WAIT = Duration.ofSeconds(1);
     private static final Map<String, TenantQuotas> SHARED = new ConcurrentHashMap<>();
 
     private final String tenant;
     private final String direction;
     private final Quota quota;
-    private final RateLimiter records;
-    private final RateLimiter bytes;
+    private final Bucket records;
+    private final Bucket bytes;
     private final AtomicLong recordsUsed = new AtomicLong();
     private final AtomicLong bytesUsed = new AtomicLong();
     private final AtomicLong throttledNanos = new AtomicLong();
@@ -35,8 +36,8 @@ public final class TenantQuotas {
         this.tenant = tenant;
         this.direction = direction;
         this.quota = quota;
-        this.records = limiter(tenant + "-" + direction + "-records", quota.recordsPerSecond(), quota);
-        this.bytes = limiter(tenant + "-" + direction + "-bytes", quota.bytesPerSecond(), quota);
+        this.records = quota.recordsPerSecond() > 0 ? new Bucket(quota.recordsPerSecond()) : null;
+        this.bytes = quota.bytesPerSecond() > 0 ? new Bucket(quota.bytesPerSecond()) : null;
     }
 
     /**
@@ -51,8 +52,7 @@ public final class TenantQuotas {
 
     /**
      * Returns the consume quota of a tenant, shared by every consumer of the tenant in this JVM. Consumers cannot refuse
-     * records they already polled, so this quota always waits ({@link Quota.Mode#BLOCK}), whatever the policy's mode,
-     * in steps of at least {@link #MIN_CONSUMER_WAIT}.
+     * records they already polled, so this quota always waits ({@link Quota.Mode#BLOCK}), whatever the policy's mode.
      *
      * @param policy the tenant's policy
      * @return the shared quota
@@ -70,56 +70,118 @@ public final class TenantQuotas {
                         : new TenantQuotas(tenant, direction, quota));
     }
 
-    private static RateLimiter limiter(String name, long perSecond, Quota quota) {
-        if (perSecond <= 0) {
-            return null;
-        }
-        // below ten per second a 100 ms period would round up to one permit per period (ten per second): lengthen
-        // the period instead, so that one permit per period gives the rate asked for
-        long periodMillis = Math.max(REFRESH.toMillis(), (1000 + perSecond - 1) / perSecond);
-        int perPeriod = (int) Math.max(1, perSecond * periodMillis / 1000);
-        return RateLimiter.of(name, RateLimiterConfig.custom()
-                .limitRefreshPeriod(Duration.ofMillis(periodMillis))
-                .limitForPeriod(perPeriod)
-                .timeoutDuration(quota.mode() == Quota.Mode.REJECT ? Duration.ZERO : quota.maxWait())
-                .build());
-    }
-
     /**
-     * Takes quota for records and bytes, waiting or refusing as the quota's mode says.
+     * Takes quota for records and bytes together, waiting or refusing as the quota's mode says.
      *
      * @param recordCount records, at least 0
      * @param byteCount bytes, at least 0
      * @return how long the caller waited, in nanoseconds
-     * @throws QuotaExceededException when the quota refuses; nothing should be sent
+     * @throws QuotaExceededException when the quota refuses; nothing was taken and nothing should be sent
      */
     public long acquire(int recordCount, long byteCount) {
-        long start = System.nanoTime();
-        take(records, recordCount, "records", quota.recordsPerSecond());
-        take(bytes, byteCount, "bytes", quota.bytesPerSecond());
+        long allowed = quota.mode() == Quota.Mode.REJECT ? 0 : quota.maxWait().toNanos();
+        long wait = reserve(recordCount, byteCount, allowed);
+        if (wait < 0) {
+            rejections.incrementAndGet();
+            throw new QuotaExceededException(tenant, "Tenant '" + tenant + "' is over its " + direction + " quota of "
+                    + describe() + (quota.mode() == Quota.Mode.REJECT ? " (mode REJECT)"
+                    : " and would wait longer than " + quota.maxWait() + " (mode BLOCK)")
+                    + "; nothing was sent. Slow down, or ask the platform team for a larger quota.");
+        }
+        sleep(wait, () -> false);
+        return account(recordCount, byteCount, wait);
+    }
+
+    /**
+     * Takes quota for records and bytes together and waits as long as that takes, in steps of at most
+     * {@link #MIN_CONSUMER_WAIT}, ending early when {@code stop} says so: for consumers, which cannot refuse what they
+     * polled.
+     *
+     * @param recordCount records, at least 0
+     * @param byteCount bytes, at least 0
+     * @param stop checked between steps; true ends the wait
+     * @return how long the caller waited, in nanoseconds
+     */
+    public long acquireOrWait(int recordCount, long byteCount, java.util.function.BooleanSupplier stop) {
+        long wait = reserve(recordCount, byteCount, Long.MAX_VALUE);
+        long waited = sleep(wait, stop);
+        return account(recordCount, byteCount, waited);
+    }
+
+    private long account(int recordCount, long byteCount, long waited) {
         recordsUsed.addAndGet(recordCount);
         bytesUsed.addAndGet(byteCount);
-        long waited = System.nanoTime() - start;
         throttledNanos.addAndGet(waited);
         return waited;
     }
 
-    private void take(RateLimiter limiter, long amount, String unit, long perSecond) {
-        if (limiter == null || amount <= 0) {
-            return;
-        }
-        int chunk = limiter.getRateLimiterConfig().getLimitForPeriod();
-        long left = amount;
-        while (left > 0) {
-            int permits = (int) Math.min(chunk, left);
-            if (!limiter.acquirePermission(permits)) {
-                rejections.incrementAndGet();
-                throw new QuotaExceededException(tenant, "Tenant '" + tenant + "' is over its " + direction
-                        + " quota of " + perSecond + " " + unit + "/s" + (quota.mode() == Quota.Mode.REJECT
-                        ? " (mode REJECT)" : " after waiting " + quota.maxWait() + " (mode BLOCK)")
-                        + "; nothing was sent. Slow down, or ask the platform team for a larger quota.");
+    /** @return nanoseconds to wait for the reservation, or -1 (nothing taken) when that is longer than allowed */
+    private long reserve(int recordCount, long byteCount, long allowedNanos) {
+        synchronized (this) {
+            long now = System.nanoTime();
+            long wait = Math.max(records == null ? 0 : records.waitFor(recordCount, now),
+                    bytes == null ? 0 : bytes.waitFor(byteCount, now));
+            if (wait > allowedNanos) {
+                return -1;
             }
-            left -= permits;
+            if (records != null) {
+                records.take(recordCount);
+            }
+            if (bytes != null) {
+                bytes.take(byteCount);
+            }
+            return wait;
+        }
+    }
+
+    /** Waits, in steps that end early when told to stop; @return how long it waited */
+    private static long sleep(long nanos, java.util.function.BooleanSupplier stop) {
+        long start = System.nanoTime();
+        long deadline = start + nanos;
+        long left;
+        while ((left = deadline - System.nanoTime()) > 0 && !stop.getAsBoolean()) {
+            LockSupport.parkNanos(Math.min(left, MIN_CONSUMER_WAIT.toNanos()));
+            if (Thread.currentThread().isInterrupted()) {
+                break;
+            }
+        }
+        return nanos == 0 ? 0 : System.nanoTime() - start;
+    }
+
+    private String describe() {
+        if (quota.recordsPerSecond() > 0 && quota.bytesPerSecond() > 0) {
+            return quota.recordsPerSecond() + " records/s and " + quota.bytesPerSecond() + " bytes/s";
+        }
+        return quota.recordsPerSecond() > 0 ? quota.recordsPerSecond() + " records/s"
+                : quota.bytesPerSecond() + " bytes/s";
+    }
+
+    /**
+     * Tokens that refill continuously at a rate and hold at most a tenth of a second's worth (at least one). Taking
+     * more than there are leaves a debt that later callers wait out. Guarded by the enclosing quota's lock.
+     */
+    private static final class Bucket {
+        private final double perNano;
+        private final double capacity;
+        private double tokens;
+        private long refilledAt = System.nanoTime();
+
+        Bucket(long perSecond) {
+            this.perNano = perSecond / 1e9;
+            this.capacity = Math.max(1, perSecond * BURST.toNanos() / 1e9);
+            this.tokens = capacity;
+        }
+
+        /** @return nanoseconds until {@code amount} tokens are there */
+        long waitFor(long amount, long now) {
+            tokens = Math.min(capacity, tokens + (now - refilledAt) * perNano);
+            refilledAt = now;
+            double missing = amount - tokens;
+            return missing <= 0 ? 0 : (long) Math.ceil(missing / perNano);
+        }
+
+        void take(long amount) {
+            tokens -= amount;
         }
     }
 

@@ -45,6 +45,28 @@ class ContractValidatorTest {
     }
 
     @Test
+    void aValueOfAnotherTypeUnderTheFieldsNameIsAViolationNeverAnException() {
+        // a record written under another registered schema: same record and field names, other types
+        Schema foreign = new Schema.Parser().parse(contract.schema().toString()
+                .replace("{\"name\":\"amount\",\"type\":\"double\"", "{\"name\":\"amount\",\"type\":\"string\"")
+                .replace("{\"name\":\"currency\",\"type\":\"string\"", "{\"name\":\"currency\",\"type\":\"int\""));
+        assertThat(foreign.getField("amount").schema().getType()).isEqualTo(Schema.Type.STRING);
+        GenericRecord order = new GenericData.Record(foreign);
+        for (Schema.Field field : foreign.getFields()) {
+            order.put(field.name(), Orders.valid(contract).get(field.name()));
+        }
+        order.put("amount", "12.50");
+        order.put("currency", 978);
+
+        List<Violation> violations = contract.validator().validate(order);
+
+        assertThat(violations).extracting(Violation::rule).contains("amountInRange", "currencyIsIso");
+        assertThat(violations).extracting(Violation::message)
+                .contains("amount must be a number (the contract's type is double), was text",
+                        "currency must be text (the contract's type is string), was a number");
+    }
+
+    @Test
     void redactsValuesOfSensitiveFields() {
         GenericRecord order = Orders.valid(contract);
         order.put("amount", 250_000.0);

@@ -85,4 +85,43 @@ class TenantPolicyTest {
         assertThatThrownBy(() -> TenantPolicy.parse(POLICY.replace("defaultPartitions: 3", "defaultPartitions: 30"),
                 "retail.yaml", null)).hasMessageContaining("defaultPartitions <= maxPartitions");
     }
+
+    @Test
+    void numbersOutOfRangeAreRefusedWithKeyValueFileAndLineNeverTruncated() {
+        // 4294967308 is 2^32 + 12: a cast to int would silently read it as 12
+        assertThatThrownBy(() -> TenantPolicy.parse(POLICY.replace("maxPartitions: 12", "maxPartitions: 4294967308"),
+                "retail.yaml", null)).isInstanceOf(HeadwaterException.class)
+                .hasMessageContaining("'topics.maxPartitions' must be a whole number from 1 to 2147483647, was "
+                        + "'4294967308' (retail.yaml line 8)");
+        assertThatThrownBy(() -> TenantPolicy.parse(POLICY.replace("maxPartitions: 12", "maxPartitions: 2.5"),
+                "retail.yaml", null)).hasMessageContaining("'topics.maxPartitions' must be a whole number")
+                .hasMessageContaining("was '2.5'");
+        assertThatThrownBy(() -> TenantPolicy.parse(POLICY.replace("minReplicationFactor: 3",
+                "minReplicationFactor: 40000"), "retail.yaml", "prod"))
+                .hasMessageContaining("'environments.prod.topics.minReplicationFactor' must be a whole number from 1 "
+                        + "to 32767, was '40000' (retail.yaml line 15)");
+    }
+
+    @Test
+    void negativeQuotasAreRefusedNamingTheKeyAndTheValue() {
+        assertThatThrownBy(() -> TenantPolicy.parse(POLICY.replace("recordsPerSecond: 1000", "recordsPerSecond: -5"),
+                "retail.yaml", null)).hasMessageContaining("'quotas.produce.recordsPerSecond' must be a whole number "
+                + "from 0 to 9223372036854775807, was '-5' (retail.yaml line 11)");
+        assertThatThrownBy(() -> new Quota(0, -1, Quota.Mode.BLOCK, Duration.ZERO))
+                .hasMessage("bytesPerSecond must not be negative, was -1");
+    }
+
+    @Test
+    void topicNamesKafkaWouldRefuseAreRefusedNamingTheLimit() {
+        String tooLong = "retail.orders." + "x".repeat(240) + ".v1";
+        assertThatThrownBy(() -> policy.checkWrite(tooLong))
+                .isInstanceOfSatisfying(GuardrailViolationException.class, e -> {
+                    assertThat(e.rule()).isEqualTo("name");
+                    assertThat(e.getMessage()).contains(tooLong.length() + " characters")
+                            .contains("Kafka allows 1 to 249 characters");
+                });
+        assertThatThrownBy(() -> policy.checkWrite("retail.orders.placed/eu.v1"))
+                .hasMessageContaining("character '/' at position 20");
+        policy.checkWrite("retail.orders." + "x".repeat(249 - "retail.orders..v1".length()) + ".v1");
+    }
 }

@@ -6,7 +6,6 @@ import dev.headwater.contract.ContractViolationException;
 import dev.headwater.contract.DataContract;
 import dev.headwater.contract.OnFailure;
 import dev.headwater.contract.Violation;
-import dev.headwater.deadletter.DeadLetterHeaders;
 import dev.headwater.deadletter.internal.DeadLetterRecords;
 import dev.headwater.lineage.LineageContext;
 import dev.headwater.lineage.LineageDescriptors;
@@ -26,15 +25,14 @@ import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -49,7 +47,8 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * A Kafka producer that governs every record it sends. Per record, in this order and once: the tenant's topic guardrail
- * and quota are applied, the contract's rules are checked, key and value are serialized (values in the Confluent wire format under the contract's registered schema),
+ * is applied, the contract's rules are checked, key and value are serialized (values in the Confluent wire format under
+ * the contract's registered schema), the tenant's quota is taken for the record and its bytes together,
  * lineage is stamped (see {@link dev.headwater.lineage.LineageHeaders}; by default one compact header, the producer's
  * descriptor published once to a compacted topic), a PRODUCER span is started with its context in the headers, and
  * the record is sent.
@@ -83,6 +82,8 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class GovernedProducer<K, V> implements AutoCloseable {
 
+    private static final Map<String, AtomicInteger> CLIENT_NUMBERS = new ConcurrentHashMap<>();
+
     private final Producer<byte[], byte[]> delegate;
     private final Serializer<K> keySerializer;
     private final Serializer<V> valueSerializer;
@@ -109,8 +110,15 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
                 : TenantQuotas.produce(tenantPolicy);
         Map<String, Object> kafka = new HashMap<>(builder.kafkaProperties);
         kafka.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
-        kafka.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        kafka.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, builder.application);
+        String acks = String.valueOf(kafka.get(ProducerConfig.ACKS_CONFIG)).trim();
+        if (acks.equals("all") || acks.equals("-1")) {
+            // idempotence needs acks=all: with acks=0 or 1 Kafka's own default (off) applies, as in a plain producer
+            kafka.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        }
+        // unique per producer, as Kafka's own default is: two producers of one application must not share JMX
+        // names and broker quotas by accident
+        kafka.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, builder.application + "-"
+                + CLIENT_NUMBERS.computeIfAbsent(builder.application, a -> new AtomicInteger()).incrementAndGet());
         kafka.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
         kafka.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
         LineageStamp.Builder stamp = LineageStamp.builder(builder.application)
@@ -228,9 +236,6 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
             if (tenantPolicy != null) {
                 checkGuardrail(record.topic());
             }
-            if (quotas != null) {
-                telemetry.quotaWait(record.topic(), quotas.acquire(1, 0));
-            }
             List<Violation> violations = validator == null ? List.of() : validator.validate(record.value());
             if (!violations.isEmpty() && !deadLetter(violations)) {
                 telemetry.refused(record.topic(), violations);
@@ -241,8 +246,10 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
             Headers headers = new RecordHeaders(record.headers().toArray());
             byte[] key = serializeKey(record.topic(), headers, record.key());
             byte[] value = serializeValue(record.topic(), headers, record.value());
-            if (quotas != null && value != null) {
-                telemetry.quotaWait(record.topic(), quotas.acquire(0, value.length));
+            if (quotas != null) {
+                // records and bytes taken together, once the size is known: all or nothing
+                telemetry.quotaWait(record.topic(), quotas.acquire(1, (key == null ? 0 : key.length)
+                        + (value == null ? 0 : value.length)));
             }
             LineageContext context = LineageContext.current().orElse(null);
             String eventId = lineage.stamp(headers, context == null ? null : context.correlationId(),
@@ -252,7 +259,10 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
                         headers), record.topic(), eventId, false, result);
             } else {
                 telemetry.violations(record.topic(), violations);
-                markDeadLetter(headers, record.topic(), violations);
+                DeadLetterRecords.mark(headers, new DeadLetterRecords.Reason("CONTRACT_VIOLATION",
+                        new ContractViolationException(record.topic(), contract.subject(), contract.version(),
+                                violations), violations, contract.subject() + "@" + contract.version(),
+                        application, record.topic(), -1, -1, ""));
                 write(new ProducerRecord<>(contract.deadLetterTopic(), null, record.timestamp(), key, value, headers),
                         record.topic(), eventId, true, result);
             }
@@ -310,21 +320,6 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
             telemetry.failed(span, e);
             throw e;
         }
-    }
-
-    private void markDeadLetter(Headers headers, String topic, List<Violation> violations) {
-        DeadLetterRecords.put(headers, DeadLetterHeaders.REASON, "CONTRACT_VIOLATION");
-        DeadLetterRecords.put(headers, DeadLetterHeaders.ERROR_CLASS, ContractViolationException.class.getName());
-        DeadLetterRecords.put(headers, DeadLetterHeaders.ERROR_MESSAGE, violations.size()
-                + " violation(s) of contract " + contract.subject() + " version " + contract.version());
-        DeadLetterRecords.put(headers, DeadLetterHeaders.RULES, violations.stream().map(Violation::rule).distinct()
-                .collect(Collectors.joining(",")));
-        DeadLetterRecords.put(headers, DeadLetterHeaders.VIOLATIONS, violations.stream().map(Violation::toString)
-                .collect(Collectors.joining("\n")));
-        DeadLetterRecords.put(headers, DeadLetterHeaders.CONTRACT, contract.subject() + "@" + contract.version());
-        DeadLetterRecords.put(headers, DeadLetterHeaders.APPLICATION, application);
-        DeadLetterRecords.put(headers, DeadLetterHeaders.SOURCE_TOPIC, topic);
-        DeadLetterRecords.put(headers, DeadLetterHeaders.TIME, Instant.now().toString());
     }
 
     private byte[] serializeKey(String topic, Headers headers, K key) {
@@ -497,7 +492,15 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
          * @return this builder
          */
         public Builder<K, V> kafkaProperties(Map<String, ?> properties) {
-            this.kafkaProperties = Map.copyOf(Objects.requireNonNull(properties, "properties"));
+            Objects.requireNonNull(properties, "properties");
+            for (String key : properties.keySet()) {
+                if (key.startsWith("headwater.")) {
+                    throw new IllegalArgumentException("'" + key + "' is a Headwater setting, not a Kafka one: build "
+                            + "the producer with GovernedProducer.fromProperties(...) to use headwater.* keys, or set "
+                            + "it on the builder");
+                }
+            }
+            this.kafkaProperties = Map.copyOf(properties);
             return this;
         }
 

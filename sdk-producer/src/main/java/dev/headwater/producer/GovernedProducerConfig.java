@@ -89,7 +89,8 @@ public final class GovernedProducerConfig {
         properties.forEach((key, value) -> {
             if (key.startsWith("headwater.") || key.equals(SCHEMA_REGISTRY_URL)) {
                 if (!CONFIG_DEF.names().contains(key)) {
-                    throw new ConfigException(key, value, "is not a Headwater producer setting; known: "
+                    // the value is not shown: a misspelt key may hold a secret
+                    throw new ConfigException("'" + key + "' is not a Headwater producer setting; known: "
                             + CONFIG_DEF.names().stream().sorted().toList());
                 }
                 headwater.put(key, value);

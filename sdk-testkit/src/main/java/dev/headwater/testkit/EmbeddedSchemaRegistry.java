@@ -217,11 +217,15 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             case "DELETE subjects/*/versions/*" -> IntNode.valueOf(store.deleteVersion(path.get(1), path.get(3),
                     permanent));
             case "GET schemas/ids/*" -> store.schemaById(id(path.get(2)));
-            case "GET schemas/ids/*/versions" -> store.subjectVersionsOf(id(path.get(2)));
+            case "GET schemas/ids/*/versions" -> store.subjectVersionsOf(id(path.get(2)), deleted);
+            case "GET schemas/ids/*/schema" -> JSON.readTree(store.schemaById(id(path.get(2))).path("schema")
+                    .asText());
             case "POST compatibility/subjects/*/versions" ->
-                    store.testCompatibility(path.get(2), null, body(bodyStream));
+                    store.testCompatibility(path.get(2), null, body(bodyStream), flag(query, "verbose"));
             case "POST compatibility/subjects/*/versions/*" ->
-                    store.testCompatibility(path.get(2), path.get(4), body(bodyStream));
+                    store.testCompatibility(path.get(2), path.get(4), body(bodyStream), flag(query, "verbose"));
+            case "GET mode" -> JSON.createObjectNode().put("mode", "READWRITE");
+            case "GET mode/*" -> JSON.createObjectNode().put("mode", "READWRITE");
             case "GET config" -> store.globalConfig();
             case "PUT config" -> store.setGlobalConfig(body(bodyStream));
             case "GET config/*" -> store.subjectConfig(path.get(1), flag(query, "defaultToGlobal"));

@@ -121,6 +121,42 @@ public final class FieldConstraints {
         return checks.toArray(Check[]::new);
     }
 
+    /**
+     * A check that the value has the Java type Avro gives the field's type, or null for types the checks do not
+     * assume (records, arrays, maps, unions): numbers for int, long, float and double; text for strings and enums.
+     * Run before the checks of {@link #compile}: a record written under another schema can hold another type under
+     * the field's name, and those checks may assume the contract's type.
+     *
+     * @param type the field's value type in the contract
+     * @return the check, or null
+     */
+    public static Check kindOf(Schema type) {
+        if (AvroFields.numeric(type)) {
+            String text = "must be a number (the contract's type is " + type.getType().getName() + ")";
+            return v -> v instanceof Number ? null : text + ", was " + kind(v);
+        }
+        if (type.getType() == Schema.Type.STRING || type.getType() == Schema.Type.ENUM) {
+            String text = "must be text (the contract's type is " + type.getType().getName() + ")";
+            return v -> v instanceof CharSequence || v instanceof org.apache.avro.generic.GenericEnumSymbol<?>
+                    ? null : text + ", was " + kind(v);
+        }
+        if (type.getType() == Schema.Type.BOOLEAN) {
+            return v -> v instanceof Boolean ? null : "must be a boolean, was " + kind(v);
+        }
+        return null;
+    }
+
+    private static String kind(Object value) {
+        if (value instanceof Number) {
+            return "a number";
+        }
+        if (value instanceof CharSequence) {
+            return "text";
+        }
+        return value instanceof org.apache.avro.generic.IndexedRecord ? "a record" : "a " + value.getClass()
+                .getSimpleName();
+    }
+
     /** A text value as a char sequence: an all-ASCII Avro {@link Utf8} is read on its bytes, without decoding. */
     static CharSequence text(Object value) {
         if (value instanceof Utf8 utf8 && isAscii(utf8)) {

@@ -34,6 +34,7 @@ public final class RegistryTransport {
     private static final Logger log = LoggerFactory.getLogger(RegistryTransport.class);
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final int SNIPPET = 120;
+    private static final int MAX_REDIRECTS = 5;
 
     private final List<URI> urls;
     private final HttpClient http;
@@ -120,19 +121,9 @@ public final class RegistryTransport {
 
     private JsonNode exchange(URI base, String method, String path, JsonNode body) {
         String url = base.toString().replaceAll("/+$", "") + path;
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                .timeout(requestTimeout)
-                .header("Accept", CONTENT_TYPE + ", application/json");
-        authorization.get().ifPresent(value -> request.header("Authorization", value));
-        if (body != null) {
-            request.header("Content-Type", CONTENT_TYPE);
-            request.method(method, HttpRequest.BodyPublishers.ofByteArray(bytes(body)));
-        } else {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        }
         HttpResponse<String> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = sendFollowingRedirects(base, URI.create(url), method, body);
         } catch (IOException e) {
             throw new TransientRegistryFailure(new SchemaRegistryException("no answer from " + url + " ("
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")",
@@ -163,6 +154,57 @@ public final class RegistryTransport {
         throw error;
     }
 
+    /**
+     * Sends a request and follows up to {@link #MAX_REDIRECTS} redirects itself, as browsers do for credentials: the
+     * {@code Authorization} header goes only to the registry's own origin (scheme, host and port), never to another
+     * one a redirect points to.
+     */
+    private HttpResponse<String> sendFollowingRedirects(URI base, URI target, String method, JsonNode body)
+            throws IOException, InterruptedException {
+        URI uri = target;
+        String verb = method;
+        JsonNode payload = body;
+        for (int hop = 0; ; hop++) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                    .timeout(requestTimeout)
+                    .header("Accept", CONTENT_TYPE + ", application/json");
+            if (sameOrigin(base, uri)) {
+                authorization.get().ifPresent(value -> request.header("Authorization", value));
+            }
+            if (payload != null) {
+                request.header("Content-Type", CONTENT_TYPE);
+                request.method(verb, HttpRequest.BodyPublishers.ofByteArray(bytes(payload)));
+            } else {
+                request.method(verb, HttpRequest.BodyPublishers.noBody());
+            }
+            HttpResponse<String> response = http.send(request.build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            int status = response.statusCode();
+            Optional<String> location = response.headers().firstValue("Location");
+            if (status < 300 || status > 399 || status == 304 || location.isEmpty() || hop >= MAX_REDIRECTS) {
+                return response;
+            }
+            URI next = uri.resolve(location.get());
+            log.debug("Schema registry at {} redirects {} {} to {}{}", base, verb, uri.getRawPath(),
+                    next.getScheme() + "://" + next.getHost() + (next.getPort() < 0 ? "" : ":" + next.getPort()),
+                    sameOrigin(base, next) ? "" : " (another origin: no credentials sent there)");
+            if (status == 303) {
+                verb = "GET";
+                payload = null;
+            }
+            uri = next;
+        }
+    }
+
+    private static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme().equalsIgnoreCase(String.valueOf(b.getScheme()))
+                && a.getHost().equalsIgnoreCase(String.valueOf(b.getHost())) && port(a) == port(b);
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
     private SchemaRegistryException errorFrom(String url, int status, String text, HttpResponse<String> response) {
         int errorCode = -1;
         String message = "";
@@ -184,7 +226,9 @@ public final class RegistryTransport {
             default -> "";
         };
         String summary = "Schema registry at " + url + " answered HTTP " + status + " (" + registrySays + ")." + advice;
-        if (status == 409 && errorCode == 409) {
+        // keyed on the HTTP status, as Confluent's own client does: registries answer an incompatible schema with
+        // error code 409, or 40901 (Confluent 8.0.4+, 8.1.2+, 8.2+)
+        if (status == 409) {
             return new IncompatibleSchemaException(summary, url, message, reasons(message));
         }
         return new SchemaRegistryException(summary, status, errorCode, url, message, null);

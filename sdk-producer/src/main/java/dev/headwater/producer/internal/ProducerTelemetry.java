@@ -3,6 +3,7 @@ package dev.headwater.producer.internal;
 import dev.headwater.contract.Violation;
 import dev.headwater.telemetry.MessagingAttributes;
 import dev.headwater.telemetry.internal.HeadersTextMap;
+import dev.headwater.tenant.TenantQuotas;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
@@ -43,6 +44,10 @@ public final class ProducerTelemetry {
     private final Map<String, TopicAttributes> topics = new ConcurrentHashMap<>();
     /** Registered metric callbacks, unregistered on close. */
     private final List<AutoCloseable> callbacks = new CopyOnWriteArrayList<>();
+    /** Tenant quota metrics, registered once per OpenTelemetry instance and quota, whatever the producers. */
+    private static final Map<QuotaKey, QuotaMetrics> QUOTA_METRICS = new ConcurrentHashMap<>();
+    private final OpenTelemetry openTelemetry;
+    private volatile QuotaKey observedQuota;
 
     /**
      * @param openTelemetry the OpenTelemetry instance
@@ -51,6 +56,7 @@ public final class ProducerTelemetry {
      * @param contract the contract subject, may be empty
      */
     public ProducerTelemetry(OpenTelemetry openTelemetry, String clientId, String tenant, String contract) {
+        this.openTelemetry = openTelemetry;
         this.tracer = openTelemetry.tracerBuilder(SCOPE).setSchemaUrl(MessagingAttributes.SCHEMA_URL).build();
         this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
         Meter meter = openTelemetry.meterBuilder(SCOPE).setSchemaUrl(MessagingAttributes.SCHEMA_URL).build();
@@ -64,7 +70,8 @@ public final class ProducerTelemetry {
         this.size = meter.histogramBuilder("headwater.producer.record.size").ofLongs()
                 .setDescription("Serialized size of the values sent").setUnit("By").build();
         this.quotaWait = meter.histogramBuilder("headwater.producer.quota.wait")
-                .setDescription("Time records waited for the tenant's quota").setUnit("s").build();
+                .setDescription("Time records waited for the tenant's quota").setUnit("s")
+                .setExplicitBucketBoundariesAdvice(MessagingAttributes.SECONDS_BUCKETS).build();
         this.clientId = clientId;
         this.tenant = tenant;
         this.contract = contract;
@@ -130,23 +137,72 @@ public final class ProducerTelemetry {
      *
      * @param quotas the tenant's shared quota
      */
-    public void observeQuota(dev.headwater.tenant.TenantQuotas quotas) {
+    public void observeQuota(TenantQuotas quotas) {
+        QuotaKey key = new QuotaKey(openTelemetry, quotas);
+        QUOTA_METRICS.compute(key, (k, registered) -> registered != null ? registered.retain()
+                : new QuotaMetrics(registerQuota(quotas)));
+        observedQuota = key;
+    }
+
+    /**
+     * Registers the callbacks of one tenant quota's metrics. They read the quota shared by every producer of the
+     * tenant, so they are registered once per OpenTelemetry instance and quota, not per producer (else readings would
+     * add up as many times as there are producers), and unregistered when the last of those producers closes.
+     */
+    private List<AutoCloseable> registerQuota(TenantQuotas quotas) {
         Attributes tenantAttributes = Attributes.of(MessagingAttributes.TENANT, tenant);
-        callbacks.add(meter.counterBuilder("headwater.tenant.quota.records").setUnit("{record}")
-                .setDescription("Records taken from the tenant's produce quota")
-                .buildWithCallback(m -> m.record(quotas.recordsUsed(), tenantAttributes)));
-        callbacks.add(meter.counterBuilder("headwater.tenant.quota.bytes").setUnit("By")
-                .setDescription("Bytes taken from the tenant's produce quota")
-                .buildWithCallback(m -> m.record(quotas.bytesUsed(), tenantAttributes)));
-        callbacks.add(meter.counterBuilder("headwater.tenant.quota.throttled").ofDoubles().setUnit("s")
-                .setDescription("Time producers of the tenant waited for quota")
-                .buildWithCallback(m -> m.record(quotas.throttledNanos() / 1e9, tenantAttributes)));
-        callbacks.add(meter.counterBuilder("headwater.tenant.quota.rejections").setUnit("{record}")
-                .setDescription("Records the tenant's produce quota refused")
-                .buildWithCallback(m -> m.record(quotas.rejections(), tenantAttributes)));
-        callbacks.add(meter.gaugeBuilder("headwater.tenant.quota.limit").ofLongs().setUnit("{record}/s")
-                .setDescription("The tenant's produce quota in records per second (0: unlimited)")
-                .buildWithCallback(m -> m.record(quotas.quota().recordsPerSecond(), tenantAttributes)));
+        return List.of(
+                meter.counterBuilder("headwater.tenant.quota.records").setUnit("{record}")
+                        .setDescription("Records taken from the tenant's produce quota")
+                        .buildWithCallback(m -> m.record(quotas.recordsUsed(), tenantAttributes)),
+                meter.counterBuilder("headwater.tenant.quota.bytes").setUnit("By")
+                        .setDescription("Bytes taken from the tenant's produce quota")
+                        .buildWithCallback(m -> m.record(quotas.bytesUsed(), tenantAttributes)),
+                meter.counterBuilder("headwater.tenant.quota.throttled").ofDoubles().setUnit("s")
+                        .setDescription("Time producers of the tenant waited for quota")
+                        .buildWithCallback(m -> m.record(quotas.throttledNanos() / 1e9, tenantAttributes)),
+                meter.counterBuilder("headwater.tenant.quota.rejections").setUnit("{record}")
+                        .setDescription("Records the tenant's produce quota refused")
+                        .buildWithCallback(m -> m.record(quotas.rejections(), tenantAttributes)),
+                meter.gaugeBuilder("headwater.tenant.quota.limit").ofLongs().setUnit("{record}/s")
+                        .setDescription("The tenant's produce quota in records per second (0: unlimited)")
+                        .buildWithCallback(m -> m.record(quotas.quota().recordsPerSecond(), tenantAttributes)));
+    }
+
+    /** The metric callbacks of one tenant quota on one OpenTelemetry instance, and how many producers use them. */
+    private static final class QuotaMetrics {
+        private final List<AutoCloseable> callbacks;
+        private int users = 1;
+
+        QuotaMetrics(List<AutoCloseable> callbacks) {
+            this.callbacks = callbacks;
+        }
+
+        QuotaMetrics retain() {
+            users++;
+            return this;
+        }
+
+        /** @return this, or null once the last user released it (its callbacks are then unregistered) */
+        QuotaMetrics release() {
+            if (--users > 0) {
+                return this;
+            }
+            callbacks.forEach(ProducerTelemetry::unregister);
+            return null;
+        }
+    }
+
+    private record QuotaKey(OpenTelemetry openTelemetry, TenantQuotas quotas) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof QuotaKey that && openTelemetry == that.openTelemetry && quotas == that.quotas;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(openTelemetry) * 31 + System.identityHashCode(quotas);
+        }
     }
 
     /**
@@ -173,16 +229,26 @@ public final class ProducerTelemetry {
                         tenant));
     }
 
-    /** Unregisters the metric callbacks of this producer, so that a closed producer reports nothing more. */
+    /**
+     * Unregisters the metric callbacks of this producer, so that a closed producer reports nothing more (a tenant
+     * quota's callbacks when the last producer of the tenant closes).
+     */
     public void close() {
-        for (AutoCloseable callback : callbacks) {
-            try {
-                callback.close();
-            } catch (Exception e) {
-                throw new IllegalStateException("could not unregister a metric callback", e);
-            }
-        }
+        callbacks.forEach(ProducerTelemetry::unregister);
         callbacks.clear();
+        QuotaKey key = observedQuota;
+        if (key != null) {
+            observedQuota = null;
+            QUOTA_METRICS.computeIfPresent(key, (k, registered) -> registered.release());
+        }
+    }
+
+    private static void unregister(AutoCloseable callback) {
+        try {
+            callback.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not unregister a metric callback", e);
+        }
     }
 
     /** Records how long a record waited for quota. */

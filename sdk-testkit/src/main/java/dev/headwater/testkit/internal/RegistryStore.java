@@ -166,33 +166,42 @@ public final class RegistryStore {
         return answer;
     }
 
-    /** Lists the subject-version pairs that use a schema id. */
-    public synchronized ArrayNode subjectVersionsOf(int id) {
-        ArrayNode pairs = JSON.createArrayNode();
-        subjects.forEach((name, versions) -> versions.values().stream().filter(v -> v.id == id && !v.deleted)
-                .forEach(v -> pairs.addObject().put("subject", name).put("version", v.version)));
-        if (pairs.isEmpty()) {
+    /**
+     * Lists the subject-version pairs that use a schema id: an empty list when every one is soft-deleted (or the
+     * soft-deleted ones too with {@code deleted}); 404 only for an id the registry never gave.
+     */
+    public synchronized ArrayNode subjectVersionsOf(int id, boolean includeDeleted) {
+        if (!schemasById.containsKey(id)) {
             throw new RegistryError(404, 40403, "Schema " + id + " not found");
         }
+        ArrayNode pairs = JSON.createArrayNode();
+        subjects.forEach((name, versions) -> versions.values().stream()
+                .filter(v -> v.id == id && (includeDeleted || !v.deleted))
+                .forEach(v -> pairs.addObject().put("subject", name).put("version", v.version)));
         return pairs;
     }
 
     /** Tests compatibility against one version, or against the subject per its level when version is null. */
-    public synchronized ObjectNode testCompatibility(String subject, String version, JsonNode request) {
+    public synchronized ObjectNode testCompatibility(String subject, String version, JsonNode request,
+            boolean verbose) {
         ObjectNode schema = normalizedRequest(request);
         List<Version> against;
         String level = level(subject);
-        if (version == null) {
-            TreeMap<Integer, Version> versions = subjects.get(subject);
-            against = versions == null ? List.of() : live(versions);
+        TreeMap<Integer, Version> existing = subjects.get(subject);
+        boolean none = existing == null || live(existing).isEmpty();
+        if (version == null || (none && (version.equalsIgnoreCase("latest") || version.equals("-1")))) {
+            // nothing registered yet: any schema is compatible, as Confluent answers
+            against = none ? List.of() : live(existing);
         } else {
             against = List.of(findVersion(subject, version, false));
             level = level.replace("_TRANSITIVE", "");
         }
         List<String> problems = incompatibilities(subject, schema, against, level);
         ObjectNode answer = JSON.createObjectNode().put("is_compatible", problems.isEmpty());
-        ArrayNode messages = answer.putArray("messages");
-        problems.forEach(messages::add);
+        if (verbose) {
+            ArrayNode messages = answer.putArray("messages");
+            problems.forEach(messages::add);
+        }
         return answer;
     }
 
@@ -313,7 +322,7 @@ public final class RegistryStore {
 
     private Version findVersion(String subject, String text, boolean includeDeleted) {
         TreeMap<Integer, Version> versions = requireSubject(subject, includeDeleted);
-        if (text.equals("latest") || text.equals("-1")) {
+        if (text.equalsIgnoreCase("latest") || text.equals("-1")) {
             List<Version> candidates = includeDeleted ? new ArrayList<>(versions.values()) : live(versions);
             return candidates.get(candidates.size() - 1);
         }
@@ -421,7 +430,9 @@ public final class RegistryStore {
         }
         try {
             return parser.parse(schema.path("schema").asText());
-        } catch (SchemaParseException | NullPointerException e) {
+        } catch (org.apache.avro.AvroRuntimeException | IllegalArgumentException
+                | NullPointerException e) {
+            // any refusal of the schema's text is the client's error (422), never the registry's (500)
             throw new RegistryError(422, 42201, "Invalid schema: " + e.getMessage());
         }
     }
