@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.headwater.testkit.EmbeddedKafkaCluster;
+import dev.headwater.testkit.EmbeddedSchemaRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +30,21 @@ class QuickstartTest {
         assertTrue(all.contains("amountPositive [amount]: amount must be at least 0.01"), all);
         assertTrue(all.contains("CONTRACT_VIOLATION: rules currencyIsIso"), all);
         assertTrue(all.matches("(?s).*received .* trace [0-9a-f]{32}\\R.*"), all);
+    }
+
+    @Test
+    void aSecondRunAgainstTheSameClusterCountsOnlyItsOwnRecords() throws Exception {
+        // the local stack with --data-dir keeps the topics, and the first run's records, between runs
+        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().build().start();
+                EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start()) {
+            Quickstart.Options options = new Quickstart.Options(kafka.bootstrapServers(), registry.url());
+            PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+            Quickstart.Summary first = Quickstart.run(options, quiet);
+            Quickstart.Summary second = Quickstart.run(options, quiet);
+
+            assertEquals("quickstart: produced=10 consumed=10 rejected=1 dead-lettered=1", first.toString());
+            assertEquals("quickstart: produced=10 consumed=10 rejected=1 dead-lettered=1", second.toString());
+        }
     }
 
     @Test
