@@ -175,4 +175,62 @@ class TenantQuotasTest {
         assertThat(quotas.throttledNanos()).as("10 records at 5/s wait about 1.8 s")
                 .isGreaterThan(Duration.ofMillis(1200).toNanos());
     }
+
+    @Test
+    void aCallerRefusedForItsBytesTakesNoRecordsEither() {
+        String tenant = "b" + UUID.randomUUID().toString().substring(0, 6);
+        TenantQuotas quotas = TenantQuotas.produce(TenantPolicy.builder(tenant).owns(List.of("{tenant}.*"))
+                .produceQuota(new Quota(1000, 100, Quota.Mode.REJECT, Duration.ZERO)).build());
+
+        assertThatThrownBy(() -> quotas.acquire(1, 1_000)).isInstanceOf(QuotaExceededException.class)
+                .hasMessageContaining("1000 records/s and 100 bytes/s");
+
+        assertThat(quotas.recordsUsed()).isZero();
+        assertThat(quotas.bytesUsed()).isZero();
+        assertThat(quotas.acquire(1, 5)).isZero();
+        assertThat(quotas.recordsUsed()).isEqualTo(1);
+    }
+
+    @Test
+    void producersOfOneTenantReportItsQuotaOnceAndWaitsOncePerRecordAndStopReportingWhenClosed(
+            EmbeddedKafkaCluster kafka) {
+        String tenant = "r" + UUID.randomUUID().toString().substring(0, 6);
+        TenantPolicy policy = TenantPolicy.builder(tenant).owns(List.of("{tenant}.*"))
+                .produceQuota(new Quota(100_000, 0, Quota.Mode.BLOCK, Duration.ofSeconds(5))).build();
+        var metrics = io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader.create();
+        try (var otel = dev.headwater.support.TestTelemetry.sdk(null, metrics)) {
+            var first = GovernedProducer.<String, String>builder()
+                    .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers()))
+                    .keySerializer(new StringSerializer()).valueSerializer(new StringSerializer())
+                    .application(tenant + "-app", "1.0").tenantPolicy(policy).openTelemetry(otel).build();
+            var second = GovernedProducer.<String, String>builder()
+                    .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers()))
+                    .keySerializer(new StringSerializer()).valueSerializer(new StringSerializer())
+                    .application(tenant + "-app", "1.0").tenantPolicy(policy).openTelemetry(otel).build();
+            for (int i = 0; i < 10; i++) {
+                first.send(tenant + ".load.test.v1", "k", "v").join();
+                second.send(tenant + ".load.test.v1", "k", "v").join();
+            }
+            var data = metrics.collectAllMetrics();
+            var used = data.stream().filter(m -> m.getName().equals("headwater.tenant.quota.records")).findFirst()
+                    .orElseThrow();
+            assertThat(used.getLongSumData().getPoints()).singleElement()
+                    .satisfies(p -> assertThat(p.getValue()).as("records of both producers, counted once")
+                            .isEqualTo(20));
+            var waits = data.stream().filter(m -> m.getName().equals("headwater.producer.quota.wait")).findFirst()
+                    .orElseThrow();
+            assertThat(waits.getHistogramData().getPoints().stream().mapToLong(p -> p.getCount()).sum())
+                    .as("one observation per record").isEqualTo(20);
+            assertThat(waits.getHistogramData().getPoints()).allSatisfy(p ->
+                    assertThat(p.getBoundaries()).as("seconds buckets").contains(0.001, 1.0, 60.0));
+
+            first.close();
+            assertThat(metrics.collectAllMetrics()).filteredOn(m -> m.getName().equals(
+                    "headwater.tenant.quota.records")).as("still reported while a producer of the tenant lives")
+                    .isNotEmpty();
+            second.close();
+            assertThat(metrics.collectAllMetrics()).filteredOn(m -> m.getName().equals(
+                    "headwater.tenant.quota.records")).as("reported by no closed producer").isEmpty();
+        }
+    }
 }

@@ -53,6 +53,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     private final Path dataDirectory;
     private final boolean deleteOnClose;
     private final int port;
+    /** SASL/PLAIN users of the fixed-port listener (user to password); empty for PLAINTEXT. */
+    private final Map<String, String> saslUsers;
 
     private KafkaClusterTestKit cluster;
     private Admin admin;
@@ -63,6 +65,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         this.brokerProperties = Map.copyOf(builder.brokerProperties);
         this.deleteOnClose = builder.dataDirectory == null;
         this.port = builder.port;
+        this.saslUsers = Map.copyOf(builder.saslUsers);
         this.dataDirectory = builder.dataDirectory != null
                 ? Files.createDirectories(builder.dataDirectory)
                 : Files.createTempDirectory("headwater-kafka-");
@@ -296,10 +299,20 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             String listeners = BROKER_LISTENER + "://localhost:0,"
                     + (combined ? CONTROLLER_LISTENER + "://localhost:0," : "")
                     + LOCAL_LISTENER + "://127.0.0.1:" + (port + i);
-            perServer.put(i, Map.of(
-                    "listeners", listeners,
-                    "listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER
-                            + ":PLAINTEXT," + LOCAL_LISTENER + ":PLAINTEXT"));
+            Map<String, String> properties = new LinkedHashMap<>();
+            properties.put("listeners", listeners);
+            properties.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER
+                    + ":PLAINTEXT," + LOCAL_LISTENER + (saslUsers.isEmpty() ? ":PLAINTEXT" : ":SASL_PLAINTEXT"));
+            if (!saslUsers.isEmpty()) {
+                String local = "listener.name." + LOCAL_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
+                StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule "
+                        + "required");
+                saslUsers.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"")
+                        .append(password).append('"'));
+                properties.put(local + "sasl.enabled.mechanisms", "PLAIN");
+                properties.put(local + "plain.sasl.jaas.config", jaas.append(';').toString());
+            }
+            perServer.put(i, properties);
         }
         return perServer;
     }
@@ -339,6 +352,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
     /** Builds an {@link EmbeddedKafkaCluster}. Not thread safe. */
     public static final class Builder {
+        private final Map<String, String> saslUsers = new LinkedHashMap<>();
         private int brokers = 1;
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
         private Path dataDirectory;
@@ -390,6 +404,21 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         }
 
         /**
+         * Secures the fixed-port listener ({@link #port(int)}, required) with SASL/PLAIN over plaintext
+         * ({@code SASL_PLAINTEXT}) and adds a user: clients of {@link EmbeddedKafkaCluster#bootstrapServers()} then
+         * need {@code security.protocol=SASL_PLAINTEXT}, {@code sasl.mechanism=PLAIN} and a JAAS login, as on a
+         * secured cluster. The cluster's own traffic stays on its internal plaintext listener.
+         *
+         * @param user the user name
+         * @param password the password
+         * @return this builder
+         */
+        public Builder saslPlainUser(String user, String password) {
+            saslUsers.put(Objects.requireNonNull(user, "user"), Objects.requireNonNull(password, "password"));
+            return this;
+        }
+
+        /**
          * Keeps the cluster's data in this directory, which survives {@link #close()}: a cluster started again on
          * the same directory finds its topics and records. By default a temporary directory is used and deleted on
          * close.
@@ -409,6 +438,10 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
          * @throws HeadwaterException if the data directory cannot be created
          */
         public EmbeddedKafkaCluster build() {
+            if (!saslUsers.isEmpty() && port == 0) {
+                throw new IllegalArgumentException("saslPlainUser(...) secures the fixed-port listener: set port(...) "
+                        + "too");
+            }
             try {
                 return new EmbeddedKafkaCluster(this);
             } catch (IOException e) {

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -109,24 +110,23 @@ public final class DeadLetterWriter implements AutoCloseable {
     }
 
     private void send(ProducerRecord<byte[], byte[]> record) throws InterruptedException, ExecutionException {
+        Producer<byte[], byte[]> current = producer();
         if (aborted) {
             throw new ExecutionException(new IllegalStateException("the consumer is closing"));
         }
-        producer().send(record).get();
+        try {
+            current.send(record).get();
+        } catch (KafkaException | IllegalStateException e) {
+            // thrown by send itself when abort() closed the producer meanwhile (waiting for metadata, or before)
+            throw new ExecutionException(e);
+        }
     }
 
-    private Producer<byte[], byte[]> producer() {
-        Producer<byte[], byte[]> current = producer;
-        if (current == null) {
-            synchronized (this) {
-                current = producer;
-                if (current == null) {
-                    current = new KafkaProducer<>(settings, new ByteArraySerializer(), new ByteArraySerializer());
-                    producer = current;
-                }
-            }
+    private synchronized Producer<byte[], byte[]> producer() {
+        if (producer == null) {
+            producer = new KafkaProducer<>(settings, new ByteArraySerializer(), new ByteArraySerializer());
         }
-        return current;
+        return producer;
     }
 
     /**
@@ -135,7 +135,10 @@ public final class DeadLetterWriter implements AutoCloseable {
      */
     public void abort() {
         aborted = true;
-        Producer<byte[], byte[]> current = producer;
+        Producer<byte[], byte[]> current;
+        synchronized (this) {
+            current = producer; // created already, or never: send() checks the flag after creating it
+        }
         if (current != null) {
             current.close(Duration.ZERO);
         }
