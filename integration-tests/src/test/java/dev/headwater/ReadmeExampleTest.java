@@ -67,4 +67,21 @@ class ReadmeExampleTest {
             assertThat(readme).as("README row for %s", key.name).contains(expected);
         }
     }
+
+    @Test
+    void theLineageSectionDescribesBothFormatsEveryHeaderAndTheCompactLayout() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        String lineage = readme.substring(readme.indexOf("## Lineage"), readme.indexOf("## Refused and dead-lettered"));
+        for (var field : dev.headwater.lineage.LineageHeaders.class.getFields()) {
+            if (field.getType() == String.class && !field.getName().equals("CLOUDEVENTS_SPEC_VERSION")
+                    && !field.getName().equals("FORMAT_VERSION")) {
+                assertThat(lineage).as("README's lineage section names header %s", field.getName())
+                        .contains("`" + field.get(null) + "`");
+            }
+        }
+        assertThat(lineage).contains("### Format 2: compact").contains("### Format 1: CloudEvents binary mode")
+                .contains("| 8 | descriptor id, big-endian |").contains("| varint | sequence |")
+                .contains("`" + dev.headwater.lineage.LineageDescriptors.DEFAULT_TOPIC + "`")
+                .contains("`headwater.lineage.format`").contains("`headwater.lineage.descriptor.topic`");
+    }
 }

@@ -184,6 +184,46 @@ class LifecycleTest {
     }
 
     @Test
+    void aCommitRefusedBecauseTheGroupMovedOnDoesNotEscapeRunAndTheRecordIsReadAgain(EmbeddedKafkaCluster kafka)
+            throws Exception {
+        String topic = Faults.topic("lifecycle");
+        kafka.createTopic(topic, 1, (short) 1);
+        write(kafka, topic, "slow");
+        String group = "moved-on-" + UUID.randomUUID();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        var consumer = GovernedConsumer.<String, String>builder()
+                .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers(), "group.id", group,
+                        "max.poll.interval.ms", 1_000))
+                .keyDeserializer(new StringDeserializer()).valueDeserializer(new StringDeserializer())
+                .topics(topic).handler(r -> {
+                    if (calls.incrementAndGet() == 1) {
+                        // slower than max.poll.interval.ms: the group moves on and the commit after it is refused
+                        java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofSeconds(3).toNanos());
+                    }
+                }).build();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread loop = new Thread(() -> {
+            try {
+                consumer.run();
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+        }, "moved-on-loop");
+        loop.start();
+        Faults.await("the record handled again after the refused commit", () -> calls.get() >= 2,
+                Duration.ofSeconds(60));
+        assertThat(loop.isAlive()).as("run() still running").isTrue();
+        consumer.close();
+        loop.join(10_000);
+        assertThat(thrown.get()).as("what run() threw").isNull();
+        Set<String> again = ConcurrentHashMap.newKeySet();
+        try (var next = consumer(kafka, topic, group, r -> again.add(r.key())).build()) {
+            Faults.pollUntil(next, () -> false, Duration.ofSeconds(3));
+        }
+        assertThat(again).as("committed after it was handled again").isEmpty();
+    }
+
+    @Test
     void retriesThatCouldOutlastThePollIntervalAreRefusedAtBuild(EmbeddedKafkaCluster kafka) {
         assertThatThrownBy(() -> GovernedConsumer.<String, String>builder()
                 .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers(), "group.id", "g",

@@ -179,6 +179,30 @@ class LineageFormatsTest {
     }
 
     @Test
+    void aCompactRecordWhoseDescriptorCannotBeFoundStillYieldsItsEventIdTimeAndTrace() {
+        var spans = io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter.create();
+        SendResult sent;
+        String traceId;
+        try (OpenTelemetrySdk otel = TestTelemetry.sdk(spans, null);
+                var producer = producer(LineageFormat.COMPACT).openTelemetry(otel).build()) {
+            Polling.awaitDescriptorPublished(producer);
+            sent = producer.send(topic, "k", Contracts.validOrder(contract, UUID.randomUUID().toString())).join();
+            traceId = spans.getFinishedSpanItems().get(0).getTraceId();
+        }
+        ConsumerRecord<byte[], byte[]> record = Topics.read(kafka.bootstrapServers(), topic, 1,
+                Duration.ofSeconds(30)).get(0);
+
+        Lineage lineage = Lineage.from(record, LineageDescriptors.none()).orElseThrow();
+
+        assertThat(lineage.complete()).isFalse();
+        assertThat(lineage.eventId()).isEqualTo(sent.eventId());
+        assertThat(lineage.createdAt()).isEqualTo(Instant.ofEpochMilli(record.timestamp()));
+        assertThat(lineage.correlationId()).isEqualTo(sent.eventId());
+        String traceparent = new String(record.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8);
+        assertThat(traceparent).contains(traceId);
+    }
+
+    @Test
     void cloudEventsRecordsAreReadByTheCloudEventsSdkWithEveryAttribute() {
         SendResult sent;
         try (var producer = producer(LineageFormat.CLOUDEVENTS).build()) {

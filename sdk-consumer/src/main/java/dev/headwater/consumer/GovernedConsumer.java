@@ -5,17 +5,17 @@ import dev.headwater.consumer.internal.DeadLetterWriter;
 import dev.headwater.consumer.internal.HandlerRetry;
 import dev.headwater.consumer.internal.Offsets;
 import dev.headwater.consumer.internal.ReadBatch;
+import dev.headwater.consumer.internal.RecordPreparer;
 import dev.headwater.consumer.internal.TransientRetries;
-import dev.headwater.contract.ContractValidator;
 import dev.headwater.contract.ContractViolationException;
 import dev.headwater.contract.DataContract;
 import dev.headwater.contract.Violation;
 import dev.headwater.deadletter.DeadLetterHeaders;
 import dev.headwater.deadletter.internal.DeadLetterRecords;
+import dev.headwater.internal.HeadwaterProperties;
 import dev.headwater.lineage.LineageContext;
 import dev.headwater.lineage.LineageDescriptors;
 import dev.headwater.registry.SchemaRegistryClient;
-import dev.headwater.registry.SchemaRegistryException;
 import dev.headwater.serde.AvroDeserializer;
 import dev.headwater.serde.AvroSerdeConfig;
 import dev.headwater.tenant.GuardrailViolationException;
@@ -42,7 +42,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
@@ -85,11 +84,10 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
     private final Consumer<byte[], byte[]> consumer;
-    private final Deserializer<K> keyDeserializer;
-    private final Deserializer<V> valueDeserializer;
     private final RecordHandler<K, V> handler;
     private final DataContract contract;
-    private final ContractValidator validator;
+    /** Deserializes and checks each record, on the read-ahead thread or the polling thread. */
+    private final RecordPreparer<K, V> recordPreparer;
     private final HandlerRetry retry;
     private final ConsumerTelemetry telemetry;
     private final TenantQuotas quotas;
@@ -110,11 +108,8 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
     private volatile boolean closed;
 
     private GovernedConsumer(Builder<K, V> builder) {
-        this.keyDeserializer = builder.keyDeserializer;
-        this.valueDeserializer = builder.valueDeserializer;
         this.handler = builder.handler;
         this.contract = builder.contract;
-        this.validator = contract == null ? null : contract.readValidator();
         this.quotas = builder.tenantPolicy == null || builder.tenantPolicy.consumeQuota().unlimited() ? null
                 : TenantQuotas.consume(builder.tenantPolicy);
         this.retry = new HandlerRetry(builder.maxAttempts, builder.initialBackoff, builder.maxBackoff,
@@ -135,6 +130,8 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         this.transientRetries = new TransientRetries(builder.transientBackoff, builder.maxTransientBackoff);
         this.offsets = new Offsets(transientRetries::forget);
         this.descriptors = LineageDescriptors.fromKafka(kafka, builder.descriptorTopic);
+        this.recordPreparer = new RecordPreparer<>(builder.keyDeserializer, builder.valueDeserializer, contract,
+                descriptors);
         this.consumer = new KafkaConsumer<>(kafka, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.offsets.bind(consumer);
         this.preparer = builder.readAhead ? Executors.newSingleThreadExecutor(task -> {
@@ -293,7 +290,7 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
             try {
                 for (int i = 0; i < records.size() && !closing; i++) {
                     ConsumerRecord<byte[], byte[]> record = records.get(i);
-                    if (prepared[i] instanceof Transient failure) {
+                    if (prepared[i] instanceof RecordPreparer.Transient failure) {
                         transientRetries.retryLater(consumer, partition, record.offset(), failure.error());
                         telemetry.retried(record.topic());
                         if (ahead != null) {
@@ -331,19 +328,11 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         }
         ReadBatch batch = new ReadBatch(records);
         if (preparer == null) {
-            batch.prepare(this::prepare);
+            batch.prepare(recordPreparer);
         } else {
-            batch.prepareOn(preparer, this::prepare);
+            batch.prepareOn(preparer, recordPreparer);
         }
         return batch;
-    }
-
-    /** Why a record cannot be handled, found while preparing it: it goes to the dead-letter topic. */
-    private record Refusal(String reason, RuntimeException error, List<Violation> violations) {
-    }
-
-    /** A record that cannot be read now for a reason that is not its own: it is read again later. */
-    private record Transient(RuntimeException error) {
     }
 
     /** Waits for the tenant's consume quota (backpressure: a consumer cannot refuse what it polled), or a close. */
@@ -353,49 +342,6 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
             bytes += Math.max(0, record.serializedValueSize()) + Math.max(0, record.serializedKeySize());
         }
         quotas.acquireOrWait(records.count(), bytes, () -> closing);
-    }
-
-    /**
-     * Deserializes a record and checks the contract's read rules: a {@link GovernedRecord}, a {@link Refusal} that
-     * sends it to the dead-letter topic, or a {@link Transient} failure to read it again later. Any exception is an
-     * outcome for this record alone, never for the batch. Runs on the preparing thread; touches nothing the polling
-     * thread uses.
-     */
-    private Object prepare(ConsumerRecord<byte[], byte[]> raw) {
-        GovernedRecord<K, V> record;
-        try {
-            Headers headers = raw.headers();
-            K key = keyDeserializer.deserialize(raw.topic(), headers, raw.key());
-            V value = valueDeserializer.deserialize(raw.topic(), headers, raw.value());
-            record = new GovernedRecord<>(raw.topic(), raw.partition(), raw.offset(), raw.timestamp(), key, value,
-                    headers, descriptors);
-        } catch (RuntimeException e) {
-            return transientRegistryFailure(e) ? new Transient(e) : new Refusal("DESERIALIZATION", e, List.of());
-        }
-        if (validator != null) {
-            List<Violation> violations;
-            try {
-                violations = validator.validate(record.value());
-            } catch (RuntimeException e) {
-                return new Refusal("CONTRACT_VIOLATION", new IllegalStateException("Checking the rules of contract "
-                        + contract.subject() + " failed on this record: " + e, e), List.of());
-            }
-            if (!violations.isEmpty()) {
-                return new Refusal("CONTRACT_VIOLATION", new ContractViolationException(raw.topic(),
-                        contract.subject(), contract.version(), violations), violations);
-            }
-        }
-        return record;
-    }
-
-    /** @return true when the registry could not answer (no answer, 5xx, 429): not the record's fault */
-    private static boolean transientRegistryFailure(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SchemaRegistryException registry) {
-                return registry.isTransient();
-            }
-        }
-        return false;
     }
 
     /**
@@ -412,7 +358,7 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
             if (createdAt >= 0) {
                 telemetry.delay(raw.topic(), System.currentTimeMillis() - createdAt);
             }
-            if (prepared instanceof Refusal refusal) {
+            if (prepared instanceof RecordPreparer.Refusal refusal) {
                 telemetry.failed(span, refusal.error());
                 return deadLetterOrStop(raw, refusal.reason(), refusal.error(), refusal.violations());
             }
@@ -751,14 +697,7 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
          * @throws IllegalArgumentException naming a {@code headwater.*} key given here
          */
         public Builder<K, V> kafkaProperties(Map<String, ?> properties) {
-            Objects.requireNonNull(properties, "properties");
-            for (String key : properties.keySet()) {
-                if (key.startsWith("headwater.")) {
-                    throw new IllegalArgumentException("'" + key + "' is a Headwater setting, not a Kafka one: build "
-                            + "the consumer with GovernedConsumer.fromProperties(...) to use headwater.* keys, or set "
-                            + "it on the builder");
-                }
-            }
+            HeadwaterProperties.refuseHeadwaterKeys(Objects.requireNonNull(properties, "properties"), "GovernedConsumer");
             this.kafkaProperties = Map.copyOf(properties);
             return this;
         }

@@ -1,11 +1,11 @@
 package dev.headwater.consumer;
 
 import dev.headwater.contract.DataContract;
+import dev.headwater.internal.HeadwaterProperties;
 import dev.headwater.lineage.LineageDescriptors;
 import dev.headwater.tenant.TenantPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -43,7 +43,7 @@ public final class GovernedConsumerConfig {
     /** The compacted topic lineage descriptors are read from. */
     public static final String LINEAGE_DESCRIPTOR_TOPIC = "headwater.lineage.descriptor.topic";
     /** The schema registry URL(s), Confluent's key. */
-    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    public static final String SCHEMA_REGISTRY_URL = HeadwaterProperties.SCHEMA_REGISTRY_URL;
 
     /** The declaration of every Headwater consumer setting. */
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
@@ -85,21 +85,9 @@ public final class GovernedConsumerConfig {
      */
     static <K, V> GovernedConsumer.Builder<K, V> apply(Map<String, ?> properties,
             GovernedConsumer.Builder<K, V> builder) {
-        Map<String, Object> headwater = new HashMap<>();
-        Map<String, Object> kafka = new HashMap<>();
-        properties.forEach((key, value) -> {
-            if (key.startsWith("headwater.") || key.equals(SCHEMA_REGISTRY_URL)) {
-                if (!CONFIG_DEF.names().contains(key)) {
-                    throw new ConfigException("'" + key + "' is not a Headwater consumer setting; known: "
-                            + CONFIG_DEF.names().stream().sorted().toList());
-                }
-                headwater.put(key, value);
-            } else {
-                kafka.put(key, value);
-            }
-        });
-        AbstractConfig config = new AbstractConfig(CONFIG_DEF, headwater, false);
-        builder.kafkaProperties(kafka)
+        HeadwaterProperties.Split split = HeadwaterProperties.split(properties, CONFIG_DEF, "consumer");
+        AbstractConfig config = new AbstractConfig(CONFIG_DEF, split.headwater(), false);
+        builder.kafkaProperties(split.kafka())
                 .tenant(config.getString(TENANT))
                 .readAhead(config.getBoolean(READ_AHEAD))
                 .retry(config.getInt(RETRY_ATTEMPTS), Duration.ofMillis(config.getLong(RETRY_BACKOFF_MS)))

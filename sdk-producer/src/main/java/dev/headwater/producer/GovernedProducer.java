@@ -7,6 +7,7 @@ import dev.headwater.contract.DataContract;
 import dev.headwater.contract.OnFailure;
 import dev.headwater.contract.Violation;
 import dev.headwater.deadletter.internal.DeadLetterRecords;
+import dev.headwater.internal.HeadwaterProperties;
 import dev.headwater.lineage.LineageContext;
 import dev.headwater.lineage.LineageDescriptors;
 import dev.headwater.lineage.LineageFormat;
@@ -492,14 +493,7 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
          * @return this builder
          */
         public Builder<K, V> kafkaProperties(Map<String, ?> properties) {
-            Objects.requireNonNull(properties, "properties");
-            for (String key : properties.keySet()) {
-                if (key.startsWith("headwater.")) {
-                    throw new IllegalArgumentException("'" + key + "' is a Headwater setting, not a Kafka one: build "
-                            + "the producer with GovernedProducer.fromProperties(...) to use headwater.* keys, or set "
-                            + "it on the builder");
-                }
-            }
+            HeadwaterProperties.refuseHeadwaterKeys(Objects.requireNonNull(properties, "properties"), "GovernedProducer");
             this.kafkaProperties = Map.copyOf(properties);
             return this;
         }

@@ -1,11 +1,11 @@
 package dev.headwater.producer;
 
 import dev.headwater.contract.DataContract;
+import dev.headwater.internal.HeadwaterProperties;
 import dev.headwater.lineage.LineageDescriptors;
 import dev.headwater.lineage.LineageFormat;
 import dev.headwater.tenant.TenantPolicy;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -39,7 +39,7 @@ public final class GovernedProducerConfig {
     /** The compacted topic lineage descriptors are published to. */
     public static final String LINEAGE_DESCRIPTOR_TOPIC = "headwater.lineage.descriptor.topic";
     /** The schema registry URL(s), Confluent's key. */
-    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    public static final String SCHEMA_REGISTRY_URL = HeadwaterProperties.SCHEMA_REGISTRY_URL;
 
     /** The declaration of every Headwater producer setting. */
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
@@ -84,22 +84,9 @@ public final class GovernedProducerConfig {
      * @throws ConfigException naming the key, the bad value and what is allowed
      */
     static <K, V> GovernedProducer.Builder<K, V> apply(Map<String, ?> properties, GovernedProducer.Builder<K, V> builder) {
-        Map<String, Object> headwater = new HashMap<>();
-        Map<String, Object> kafka = new HashMap<>();
-        properties.forEach((key, value) -> {
-            if (key.startsWith("headwater.") || key.equals(SCHEMA_REGISTRY_URL)) {
-                if (!CONFIG_DEF.names().contains(key)) {
-                    // the value is not shown: a misspelt key may hold a secret
-                    throw new ConfigException("'" + key + "' is not a Headwater producer setting; known: "
-                            + CONFIG_DEF.names().stream().sorted().toList());
-                }
-                headwater.put(key, value);
-            } else {
-                kafka.put(key, value);
-            }
-        });
-        AbstractConfig config = new AbstractConfig(CONFIG_DEF, headwater, false);
-        builder.kafkaProperties(kafka)
+        HeadwaterProperties.Split split = HeadwaterProperties.split(properties, CONFIG_DEF, "producer");
+        AbstractConfig config = new AbstractConfig(CONFIG_DEF, split.headwater(), false);
+        builder.kafkaProperties(split.kafka())
                 .application(config.getString(APPLICATION_NAME), config.getString(APPLICATION_VERSION))
                 .tenant(config.getString(TENANT))
                 .failurePolicy(FailurePolicy.valueOf(config.getString(FAILURE_POLICY).toUpperCase(Locale.ROOT)))

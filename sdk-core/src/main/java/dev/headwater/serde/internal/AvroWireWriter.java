@@ -1,8 +1,9 @@
 package dev.headwater.serde.internal;
 
 import dev.headwater.serde.WireFormat;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Arrays;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.io.BinaryEncoder;
@@ -67,7 +68,9 @@ public final class AvroWireWriter {
         Buffers buffer = BUFFERS.get();
         buffer.out.reset();
         buffer.out.write(header, 0, WireFormat.HEADER_SIZE);
-        buffer.encoder = EncoderFactory.get().directBinaryEncoder(buffer.out, buffer.encoder);
+        // a buffered encoder writes into its own array and hands it over in one copy: a direct one would call the
+        // stream once per varint and string, each call a synchronized ByteArrayOutputStream.write
+        buffer.encoder = EncoderFactory.get().binaryEncoder(buffer.out, buffer.encoder);
         (data instanceof SpecificRecord ? specific(data.getClass()) : generic).write(data, buffer.encoder);
         buffer.encoder.flush();
         return buffer.out.toByteArray();
@@ -83,7 +86,40 @@ public final class AvroWireWriter {
     }
 
     private static final class Buffers {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        final Bytes out = new Bytes();
         BinaryEncoder encoder;
+    }
+
+    /** A growable byte array without the locks of {@link java.io.ByteArrayOutputStream}: one thread uses it. */
+    private static final class Bytes extends OutputStream {
+        private byte[] bytes = new byte[512];
+        private int size;
+
+        void reset() {
+            size = 0;
+        }
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            bytes[size++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] source, int offset, int length) {
+            ensure(length);
+            System.arraycopy(source, offset, bytes, size, length);
+            size += length;
+        }
+
+        private void ensure(int more) {
+            if (size + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+            }
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(bytes, size);
+        }
     }
 }

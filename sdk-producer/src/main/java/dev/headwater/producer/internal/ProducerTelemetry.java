@@ -48,6 +48,7 @@ public final class ProducerTelemetry {
     private static final Map<QuotaKey, QuotaMetrics> QUOTA_METRICS = new ConcurrentHashMap<>();
     private final OpenTelemetry openTelemetry;
     private volatile QuotaKey observedQuota;
+    private volatile TopicAttributes lastTopic;
 
     /**
      * @param openTelemetry the OpenTelemetry instance
@@ -257,7 +258,14 @@ public final class ProducerTelemetry {
     }
 
     private TopicAttributes attributes(String topic) {
-        return topics.computeIfAbsent(topic, this::newAttributes);
+        // records come in runs of one topic, on the caller's and the I/O thread: the last one answers most lookups
+        TopicAttributes last = lastTopic;
+        if (last != null && last.topic().equals(topic)) {
+            return last;
+        }
+        last = topics.computeIfAbsent(topic, this::newAttributes);
+        lastTopic = last;
+        return last;
     }
 
     private TopicAttributes newAttributes(String topic) {
@@ -273,13 +281,13 @@ public final class ProducerTelemetry {
                 .put(MessagingAttributes.TENANT, tenant)
                 .put(MessagingAttributes.CONTRACT, contract)
                 .build();
-        return new TopicAttributes("send " + topic, span, metric,
+        return new TopicAttributes(topic, "send " + topic, span, metric,
                 metric.toBuilder().put(MessagingAttributes.OUTCOME, "sent").build(),
                 metric.toBuilder().put(MessagingAttributes.OUTCOME, "refused").build(),
                 metric.toBuilder().put(MessagingAttributes.OUTCOME, "dead_lettered").build());
     }
 
-    private record TopicAttributes(String spanName, Attributes span, Attributes metric, Attributes sent,
+    private record TopicAttributes(String topic, String spanName, Attributes span, Attributes metric, Attributes sent,
             Attributes refused, Attributes deadLettered) {
     }
 }

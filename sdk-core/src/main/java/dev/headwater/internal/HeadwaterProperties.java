@@ -1,0 +1,74 @@
+package dev.headwater.internal;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Separates Headwater's keys ({@code headwater.*} and {@code schema.registry.url}) from Kafka's in one Kafka-style
+ * properties map, the way the governed producer and consumer read their {@code fromProperties} maps. Internal: not for
+ * users.
+ */
+public final class HeadwaterProperties {
+
+    /** Confluent's key for the registry URL, read by Headwater beside its own. */
+    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+
+    private HeadwaterProperties() {
+    }
+
+    /**
+     * The two halves of a properties map.
+     *
+     * @param headwater Headwater's keys, each declared
+     * @param kafka everything else
+     */
+    public record Split(Map<String, Object> headwater, Map<String, Object> kafka) {
+    }
+
+    /**
+     * Splits a map, refusing a Headwater key its declaration does not know.
+     *
+     * @param properties the map
+     * @param declared the declaration of the client's Headwater keys
+     * @param client what the keys are for, such as "producer", in messages
+     * @return both halves
+     * @throws ConfigException naming an unknown key and the known ones, never its value (a misspelt key may hold a
+     *     secret)
+     */
+    public static Split split(Map<String, ?> properties, ConfigDef declared, String client) {
+        Map<String, Object> headwater = new HashMap<>();
+        Map<String, Object> kafka = new HashMap<>();
+        properties.forEach((key, value) -> {
+            if (key.startsWith("headwater.") || key.equals(SCHEMA_REGISTRY_URL)) {
+                if (!declared.names().contains(key)) {
+                    throw new ConfigException("'" + key + "' is not a Headwater " + client + " setting; known: "
+                            + declared.names().stream().sorted().toList());
+                }
+                headwater.put(key, value);
+            } else {
+                kafka.put(key, value);
+            }
+        });
+        return new Split(headwater, kafka);
+    }
+
+    /**
+     * Refuses Headwater keys among a builder's Kafka properties, where Kafka would only warn that it does not know
+     * them and the setting would silently do nothing.
+     *
+     * @param properties the Kafka properties
+     * @param client the builder's class, such as "GovernedConsumer"
+     * @throws IllegalArgumentException naming the key and the route to use
+     */
+    public static void refuseHeadwaterKeys(Map<String, ?> properties, String client) {
+        for (String key : properties.keySet()) {
+            if (key.startsWith("headwater.")) {
+                throw new IllegalArgumentException("'" + key + "' is a Headwater setting, not a Kafka one: build the "
+                        + client + " with " + client + ".fromProperties(...) to use headwater.* keys, or set it on "
+                        + "the builder");
+            }
+        }
+    }
+}
