@@ -88,9 +88,9 @@ public final class CelFastPath {
                 || !operand.ident().name().equals(CelSupport.MESSAGE)) {
             return null;
         }
-        String field = select.field();
+        CelValues.Field field = new CelValues.Field(select.field());
         return message -> {
-            Object value = message.get(field);
+            Object value = CelValues.read(message, field);
             return value == null ? UNDECIDED : value;
         };
     }

@@ -28,6 +28,46 @@ public final class CelValues {
     }
 
     /**
+     * Reads one field of a message the way {@code message.get(name)} does, but for a record's map view finds the
+     * field's position once per schema instead of by name on every read.
+     *
+     * @param message the message: a record's view from {@link #record}, or any map
+     * @param field the field
+     * @return the CEL value, or null when absent
+     */
+    public static Object read(Map<String, Object> message, Field field) {
+        return message instanceof RecordView view ? field.read(view.record) : message.get(field.name);
+    }
+
+    /**
+     * A top-level field read by name, its position remembered for the last record schema it was read from. Thread
+     * safe: the schema and position are published together.
+     */
+    public static final class Field {
+        private final String name;
+        private volatile Position last;
+
+        /** @param name the field's name */
+        public Field(String name) {
+            this.name = name;
+        }
+
+        Object read(IndexedRecord record) {
+            Schema schema = record.getSchema();
+            Position position = last;
+            if (position == null || position.schema != schema) {
+                Schema.Field field = schema.getField(name);
+                position = new Position(schema, field == null ? -1 : field.pos());
+                last = position;
+            }
+            return position.index < 0 ? null : value(record.get(position.index));
+        }
+
+        private record Position(Schema schema, int index) {
+        }
+    }
+
+    /**
      * A read-only map over a record that converts a field only when an expression reads it, so a rule touching two
      * fields does not pay for converting ten.
      */
