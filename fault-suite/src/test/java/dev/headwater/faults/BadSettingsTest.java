@@ -63,13 +63,20 @@ class BadSettingsTest {
     }
 
     @Test
-    void aProducerWithAcksOneStartsAndSendsAsAPlainProducerWould(EmbeddedKafkaCluster kafka) {
+    void aProducerWithAcksOneStartsAndSendsAsAPlainProducerWouldAndTwoOfOneApplicationHaveTheirOwnClientIds(
+            EmbeddedKafkaCluster kafka) throws Exception {
         String topic = Faults.topic("settings");
         kafka.createTopic(topic, 1, (short) 1);
         try (var first = producer(kafka, Map.of("acks", "1")); var second = producer(kafka, Map.of("acks", "1"))) {
             SendResult sent = first.send(topic, "k", "v").join();
             assertThat(sent.sent()).isTrue();
             assertThat(second.send(topic, "k", "v").join().sent()).isTrue();
+            // each registers its metrics under a client id of its own: none replaces the other's in JMX
+            var beans = java.lang.management.ManagementFactory.getPlatformMBeanServer().queryNames(
+                    new javax.management.ObjectName("kafka.producer:type=producer-metrics,client-id=payments-*"),
+                    null);
+            assertThat(beans).extracting(b -> b.getKeyProperty("client-id")).doesNotHaveDuplicates()
+                    .hasSizeGreaterThanOrEqualTo(2);
         }
     }
 

@@ -62,22 +62,14 @@ class LifecycleTest {
         String group = "run-" + UUID.randomUUID();
         Set<String> handled = ConcurrentHashMap.newKeySet();
         var consumer = consumer(kafka, topic, group, r -> handled.add(r.key())).readAhead(true).build();
-        AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread loop = new Thread(() -> {
-            try {
-                consumer.run();
-            } catch (Throwable e) {
-                thrown.set(e);
-            }
-        }, "lifecycle-loop");
-        loop.start();
+        Loop loop = Loop.start(consumer, "lifecycle-loop");
         Faults.await("both records handled", () -> handled.size() == 2, Duration.ofSeconds(30));
 
         consumer.close();
 
-        loop.join(10_000);
-        assertThat(loop.isAlive()).as("run() returned").isFalse();
-        assertThat(thrown.get()).as("what run() threw").isNull();
+        loop.thread().join(10_000);
+        assertThat(loop.thread().isAlive()).as("run() returned").isFalse();
+        assertThat(loop.thrown().get()).as("what run() threw").isNull();
         assertThat(members(kafka, group)).as("members left in the group").isZero();
         assertThat(prepareThreadAlive(group)).isFalse();
         assertThatThrownBy(() -> consumer.pollOnce(Duration.ZERO)).isInstanceOf(IllegalStateException.class)
@@ -107,12 +99,12 @@ class LifecycleTest {
         Set<String> handled = ConcurrentHashMap.newKeySet();
         try (var consumer = consumer(kafka, topic, "wakeup-" + UUID.randomUUID(), r -> handled.add(r.key()))
                 .build()) {
-            Thread loop = new Thread(consumer::run, "wakeup-loop");
-            loop.start();
+            Loop loop = Loop.start(consumer, "wakeup-loop");
             Faults.await("a handled", () -> handled.contains("a"), Duration.ofSeconds(30));
             consumer.wakeup();
-            loop.join(10_000);
-            assertThat(loop.isAlive()).isFalse();
+            loop.thread().join(10_000);
+            assertThat(loop.thread().isAlive()).isFalse();
+            assertThat(loop.thrown().get()).isNull();
 
             write(kafka, topic, "b");
             Faults.pollUntil(consumer, () -> handled.contains("b"), Duration.ofSeconds(30));
@@ -133,25 +125,18 @@ class LifecycleTest {
         }).deadLetterTopic(topic + ".dlq")
                 .deadLetterProducerProperties(Map.of("bootstrap.servers", "127.0.0.1:1", "max.block.ms", 60_000))
                 .build();
-        AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread loop = new Thread(() -> {
-            try {
-                consumer.run();
-            } catch (Throwable e) {
-                thrown.set(e);
-            }
-        }, "blocked-loop");
-        loop.start();
-        Faults.await("the dead-letter write waiting", () -> inDeadLetterWrite(loop), Duration.ofSeconds(30));
+        Loop loop = Loop.start(consumer, "blocked-loop");
+        Faults.await("the dead-letter write waiting", () -> inDeadLetterWrite(loop.thread()),
+                Duration.ofSeconds(30));
 
         long start = System.nanoTime();
         consumer.close();
         long closeMillis = (System.nanoTime() - start) / 1_000_000;
-        loop.join(10_000);
+        loop.thread().join(10_000);
 
         assertThat(closeMillis).as("close() took, in ms").isLessThan(10_000);
-        assertThat(loop.isAlive()).isFalse();
-        assertThat(thrown.get()).isNull();
+        assertThat(loop.thread().isAlive()).isFalse();
+        assertThat(loop.thrown().get()).isNull();
         Set<String> again = ConcurrentHashMap.newKeySet();
         try (var next = consumer(kafka, topic, group, r -> again.add(r.key())).build()) {
             Faults.pollUntil(next, () -> again.contains("poison"), Duration.ofSeconds(30));
@@ -201,21 +186,13 @@ class LifecycleTest {
                         java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofSeconds(3).toNanos());
                     }
                 }).build();
-        AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread loop = new Thread(() -> {
-            try {
-                consumer.run();
-            } catch (Throwable e) {
-                thrown.set(e);
-            }
-        }, "moved-on-loop");
-        loop.start();
+        Loop loop = Loop.start(consumer, "moved-on-loop");
         Faults.await("the record handled again after the refused commit", () -> calls.get() >= 2,
                 Duration.ofSeconds(60));
-        assertThat(loop.isAlive()).as("run() still running").isTrue();
+        assertThat(loop.thread().isAlive()).as("run() still running").isTrue();
         consumer.close();
-        loop.join(10_000);
-        assertThat(thrown.get()).as("what run() threw").isNull();
+        loop.thread().join(10_000);
+        assertThat(loop.thrown().get()).as("what run() threw").isNull();
         Set<String> again = ConcurrentHashMap.newKeySet();
         try (var next = consumer(kafka, topic, group, r -> again.add(r.key())).build()) {
             Faults.pollUntil(next, () -> false, Duration.ofSeconds(3));
@@ -232,6 +209,22 @@ class LifecycleTest {
                 .topics("t").handler(r -> { }).retry(10, Duration.ofSeconds(5)).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'retry'").hasMessageContaining("max.poll.interval.ms (60000 ms)");
+    }
+
+    /** A consumer's {@code run()} on a thread of its own, and what it threw. */
+    private record Loop(Thread thread, AtomicReference<Throwable> thrown) {
+        static Loop start(GovernedConsumer<?, ?> consumer, String name) {
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            Thread thread = new Thread(() -> {
+                try {
+                    consumer.run();
+                } catch (Throwable e) {
+                    thrown.set(e);
+                }
+            }, name);
+            thread.start();
+            return new Loop(thread, thrown);
+        }
     }
 
     private static boolean inDeadLetterWrite(Thread thread) {

@@ -697,7 +697,8 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
          * @throws IllegalArgumentException naming a {@code headwater.*} key given here
          */
         public Builder<K, V> kafkaProperties(Map<String, ?> properties) {
-            HeadwaterProperties.refuseHeadwaterKeys(Objects.requireNonNull(properties, "properties"), "GovernedConsumer");
+            HeadwaterProperties.refuseHeadwaterKeys(Objects.requireNonNull(properties, "properties"),
+                    "GovernedConsumer");
             this.kafkaProperties = Map.copyOf(properties);
             return this;
         }

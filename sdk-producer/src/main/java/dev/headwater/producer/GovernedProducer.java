@@ -493,7 +493,8 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
          * @return this builder
          */
         public Builder<K, V> kafkaProperties(Map<String, ?> properties) {
-            HeadwaterProperties.refuseHeadwaterKeys(Objects.requireNonNull(properties, "properties"), "GovernedProducer");
+            HeadwaterProperties.refuseHeadwaterKeys(Objects.requireNonNull(properties, "properties"),
+                    "GovernedProducer");
             this.kafkaProperties = Map.copyOf(properties);
             return this;
         }

@@ -94,7 +94,8 @@ public final class ReadBatch {
             if (e.getCause() instanceof Error error) {
                 throw error;
             }
-            throw new IllegalStateException("Preparing records of " + partitions + " failed unexpectedly", e.getCause());
+            throw new IllegalStateException("Preparing records of " + partitions + " failed unexpectedly",
+                    e.getCause());
         }
     }
 
