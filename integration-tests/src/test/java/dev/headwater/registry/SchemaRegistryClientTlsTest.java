@@ -80,6 +80,40 @@ class SchemaRegistryClientTlsTest {
         }
     }
 
+    @Test
+    void takesMutualTlsAndBasicAuthFromConfluentsPropertyNames() throws Exception {
+        HttpsServer server = server(true);
+        try {
+            java.util.Map<String, Object> properties = java.util.Map.of(
+                    "schema.registry.url", url(server),
+                    "basic.auth.credentials.source", "USER_INFO",
+                    "basic.auth.user.info", "alice:alice-secret",
+                    "schema.registry.ssl.truststore.location", keys.resolve("client-trust.p12").toString(),
+                    "schema.registry.ssl.truststore.password", "changeit",
+                    "schema.registry.ssl.truststore.type", "PKCS12",
+                    "schema.registry.ssl.keystore.location", keys.resolve("client.p12").toString(),
+                    "schema.registry.ssl.keystore.password", "changeit",
+                    "schema.registry.ssl.keystore.type", "PKCS12");
+
+            assertThat(SchemaRegistryClient.fromProperties(properties).latest("s").id()).isEqualTo(3);
+            assertThat(authorizations).contains("Basic " + java.util.Base64.getEncoder().encodeToString(
+                    "alice:alice-secret".getBytes(StandardCharsets.UTF_8)));
+            assertThat(dev.headwater.serde.AvroSerdeConfig.fromProperties(properties).toString())
+                    .doesNotContain("alice-secret").doesNotContain("changeit").contains("tls");
+
+            java.util.Map<String, Object> wrongPassword = new java.util.HashMap<>(properties);
+            wrongPassword.put("schema.registry.ssl.keystore.password", "not-the-password");
+            assertThatThrownBy(() -> SchemaRegistryClient.fromProperties(wrongPassword))
+                    .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+                    .hasMessageContaining("schema.registry.ssl.keystore.location")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("not-the-password"));
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    private static final java.util.List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private static HttpsServer server(boolean needClientAuth) throws Exception {
         HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
         SSLContext context = context("server.p12", needClientAuth ? "server-trust.p12" : null);
@@ -92,6 +126,10 @@ class SchemaRegistryClientTlsTest {
             }
         });
         server.createContext("/", exchange -> {
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            if (authorization != null) {
+                authorizations.add(authorization);
+            }
             byte[] body = LATEST.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/vnd.schemaregistry.v1+json");
             exchange.sendResponseHeaders(200, body.length);

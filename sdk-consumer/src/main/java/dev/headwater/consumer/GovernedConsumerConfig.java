@@ -2,9 +2,10 @@ package dev.headwater.consumer;
 
 import dev.headwater.contract.DataContract;
 import dev.headwater.internal.HeadwaterProperties;
+import dev.headwater.registry.SchemaRegistryClient;
+import dev.headwater.registry.SchemaRegistryClientConfig;
 import dev.headwater.lineage.LineageDescriptors;
 import dev.headwater.tenant.TenantPolicy;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,16 +44,18 @@ public final class GovernedConsumerConfig {
     /** The compacted topic lineage descriptors are read from. */
     public static final String LINEAGE_DESCRIPTOR_TOPIC = "headwater.lineage.descriptor.topic";
     /** The schema registry URL(s), Confluent's key. */
-    public static final String SCHEMA_REGISTRY_URL = HeadwaterProperties.SCHEMA_REGISTRY_URL;
+    public static final String SCHEMA_REGISTRY_URL = SchemaRegistryClientConfig.SCHEMA_REGISTRY_URL;
 
     /** The declaration of every Headwater consumer setting. */
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(TOPICS, ConfigDef.Type.LIST, List.of(), ConfigDef.Importance.HIGH,
                     "The topics to subscribe to; the contract's topics when empty.")
             .define(CONTRACT_FILE, ConfigDef.Type.STRING, null, ConfigDef.Importance.HIGH,
-                    "The data contract (YAML) whose read rules, freshness objective and dead-letter topic apply.")
+                    "The data contract (YAML) whose read rules, freshness objective and dead-letter topic apply: a file "
+                    + "path, classpath:resource or URL.")
             .define(TENANT_POLICY_FILE, ConfigDef.Type.STRING, null, ConfigDef.Importance.MEDIUM,
-                    "The tenant policy (YAML) whose guardrails and consume quota apply.")
+                    "The tenant policy (YAML) whose guardrails and consume quota apply: a file path, classpath:resource or "
+                    + "URL.")
             .define(ENVIRONMENT, ConfigDef.Type.STRING, null, ConfigDef.Importance.LOW,
                     "The environment (dev, test, prod, ...) whose tenant policy overrides apply.")
             .define(TENANT, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM,
@@ -70,10 +73,7 @@ public final class GovernedConsumerConfig {
                     + "the one in hand is handled; on by default with more than one processor.")
             .define(LINEAGE_DESCRIPTOR_TOPIC, ConfigDef.Type.STRING, LineageDescriptors.DEFAULT_TOPIC,
                     new ConfigDef.NonEmptyString(), ConfigDef.Importance.LOW,
-                    "The compacted topic lineage descriptors are read from.")
-            .define(SCHEMA_REGISTRY_URL, ConfigDef.Type.STRING, null, ConfigDef.Importance.HIGH,
-                    "The schema registry URL(s); values are read as wire-format Avro through it when no value "
-                    + "deserializer is given.");
+                    "The compacted topic lineage descriptors are read from.");
 
     private GovernedConsumerConfig() {
     }
@@ -92,14 +92,14 @@ public final class GovernedConsumerConfig {
                 .readAhead(config.getBoolean(READ_AHEAD))
                 .retry(config.getInt(RETRY_ATTEMPTS), Duration.ofMillis(config.getLong(RETRY_BACKOFF_MS)))
                 .lineageDescriptorTopic(config.getString(LINEAGE_DESCRIPTOR_TOPIC));
-        String registry = config.getString(SCHEMA_REGISTRY_URL);
-        if (registry != null) {
-            builder.schemaRegistry(registry);
+        if (split.registry().containsKey(SCHEMA_REGISTRY_URL)) {
+            // URL, basic or bearer auth and TLS stores under Confluent's key names
+            builder.schemaRegistry(SchemaRegistryClient.fromProperties(split.registry()));
         }
         List<String> topics = config.getList(TOPICS);
         String contractFile = config.getString(CONTRACT_FILE);
         if (contractFile != null) {
-            DataContract contract = DataContract.load(Path.of(contractFile));
+            DataContract contract = DataContract.load(contractFile);
             builder.contract(contract);
             if (topics.isEmpty()) {
                 topics = contract.topics();
@@ -111,7 +111,7 @@ public final class GovernedConsumerConfig {
         builder.topics(topics.toArray(String[]::new));
         String policy = config.getString(TENANT_POLICY_FILE);
         if (policy != null) {
-            builder.tenantPolicy(TenantPolicy.load(Path.of(policy), config.getString(ENVIRONMENT)));
+            builder.tenantPolicy(TenantPolicy.load(policy, config.getString(ENVIRONMENT)));
         }
         String deadLetterTopic = config.getString(DEAD_LETTER_TOPIC);
         if (deadLetterTopic != null) {

@@ -9,7 +9,6 @@ import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +51,7 @@ public final class GovernedConsumerInterceptor<K, V> implements ConsumerIntercep
     @Override
     public void configure(Map<String, ?> configs) {
         Object contractFile = configs.get(CONTRACT_FILE);
-        DataContract contract = contractFile == null ? null : DataContract.load(Path.of(contractFile.toString()));
+        DataContract contract = contractFile == null ? null : DataContract.load(contractFile.toString());
         this.validator = contract == null ? null : contract.readValidator();
         Object otel = configs.get(OPENTELEMETRY);
         OpenTelemetry openTelemetry = otel instanceof OpenTelemetry given ? given : GlobalOpenTelemetry.get();

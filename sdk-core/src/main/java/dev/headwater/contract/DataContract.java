@@ -2,12 +2,11 @@ package dev.headwater.contract;
 
 import dev.headwater.contract.internal.ContractChecks;
 import dev.headwater.contract.internal.ContractYaml;
+import dev.headwater.internal.Location;
 import dev.headwater.contract.internal.RegistryMapping;
 import dev.headwater.registry.CompatibilityLevel;
 import dev.headwater.registry.RegisteredSchema;
 import dev.headwater.registry.SchemaDefinition;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,14 +68,20 @@ public final class DataContract {
      * @throws ContractDefinitionException listing every problem with file and line
      */
     public static DataContract load(Path file) {
-        Objects.requireNonNull(file, "file");
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new ContractDefinitionException(file.toString(), List.of(file + ": cannot be read: " + e));
-        }
-        return ContractYaml.read(text, file.toString(), file.toAbsolutePath().getParent());
+        return ContractYaml.read(Location.of(Objects.requireNonNull(file, "file")));
+    }
+
+    /**
+     * Loads a contract from where configuration says it is: {@code classpath:contracts/orders.yaml} (also inside a
+     * Spring Boot fat jar), {@code file:} or a plain path, or an {@code https://} URL. A {@code schemaFile:} is read
+     * beside it.
+     *
+     * @param location the contract's location
+     * @return the contract
+     * @throws ContractDefinitionException listing every problem with location and line, or saying it cannot be read
+     */
+    public static DataContract load(String location) {
+        return ContractYaml.read(Location.of(location));
     }
 
     /**

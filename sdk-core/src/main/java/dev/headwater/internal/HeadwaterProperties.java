@@ -1,30 +1,30 @@
 package dev.headwater.internal;
 
+import dev.headwater.registry.SchemaRegistryClientConfig;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * Separates Headwater's keys ({@code headwater.*} and {@code schema.registry.url}) from Kafka's in one Kafka-style
- * properties map, the way the governed producer and consumer read their {@code fromProperties} maps. Internal: not for
- * users.
+ * Separates, in one Kafka-style properties map, Headwater's keys ({@code headwater.*}), the schema registry client's
+ * (Confluent's names: {@code schema.registry.url}, {@code basic.auth.*}, {@code bearer.auth.*},
+ * {@code schema.registry.ssl.*}, see {@link SchemaRegistryClientConfig}) and Kafka's, the way the governed producer and
+ * consumer read their {@code fromProperties} maps. Internal: not for users.
  */
 public final class HeadwaterProperties {
-
-    /** Confluent's key for the registry URL, read by Headwater beside its own. */
-    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
 
     private HeadwaterProperties() {
     }
 
     /**
-     * The two halves of a properties map.
+     * The parts of a properties map.
      *
      * @param headwater Headwater's keys, each declared
+     * @param registry the schema registry client's keys; empty when there is no registry
      * @param kafka everything else
      */
-    public record Split(Map<String, Object> headwater, Map<String, Object> kafka) {
+    public record Split(Map<String, Object> headwater, Map<String, Object> registry, Map<String, Object> kafka) {
     }
 
     /**
@@ -39,9 +39,12 @@ public final class HeadwaterProperties {
      */
     public static Split split(Map<String, ?> properties, ConfigDef declared, String client) {
         Map<String, Object> headwater = new HashMap<>();
+        Map<String, Object> registry = new HashMap<>();
         Map<String, Object> kafka = new HashMap<>();
         properties.forEach((key, value) -> {
-            if (key.startsWith("headwater.") || key.equals(SCHEMA_REGISTRY_URL)) {
+            if (SchemaRegistryClientConfig.isRegistryKey(key)) {
+                registry.put(key, value);
+            } else if (key.startsWith("headwater.")) {
                 if (!declared.names().contains(key)) {
                     throw new ConfigException("'" + key + "' is not a Headwater " + client + " setting; known: "
                             + declared.names().stream().sorted().toList());
@@ -51,7 +54,7 @@ public final class HeadwaterProperties {
                 kafka.put(key, value);
             }
         });
-        return new Split(headwater, kafka);
+        return new Split(headwater, registry, kafka);
     }
 
     /**

@@ -90,6 +90,20 @@ public final class SchemaRegistryClient {
                 breaker, JSON);
     }
 
+    /**
+     * Builds a client from Kafka-style properties with Confluent's key names ({@code schema.registry.url},
+     * {@code basic.auth.credentials.source}, {@code basic.auth.user.info}, {@code bearer.auth.token},
+     * {@code schema.registry.ssl.truststore.*}, {@code schema.registry.ssl.keystore.*}, declared in
+     * {@link SchemaRegistryClientConfig#CONFIG_DEF}); other keys are ignored.
+     *
+     * @param properties the properties
+     * @return a new client
+     * @throws org.apache.kafka.common.config.ConfigException naming a bad key, never a secret's value
+     */
+    public static SchemaRegistryClient fromProperties(Map<String, ?> properties) {
+        return SchemaRegistryClientConfig.builder(properties).build();
+    }
+
     /** @return a builder; {@link Builder#urls(String...)} is required */
     public static Builder builder() {
         return new Builder();

@@ -1,6 +1,9 @@
 package dev.headwater.serde;
 
 import dev.headwater.internal.Redaction;
+import dev.headwater.registry.SchemaRegistryClientConfig;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,7 +24,7 @@ import org.apache.kafka.common.config.types.Password;
 public final class AvroSerdeConfig {
 
     /** Comma-separated registry URLs. */
-    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    public static final String SCHEMA_REGISTRY_URL = SchemaRegistryClientConfig.SCHEMA_REGISTRY_URL;
     /** Register a record's schema when it is not yet registered. */
     public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
     /** Write with the subject's latest registered schema instead of registering. */
@@ -35,18 +38,19 @@ public final class AvroSerdeConfig {
     /** Deserialize into generated SpecificRecord classes. */
     public static final String SPECIFIC_AVRO_READER = "specific.avro.reader";
     /** Basic auth as {@code user:password}. */
-    public static final String BASIC_AUTH_USER_INFO = "basic.auth.user.info";
+    public static final String BASIC_AUTH_USER_INFO = SchemaRegistryClientConfig.BASIC_AUTH_USER_INFO;
     /** A static bearer token. */
-    public static final String BEARER_AUTH_TOKEN = "bearer.auth.token";
+    public static final String BEARER_AUTH_TOKEN = SchemaRegistryClientConfig.BEARER_AUTH_TOKEN;
     /** How long a subject's latest version is cached, in seconds. */
-    public static final String LATEST_CACHE_TTL_SEC = "latest.cache.ttl.sec";
+    public static final String LATEST_CACHE_TTL_SEC = SchemaRegistryClientConfig.LATEST_CACHE_TTL_SEC;
     /** The reader schema (Avro JSON) to resolve data into on read, for schema evolution. */
     public static final String READER_SCHEMA = "headwater.reader.schema";
 
-    /** The declaration of every setting: name, type, default, importance and documentation. */
-    public static final ConfigDef CONFIG_DEF = new ConfigDef()
-            .define(SCHEMA_REGISTRY_URL, ConfigDef.Type.LIST, ConfigDef.NO_DEFAULT_VALUE, ConfigDef.Importance.HIGH,
-                    "Comma-separated schema registry URLs; the client fails over between them.")
+    /**
+     * The declaration of every setting: name, type, default, importance and documentation; the registry client's
+     * (URL, auth, TLS, cache) are {@link SchemaRegistryClientConfig#CONFIG_DEF}'s.
+     */
+    public static final ConfigDef CONFIG_DEF = new ConfigDef(SchemaRegistryClientConfig.CONFIG_DEF)
             .define(AUTO_REGISTER_SCHEMAS, ConfigDef.Type.BOOLEAN, true, ConfigDef.Importance.MEDIUM,
                     "Register a record's schema under its subject when it is not registered yet.")
             .define(USE_LATEST_VERSION, ConfigDef.Type.BOOLEAN, false, ConfigDef.Importance.MEDIUM,
@@ -59,12 +63,6 @@ public final class AvroSerdeConfig {
                     "Subject name strategy for values: TOPIC_NAME, RECORD_NAME or TOPIC_RECORD_NAME.")
             .define(SPECIFIC_AVRO_READER, ConfigDef.Type.BOOLEAN, false, ConfigDef.Importance.MEDIUM,
                     "Deserialize into generated SpecificRecord classes instead of GenericRecord.")
-            .define(BASIC_AUTH_USER_INFO, ConfigDef.Type.PASSWORD, null, ConfigDef.Importance.MEDIUM,
-                    "Basic auth credentials for the registry, as user:password.")
-            .define(BEARER_AUTH_TOKEN, ConfigDef.Type.PASSWORD, null, ConfigDef.Importance.MEDIUM,
-                    "A static bearer token for the registry.")
-            .define(LATEST_CACHE_TTL_SEC, ConfigDef.Type.LONG, 60L, ConfigDef.Range.atLeast(0),
-                    ConfigDef.Importance.LOW, "How long a subject's latest version is cached, in seconds.")
             .define(READER_SCHEMA, ConfigDef.Type.STRING, null, ConfigDef.Importance.LOW,
                     "Avro schema (JSON) that deserialized data is resolved into; the writer's schema when unset.");
 
@@ -75,9 +73,7 @@ public final class AvroSerdeConfig {
     private final SubjectNameStrategy keyStrategy;
     private final SubjectNameStrategy valueStrategy;
     private final boolean specificReader;
-    private final String basicAuthUserInfo;
-    private final String bearerToken;
-    private final long latestCacheTtlSeconds;
+    private final Map<String, Object> registry;
     private final Schema readerSchema;
 
     private AvroSerdeConfig(Builder builder) {
@@ -88,9 +84,10 @@ public final class AvroSerdeConfig {
         this.keyStrategy = builder.keyStrategy;
         this.valueStrategy = builder.valueStrategy;
         this.specificReader = builder.specificReader;
-        this.basicAuthUserInfo = builder.basicAuthUserInfo;
-        this.bearerToken = builder.bearerToken;
-        this.latestCacheTtlSeconds = builder.latestCacheTtlSeconds;
+        Map<String, Object> registryKeys = new HashMap<>(builder.registry);
+        registryKeys.put(SCHEMA_REGISTRY_URL, String.join(",", urls));
+        registryKeys.put(LATEST_CACHE_TTL_SEC, builder.latestCacheTtlSeconds);
+        this.registry = Collections.unmodifiableMap(registryKeys);
         this.readerSchema = builder.readerSchema;
     }
 
@@ -119,16 +116,10 @@ public final class AvroSerdeConfig {
         builder.keyStrategy = strategy(parsed, KEY_SUBJECT_NAME_STRATEGY);
         builder.valueStrategy = strategy(parsed, VALUE_SUBJECT_NAME_STRATEGY);
         Password basic = parsed.getPassword(BASIC_AUTH_USER_INFO);
-        if (basic != null) {
-            if (!basic.value().contains(":")) {
-                throw new ConfigException(BASIC_AUTH_USER_INFO, "[hidden]", "must be user:password");
-            }
-            builder.basicAuthUserInfo = basic.value();
+        if (basic != null && !basic.value().contains(":")) {
+            throw new ConfigException(BASIC_AUTH_USER_INFO, "[hidden]", "must be user:password");
         }
-        Password bearer = parsed.getPassword(BEARER_AUTH_TOKEN);
-        if (bearer != null) {
-            builder.bearerToken = bearer.value();
-        }
+        builder.registry.putAll(SchemaRegistryClientConfig.registryKeys(properties));
         String reader = parsed.getString(READER_SCHEMA);
         if (reader != null) {
             try {
@@ -186,19 +177,12 @@ public final class AvroSerdeConfig {
         return readerSchema;
     }
 
-    /** @return basic auth as user:password, or null; never printed */
-    public String basicAuthUserInfo() {
-        return basicAuthUserInfo;
-    }
-
-    /** @return the bearer token, or null; never printed */
-    public String bearerToken() {
-        return bearerToken;
-    }
-
-    /** @return the latest-version cache time to live, in seconds */
-    public long latestCacheTtlSeconds() {
-        return latestCacheTtlSeconds;
+    /**
+     * @return the registry client's settings ({@link SchemaRegistryClientConfig} keys: URL, auth, TLS, cache), for
+     *     {@link dev.headwater.registry.SchemaRegistryClient#fromProperties}; secrets in them are never printed
+     */
+    public Map<String, Object> registryProperties() {
+        return registry;
     }
 
     @Override
@@ -206,8 +190,9 @@ public final class AvroSerdeConfig {
         return "AvroSerdeConfig{urls=" + urls.stream().map(Redaction::url).toList() + ", autoRegister=" + autoRegister + ", useLatestVersion="
                 + useLatestVersion + ", normalize=" + normalize + ", keyStrategy=" + keyStrategy + ", valueStrategy="
                 + valueStrategy + ", specificReader=" + specificReader + ", auth="
-                + (basicAuthUserInfo != null ? "basic [hidden]" : bearerToken != null ? "bearer [hidden]" : "none")
-                + "}";
+                + (registry.containsKey(BASIC_AUTH_USER_INFO) ? "basic [hidden]"
+                : registry.containsKey(BEARER_AUTH_TOKEN) ? "bearer [hidden]" : "none")
+                + (registry.containsKey(SchemaRegistryClientConfig.SSL_TRUSTSTORE_LOCATION) ? ", tls" : "") + "}";
     }
 
     /** Builds an {@link AvroSerdeConfig}. Not thread safe. */
@@ -219,8 +204,7 @@ public final class AvroSerdeConfig {
         private SubjectNameStrategy keyStrategy = SubjectNameStrategy.TOPIC_NAME;
         private SubjectNameStrategy valueStrategy = SubjectNameStrategy.TOPIC_NAME;
         private boolean specificReader;
-        private String basicAuthUserInfo;
-        private String bearerToken;
+        private final Map<String, Object> registry = new HashMap<>();
         private long latestCacheTtlSeconds = 60;
         private Schema readerSchema;
 

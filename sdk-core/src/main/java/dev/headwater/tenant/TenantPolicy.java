@@ -1,9 +1,9 @@
 package dev.headwater.tenant;
 
 import dev.headwater.HeadwaterException;
+import dev.headwater.internal.Location;
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -86,10 +86,27 @@ public final class TenantPolicy {
      * @throws HeadwaterException naming the file, the key and the problem
      */
     public static TenantPolicy load(Path file, String environment) {
+        return load(Location.of(Objects.requireNonNull(file, "file")), environment);
+    }
+
+    /**
+     * Loads a policy from where configuration says it is: {@code classpath:}, {@code file:} or a plain path, or an
+     * {@code https://} URL, applying the overrides of one environment.
+     *
+     * @param location the policy's location
+     * @param environment such as {@code dev}, {@code test} or {@code prod}; null or empty for none
+     * @return the policy
+     * @throws HeadwaterException naming the location, the key and the problem
+     */
+    public static TenantPolicy load(String location, String environment) {
+        return load(Location.of(location), environment);
+    }
+
+    private static TenantPolicy load(Location location, String environment) {
         try {
-            return parse(Files.readString(file), file.toString(), environment);
+            return parse(location.read(), location.toString(), environment);
         } catch (IOException e) {
-            throw new HeadwaterException("Tenant policy " + file + " cannot be read: " + e.getMessage(), e);
+            throw new HeadwaterException("Tenant policy " + location + " cannot be read: " + e.getMessage(), e);
         }
     }
 

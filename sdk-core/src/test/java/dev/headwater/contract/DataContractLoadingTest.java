@@ -194,4 +194,37 @@ class DataContractLoadingTest {
                 """, "fields.phone: no such field in schema Order",
                 "fields.id.classification: 'secret' is not one of");
     }
+
+    @Test
+    void loadsFromTheClasspathAndFromAUrlWithItsSchemaFileBesideIt() throws Exception {
+        DataContract fromClasspath = DataContract.load("classpath:contracts/orders.yaml");
+        assertThat(fromClasspath.schema().getName()).isEqualTo("OrderPlaced");
+
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/contracts/", exchange -> {
+            String name = exchange.getRequestURI().getPath().substring("/contracts/".length());
+            try (var in = getClass().getResourceAsStream("/contracts/" + name)) {
+                byte[] body = in == null ? new byte[0] : in.readAllBytes();
+                exchange.sendResponseHeaders(in == null ? 404 : 200, body.length == 0 ? -1 : body.length);
+                if (body.length > 0) {
+                    exchange.getResponseBody().write(body);
+                }
+            }
+            exchange.close();
+        });
+        server.start();
+        try {
+            DataContract fromUrl = DataContract.load("http://127.0.0.1:" + server.getAddress().getPort()
+                    + "/contracts/orders.yaml");
+            assertThat(fromUrl.schema()).isEqualTo(fromClasspath.schema());
+            assertThat(fromUrl.rules()).hasSameSizeAs(fromClasspath.rules());
+        } finally {
+            server.stop(0);
+        }
+        assertThatThrownBy(() -> DataContract.load("classpath:contracts/no-such.yaml"))
+                .isInstanceOf(ContractDefinitionException.class)
+                .hasMessageContaining("classpath:contracts/no-such.yaml")
+                .hasMessageContaining("no resource");
+    }
 }

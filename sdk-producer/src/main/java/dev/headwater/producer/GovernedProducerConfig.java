@@ -2,10 +2,11 @@ package dev.headwater.producer;
 
 import dev.headwater.contract.DataContract;
 import dev.headwater.internal.HeadwaterProperties;
+import dev.headwater.registry.SchemaRegistryClient;
+import dev.headwater.registry.SchemaRegistryClientConfig;
 import dev.headwater.lineage.LineageDescriptors;
 import dev.headwater.lineage.LineageFormat;
 import dev.headwater.tenant.TenantPolicy;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -39,7 +40,7 @@ public final class GovernedProducerConfig {
     /** The compacted topic lineage descriptors are published to. */
     public static final String LINEAGE_DESCRIPTOR_TOPIC = "headwater.lineage.descriptor.topic";
     /** The schema registry URL(s), Confluent's key. */
-    public static final String SCHEMA_REGISTRY_URL = HeadwaterProperties.SCHEMA_REGISTRY_URL;
+    public static final String SCHEMA_REGISTRY_URL = SchemaRegistryClientConfig.SCHEMA_REGISTRY_URL;
 
     /** The declaration of every Headwater producer setting. */
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
@@ -48,9 +49,10 @@ public final class GovernedProducerConfig {
             .define(APPLICATION_VERSION, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM,
                     "The producing application's version.")
             .define(CONTRACT_FILE, ConfigDef.Type.STRING, null, ConfigDef.Importance.HIGH,
-                    "The data contract (YAML) to enforce; values are then written under its registered schema.")
+                    "The data contract (YAML) to enforce, as a file path, classpath:resource or URL; values are then written "
+                    + "under its registered schema.")
             .define(TENANT_POLICY_FILE, ConfigDef.Type.STRING, null, ConfigDef.Importance.MEDIUM,
-                    "The tenant policy (YAML) whose guardrails and produce quota apply.")
+                    "The tenant policy (YAML) whose guardrails and produce quota apply: a file path, classpath:resource or URL.")
             .define(ENVIRONMENT, ConfigDef.Type.STRING, null, ConfigDef.Importance.LOW,
                     "The environment (dev, test, prod, ...) whose tenant policy overrides apply.")
             .define(TENANT, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM,
@@ -66,9 +68,7 @@ public final class GovernedProducerConfig {
             .define(LINEAGE_DESCRIPTOR_TOPIC, ConfigDef.Type.STRING, LineageDescriptors.DEFAULT_TOPIC,
                     new ConfigDef.NonEmptyString(), ConfigDef.Importance.LOW,
                     "The compacted topic the producer publishes its lineage descriptor to (format 2); created when "
-                    + "missing if this client may create topics.")
-            .define(SCHEMA_REGISTRY_URL, ConfigDef.Type.STRING, null, ConfigDef.Importance.HIGH,
-                    "The schema registry URL(s); required with a contract.");
+                    + "missing if this client may create topics.");
 
     private GovernedProducerConfig() {
     }
@@ -92,17 +92,17 @@ public final class GovernedProducerConfig {
                 .failurePolicy(FailurePolicy.valueOf(config.getString(FAILURE_POLICY).toUpperCase(Locale.ROOT)))
                 .lineageFormat(LineageFormat.parse(config.getString(LINEAGE_FORMAT)))
                 .lineageDescriptorTopic(config.getString(LINEAGE_DESCRIPTOR_TOPIC));
-        String registry = config.getString(SCHEMA_REGISTRY_URL);
-        if (registry != null) {
-            builder.schemaRegistry(registry);
+        if (split.registry().containsKey(SCHEMA_REGISTRY_URL)) {
+            // URL, basic or bearer auth and TLS stores under Confluent's key names
+            builder.schemaRegistry(SchemaRegistryClient.fromProperties(split.registry()));
         }
         String contract = config.getString(CONTRACT_FILE);
         if (contract != null) {
-            builder.contract(DataContract.load(Path.of(contract)));
+            builder.contract(DataContract.load(contract));
         }
         String policy = config.getString(TENANT_POLICY_FILE);
         if (policy != null) {
-            builder.tenantPolicy(TenantPolicy.load(Path.of(policy), config.getString(ENVIRONMENT)));
+            builder.tenantPolicy(TenantPolicy.load(policy, config.getString(ENVIRONMENT)));
         }
         return builder;
     }

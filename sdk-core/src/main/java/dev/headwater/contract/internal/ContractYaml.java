@@ -8,10 +8,10 @@ import dev.headwater.contract.OnFailure;
 import dev.headwater.contract.RuleMode;
 import dev.headwater.contract.Owner;
 import dev.headwater.contract.ServiceLevels;
+import dev.headwater.internal.Location;
 import dev.headwater.registry.CompatibilityLevel;
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -47,12 +47,13 @@ public final class ContractYaml {
             "max", "minLength", "maxLength", "regex", "in", "format", "notInFuture", "expr", "type");
 
     private final String source;
-    private final Path baseDirectory;
+    /** Where the contract was read from, for resolving schemaFile; null for text given as it is. */
+    private final Location base;
     private final List<String> problems = new ArrayList<>();
 
-    private ContractYaml(String source, Path baseDirectory) {
+    private ContractYaml(String source, Location base) {
         this.source = source;
-        this.baseDirectory = baseDirectory;
+        this.base = base;
     }
 
     /**
@@ -65,7 +66,26 @@ public final class ContractYaml {
      * @throws ContractDefinitionException listing every problem
      */
     public static DataContract read(String text, String source, Path baseDirectory) {
-        return new ContractYaml(source, baseDirectory).read(text);
+        return new ContractYaml(source, baseDirectory == null ? null
+                : Location.of(baseDirectory.resolve("contract.yaml"))).read(text);
+    }
+
+    /**
+     * Reads a contract from where it is: a file, a classpath resource or a URL; its schemaFile beside it.
+     *
+     * @param location the contract's location
+     * @return the contract
+     * @throws ContractDefinitionException listing every problem, or saying it cannot be read
+     */
+    public static DataContract read(Location location) {
+        String text;
+        try {
+            text = location.read();
+        } catch (IOException e) {
+            throw new ContractDefinitionException(location.toString(), List.of(location + ": cannot be read: "
+                    + e.getMessage()));
+        }
+        return new ContractYaml(location.toString(), location).read(text);
     }
 
     private DataContract read(String text) {
@@ -173,11 +193,11 @@ public final class ContractYaml {
             if (name == null) {
                 return null;
             }
-            Path path = baseDirectory == null ? Path.of(name) : baseDirectory.resolve(name);
+            Location schema = base == null ? Location.of(name) : base.resolve(name);
             try {
-                text = Files.readString(path);
+                text = schema.read();
             } catch (IOException e) {
-                problem(file, "schemaFile '" + name + "' cannot be read (" + path + ")");
+                problem(file, "schemaFile '" + name + "' cannot be read (" + schema + ": " + e.getMessage() + ")");
                 return null;
             }
         } else {

@@ -2,8 +2,6 @@ package dev.headwater.serde.internal;
 
 import dev.headwater.registry.SchemaRegistryClient;
 import dev.headwater.serde.AvroSerdeConfig;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -25,27 +23,15 @@ public final class SharedRegistryClients {
      * @return a client, created on first use
      */
     public static SchemaRegistryClient forConfig(AvroSerdeConfig config) {
-        Key key = new Key(config.urls(), config.basicAuthUserInfo(), config.bearerToken(),
-                config.latestCacheTtlSeconds());
-        return CLIENTS.computeIfAbsent(key, k -> {
-            SchemaRegistryClient.Builder builder = SchemaRegistryClient.builder()
-                    .urls(k.urls.toArray(String[]::new))
-                    .latestCacheTtl(Duration.ofSeconds(k.ttlSeconds));
-            if (k.basic != null) {
-                String[] parts = k.basic.split(":", 2);
-                builder.basicAuth(parts[0], parts[1]);
-            } else if (k.bearer != null) {
-                String token = k.bearer;
-                builder.bearerToken(() -> token);
-            }
-            return builder.build();
-        });
+        return CLIENTS.computeIfAbsent(new Key(config.registryProperties()),
+                key -> SchemaRegistryClient.fromProperties(key.properties()));
     }
 
-    private record Key(List<String> urls, String basic, String bearer, long ttlSeconds) {
+    /** The registry settings; printed without them, since they may hold secrets. */
+    private record Key(Map<String, Object> properties) {
         @Override
         public String toString() {
-            return "Key{urls=" + urls + "}";
+            return "Key{" + properties.keySet() + "}";
         }
     }
 }
