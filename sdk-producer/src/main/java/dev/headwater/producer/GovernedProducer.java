@@ -1,27 +1,21 @@
 package dev.headwater.producer;
 
 import dev.headwater.HeadwaterException;
-import dev.headwater.contract.ContractValidator;
 import dev.headwater.contract.ContractViolationException;
 import dev.headwater.contract.DataContract;
 import dev.headwater.contract.OnFailure;
 import dev.headwater.contract.Violation;
-import dev.headwater.deadletter.internal.DeadLetterRecords;
 import dev.headwater.internal.HeadwaterProperties;
-import dev.headwater.lineage.LineageContext;
 import dev.headwater.lineage.LineageDescriptors;
 import dev.headwater.lineage.LineageFormat;
 import dev.headwater.lineage.LineageStamp;
-import dev.headwater.lineage.internal.DescriptorPublisher;
+import dev.headwater.producer.internal.Governance;
 import dev.headwater.producer.internal.ProducerTelemetry;
 import dev.headwater.registry.SchemaRegistryClient;
-import dev.headwater.registry.SchemaRegistryException;
 import dev.headwater.serde.SerdeException;
-import dev.headwater.serde.internal.AvroWireWriter;
 import dev.headwater.tenant.GuardrailViolationException;
 import dev.headwater.tenant.QuotaExceededException;
 import dev.headwater.tenant.TenantPolicy;
-import dev.headwater.tenant.TenantQuotas;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
@@ -32,17 +26,25 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.metrics.KafkaMetric;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 
@@ -88,90 +90,45 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
     private final Producer<byte[], byte[]> delegate;
     private final Serializer<K> keySerializer;
     private final Serializer<V> valueSerializer;
-    private final LineageStamp lineage;
-    private final DataContract contract;
-    private final ContractValidator validator;
-    private final AvroWireWriter contractWriter;
-    private final FailurePolicy failurePolicy;
+    private final Governance governance;
     private final ProducerTelemetry telemetry;
-    private final String application;
-    private final TenantPolicy tenantPolicy;
-    private final TenantQuotas quotas;
-    private final Map<String, Boolean> permittedTopics = new ConcurrentHashMap<>();
-    /** Publishes the lineage descriptor (format 2); null for format 1. */
-    private final DescriptorPublisher descriptorPublisher;
+    private final ProducerView view = new ProducerView();
 
     private GovernedProducer(Builder<K, V> builder) {
         this.keySerializer = builder.keySerializer;
-        this.application = builder.application;
-        this.contract = builder.contract;
-        this.failurePolicy = builder.failurePolicy;
-        this.tenantPolicy = builder.tenantPolicy;
-        this.quotas = tenantPolicy == null || tenantPolicy.produceQuota().unlimited() ? null
-                : TenantQuotas.produce(tenantPolicy);
-        Map<String, Object> kafka = new HashMap<>(builder.kafkaProperties);
-        kafka.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
-        String acks = String.valueOf(kafka.get(ProducerConfig.ACKS_CONFIG)).trim();
-        if (acks.equals("all") || acks.equals("-1")) {
-            // idempotence needs acks=all: with acks=0 or 1 Kafka's own default (off) applies, as in a plain producer
-            kafka.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        }
-        // unique per producer, as Kafka's own default is: two producers of one application must not share JMX
-        // names and broker quotas by accident
-        kafka.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, builder.application + "-"
-                + CLIENT_NUMBERS.computeIfAbsent(builder.application, a -> new AtomicInteger()).incrementAndGet());
-        kafka.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
-        kafka.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
-        LineageStamp.Builder stamp = LineageStamp.builder(builder.application)
-                .applicationVersion(builder.applicationVersion).tenant(builder.tenant).format(builder.lineageFormat);
-        if (contract != null) {
-            this.validator = contract.writeValidator();
-            int schemaId = registerContract(builder.registry, contract);
-            this.contractWriter = new AvroWireWriter(schemaId, contract.subject(), contract.schema());
-            stamp.type(contract.schema().getFullName()).owner(contract.owner().team())
-                    .contract(contract.subject(), contract.version())
-                    .schema(builder.registry.urls().get(0).toString(), schemaId)
-                    .contentType("application/avro");
-        } else {
-            this.validator = null;
-            this.contractWriter = null;
-        }
         this.valueSerializer = builder.valueSerializer;
-        this.lineage = stamp.build();
-        this.telemetry = new ProducerTelemetry(builder.openTelemetry, String.valueOf(
-                kafka.get(ProducerConfig.CLIENT_ID_CONFIG)), builder.tenant,
-                contract == null ? "" : contract.subject());
-        if (quotas != null) {
-            telemetry.observeQuota(quotas);
-        }
-        this.delegate = new KafkaProducer<>(kafka, new ByteArraySerializer(), new ByteArraySerializer());
-        if (lineage.format() == LineageFormat.COMPACT) {
-            telemetry.observeLineage(lineage::carriesDescriptorInline);
-            this.descriptorPublisher = DescriptorPublisher.start(kafka, builder.descriptorTopic,
-                    lineage.descriptorId(), lineage.descriptor(), new DescriptorPublisher.Listener() {
-                        @Override
-                        public void published() {
-                            lineage.descriptorPublished();
-                        }
-
-                        @Override
-                        public void failed(String why) {
-                            // the records keep carrying the descriptor inline; the publisher logged why
-                            telemetry.lineageNotPublished();
-                        }
-                    });
-        } else {
-            this.descriptorPublisher = null;
+        Map<String, Object> kafka = kafkaSettings(builder.kafkaProperties, builder.application);
+        this.governance = new Governance(new Governance.Settings(builder.application, builder.applicationVersion,
+                builder.tenant, builder.contract, builder.registry, builder.failurePolicy, builder.tenantPolicy,
+                builder.openTelemetry, builder.lineageFormat, builder.descriptorTopic, kafka,
+                String.valueOf(kafka.get(ProducerConfig.CLIENT_ID_CONFIG))));
+        this.telemetry = governance.telemetry();
+        try {
+            this.delegate = new KafkaProducer<>(kafka, new ByteArraySerializer(), new ByteArraySerializer());
+        } catch (RuntimeException e) {
+            governance.close();
+            throw e;
         }
     }
 
-    private static int registerContract(SchemaRegistryClient registry, DataContract contract) {
-        try {
-            return registry.register(contract.subject(), contract.toSchemaDefinition(), false);
-        } catch (SchemaRegistryException e) {
-            throw new HeadwaterException("Could not register contract " + contract.subject() + " version "
-                    + contract.version() + " with the schema registry: " + e.getMessage(), e);
+    /**
+     * The Kafka settings of a governed producer: safe defaults where the application set none ({@code acks=all}, and
+     * idempotence with it; with {@code acks=0} or {@code 1} Kafka's own default, off, applies as in a plain producer),
+     * and a client id unique per producer, as Kafka's own default is, so that two producers of one application share
+     * neither JMX names nor broker quotas by accident.
+     */
+    static Map<String, Object> kafkaSettings(Map<String, ?> given, String application) {
+        Map<String, Object> kafka = new HashMap<>(given);
+        kafka.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+        String acks = String.valueOf(kafka.get(ProducerConfig.ACKS_CONFIG)).trim();
+        if (acks.equals("all") || acks.equals("-1")) {
+            kafka.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         }
+        kafka.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, application + "-"
+                + CLIENT_NUMBERS.computeIfAbsent(application, a -> new AtomicInteger()).incrementAndGet());
+        kafka.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
+        kafka.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
+        return kafka;
     }
 
     /**
@@ -231,46 +188,50 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
      *     exception that refused it
      */
     public CompletableFuture<SendResult> send(ProducerRecord<K, V> record) {
-        Objects.requireNonNull(record, "record");
         CompletableFuture<SendResult> result = new CompletableFuture<>();
-        try {
-            if (tenantPolicy != null) {
-                checkGuardrail(record.topic());
+        dispatch(record, (sent, metadata, error) -> {
+            if (error != null) {
+                result.completeExceptionally(error);
+            } else {
+                result.complete(sent);
             }
-            List<Violation> violations = validator == null ? List.of() : validator.validate(record.value());
-            if (!violations.isEmpty() && !deadLetter(violations)) {
-                telemetry.refused(record.topic(), violations);
-                result.completeExceptionally(new ContractViolationException(record.topic(), contract.subject(),
-                        contract.version(), violations));
-                return result;
+        });
+        return result;
+    }
+
+    /** Told once what became of one record: its result and Kafka's metadata, or why it was not written. */
+    @FunctionalInterface
+    private interface Completion {
+        void done(SendResult result, RecordMetadata metadata, Exception error);
+    }
+
+    /** Governs and sends one record; {@code completion} is told on the I/O thread, or here when refused. */
+    private void dispatch(ProducerRecord<K, V> record, Completion completion) {
+        Objects.requireNonNull(record, "record");
+        try {
+            governance.checkGuardrail(record.topic());
+            List<Violation> violations = governance.validate(record.value());
+            if (!violations.isEmpty() && !governance.deadLetters(violations)) {
+                completion.done(null, null, governance.refuse(record.topic(), violations));
+                return;
             }
             Headers headers = new RecordHeaders(record.headers().toArray());
             byte[] key = serializeKey(record.topic(), headers, record.key());
-            byte[] value = serializeValue(record.topic(), headers, record.value());
-            if (quotas != null) {
-                // records and bytes taken together, once the size is known: all or nothing
-                telemetry.quotaWait(record.topic(), quotas.acquire(1, (key == null ? 0 : key.length)
-                        + (value == null ? 0 : value.length)));
-            }
-            LineageContext context = LineageContext.current().orElse(null);
-            String eventId = lineage.stamp(headers, context == null ? null : context.correlationId(),
-                    context == null ? null : context.causationId());
+            byte[] value = governance.serializeValue(record.topic(), headers, record.value(), valueSerializer);
+            // records and bytes taken together, once the size is known: all or nothing
+            governance.takeQuota(record.topic(), (key == null ? 0 : key.length) + (value == null ? 0 : value.length));
+            String eventId = governance.stamp(headers);
             if (violations.isEmpty()) {
                 write(new ProducerRecord<>(record.topic(), record.partition(), record.timestamp(), key, value,
-                        headers), record.topic(), eventId, false, result);
+                        headers), record.topic(), eventId, false, completion);
             } else {
-                telemetry.violations(record.topic(), violations);
-                DeadLetterRecords.mark(headers, new DeadLetterRecords.Reason("CONTRACT_VIOLATION",
-                        new ContractViolationException(record.topic(), contract.subject(), contract.version(),
-                                violations), violations, contract.subject() + "@" + contract.version(),
-                        application, record.topic(), -1, -1, ""));
-                write(new ProducerRecord<>(contract.deadLetterTopic(), null, record.timestamp(), key, value, headers),
-                        record.topic(), eventId, true, result);
+                governance.markDeadLetter(headers, record.topic(), violations);
+                write(new ProducerRecord<>(governance.deadLetterTopic(), null, record.timestamp(), key, value,
+                        headers), record.topic(), eventId, true, completion);
             }
         } catch (RuntimeException e) {
-            result.completeExceptionally(e);
+            completion.done(null, null, e);
         }
-        return result;
     }
 
     /**
@@ -285,36 +246,21 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
         send(record).whenComplete(callback);
     }
 
-    private void checkGuardrail(String topic) {
-        if (permittedTopics.get(topic) == null) {
-            tenantPolicy.checkWrite(topic);
-            permittedTopics.put(topic, Boolean.TRUE);
-        }
-    }
-
-    private boolean deadLetter(List<Violation> violations) {
-        return switch (failurePolicy) {
-            case ERROR -> false;
-            case DLQ -> true;
-            case PER_RULE -> violations.stream().allMatch(v -> v.onFailure() == OnFailure.DLQ);
-        };
-    }
-
     private void write(ProducerRecord<byte[], byte[]> record, String intendedTopic, String eventId,
-            boolean deadLettered, CompletableFuture<SendResult> result) {
+            boolean deadLettered, Completion completion) {
         Span span = telemetry.startSend(record.topic(), record.headers(), eventId);
         int valueSize = record.value() == null ? 0 : record.value().length;
         try {
             delegate.send(record, (metadata, error) -> {
                 if (error != null) {
                     telemetry.failed(span, error);
-                    result.completeExceptionally(error);
+                    completion.done(null, null, error);
                 } else {
                     telemetry.sent(span, intendedTopic, metadata.partition(), metadata.offset(), valueSize,
                             deadLettered);
-                    result.complete(new SendResult(deadLettered ? SendResult.Outcome.DEAD_LETTERED
+                    completion.done(new SendResult(deadLettered ? SendResult.Outcome.DEAD_LETTERED
                             : SendResult.Outcome.SENT, metadata.topic(), metadata.partition(), metadata.offset(),
-                            eventId));
+                            eventId), metadata, null);
                 }
             });
         } catch (RuntimeException e) {
@@ -329,22 +275,6 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new SerdeException("Could not serialize the key of a record for topic '" + topic + "': "
                     + e.getMessage() + ". Nothing was sent.", topic, -1, e);
-        }
-    }
-
-    private byte[] serializeValue(String topic, Headers headers, V value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return contractWriter != null ? contractWriter.write(value) : valueSerializer.serialize(topic, headers,
-                    value);
-        } catch (SerdeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new SerdeException("Could not serialize the value of a record for topic '" + topic + "': "
-                    + e.getMessage() + ". Nothing was sent; check that the value matches its schema.", topic,
-                    contractWriter == null ? -1 : contractWriter.id(), e);
         }
     }
 
@@ -390,32 +320,131 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
      * @param timeout the longest time to wait
      */
     public void close(Duration timeout) {
-        closeLineage();
+        governance.close();
         delegate.close(timeout);
     }
 
     /** Closes the producer, waiting for buffered records to be sent. */
     @Override
     public void close() {
-        closeLineage();
+        governance.close();
         delegate.close();
     }
 
-    private void closeLineage() {
-        if (descriptorPublisher != null) {
-            descriptorPublisher.close();
+    /**
+     * Returns this producer as a Kafka {@link Producer}, for code and frameworks that expect one (a
+     * {@code KafkaTemplate}, tests written against {@code MockProducer}). Every record sent through it is governed as
+     * by {@link #send(ProducerRecord)}; Kafka's {@code Future<RecordMetadata>} and {@link Callback} contract holds: a
+     * record refused before sending fails the future and calls the callback with the exception (a
+     * {@link ContractViolationException}, a {@link GuardrailViolationException}, ...), and a dead-lettered record
+     * completes with the metadata of the dead-letter topic, so {@code metadata.topic()} tells it apart from a sent one.
+     * Closing the view closes this producer.
+     *
+     * @return a view of this producer; the same instance each time
+     */
+    public Producer<K, V> asProducer() {
+        return view;
+    }
+
+    /** This producer seen as a Kafka {@link Producer}. */
+    private final class ProducerView implements Producer<K, V> {
+
+        @Override
+        public Future<RecordMetadata> send(ProducerRecord<K, V> record) {
+            return send(record, null);
         }
-        telemetry.close();
+
+        @Override
+        public Future<RecordMetadata> send(ProducerRecord<K, V> record, Callback callback) {
+            CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
+            dispatch(record, (sent, metadata, error) -> {
+                if (callback != null) {
+                    callback.onCompletion(metadata, error);
+                }
+                if (error != null) {
+                    result.completeExceptionally(error);
+                } else {
+                    result.complete(metadata);
+                }
+            });
+            return result;
+        }
+
+        @Override
+        public void initTransactions() {
+            delegate.initTransactions();
+        }
+
+        @Override
+        public void beginTransaction() {
+            delegate.beginTransaction();
+        }
+
+        @Override
+        public void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets,
+                ConsumerGroupMetadata groupMetadata) {
+            delegate.sendOffsetsToTransaction(offsets, groupMetadata);
+        }
+
+        @Override
+        public void commitTransaction() {
+            delegate.commitTransaction();
+        }
+
+        @Override
+        public void abortTransaction() {
+            delegate.abortTransaction();
+        }
+
+        @Override
+        public void registerMetricForSubscription(KafkaMetric metric) {
+            delegate.registerMetricForSubscription(metric);
+        }
+
+        @Override
+        public void unregisterMetricFromSubscription(KafkaMetric metric) {
+            delegate.unregisterMetricFromSubscription(metric);
+        }
+
+        @Override
+        public void flush() {
+            delegate.flush();
+        }
+
+        @Override
+        public List<PartitionInfo> partitionsFor(String topic) {
+            return delegate.partitionsFor(topic);
+        }
+
+        @Override
+        public Map<MetricName, ? extends Metric> metrics() {
+            return delegate.metrics();
+        }
+
+        @Override
+        public Uuid clientInstanceId(Duration timeout) {
+            return delegate.clientInstanceId(timeout);
+        }
+
+        @Override
+        public void close() {
+            GovernedProducer.this.close();
+        }
+
+        @Override
+        public void close(Duration timeout) {
+            GovernedProducer.this.close(timeout);
+        }
     }
 
     /** @return the lineage stamp of this producer: its format, descriptor and descriptor id */
     public LineageStamp lineage() {
-        return lineage;
+        return governance.lineage();
     }
 
     /** @return the contract this producer enforces, or null when it has none */
     public DataContract contract() {
-        return contract;
+        return governance.contract();
     }
 
     /**
