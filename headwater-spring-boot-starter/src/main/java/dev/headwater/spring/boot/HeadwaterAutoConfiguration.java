@@ -1,0 +1,207 @@
+package dev.headwater.spring.boot;
+
+import dev.headwater.consumer.RecordGovernance;
+import dev.headwater.contract.DataContract;
+import dev.headwater.producer.GovernedSerializer;
+import dev.headwater.registry.SchemaRegistryClient;
+import dev.headwater.serde.AvroDeserializer;
+import dev.headwater.spring.kafka.DeadLetterSerializer;
+import dev.headwater.spring.kafka.GovernedDeadLetters;
+import dev.headwater.spring.kafka.GovernedRecordInterceptor;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.RecordInterceptor;
+import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
+
+/**
+ * Spring Boot auto-configuration of Headwater, on when {@code headwater.application.name} is set (nothing changes
+ * otherwise). With a contract ({@code headwater.contract}) and a registry ({@code headwater.registry.url}):
+ * Spring Boot's {@code KafkaTemplate} writes values through {@link GovernedSerializer} (write rules, wire format,
+ * lineage, spans; refused and dead-lettered sends throw), and listener containers read values as wire-format Avro
+ * behind an {@link ErrorHandlingDeserializer}. Always: {@code @KafkaListener} methods run inside
+ * {@link GovernedRecordInterceptor} (read rules, lineage context, process span, freshness), and failures go through a
+ * {@link org.springframework.kafka.listener.DefaultErrorHandler} whose dead letters carry Headwater's headers beside
+ * Spring's. Every internal client inherits {@code spring.kafka.*} connection and security settings.
+ */
+@AutoConfiguration(before = KafkaAutoConfiguration.class)
+@ConditionalOnClass(KafkaTemplate.class)
+@ConditionalOnProperty(prefix = "headwater.application", name = "name")
+@EnableConfigurationProperties(HeadwaterProperties.class)
+public class HeadwaterAutoConfiguration {
+
+    /** Creates the configuration; Spring does. */
+    public HeadwaterAutoConfiguration() {
+    }
+
+    /**
+     * @param properties Headwater's settings
+     * @return the contract, loaded from {@code headwater.contract}
+     * @throws IllegalStateException naming the key when it cannot be loaded
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(prefix = "headwater", name = "contract")
+    public DataContract headwaterContract(HeadwaterProperties properties) {
+        try {
+            return DataContract.load(properties.getContract());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("headwater.contract=" + properties.getContract() + " cannot be loaded: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param properties Headwater's settings
+     * @return the registry client, from {@code headwater.registry.*}
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(prefix = "headwater.registry", name = "url")
+    public SchemaRegistryClient headwaterSchemaRegistryClient(HeadwaterProperties properties) {
+        return SchemaRegistryClient.fromProperties(properties.getRegistry().settings());
+    }
+
+    /**
+     * Makes Spring Boot's producer factory write values through {@link GovernedSerializer}.
+     *
+     * @param properties Headwater's settings
+     * @param contract the contract, if any
+     * @param openTelemetry the application's OpenTelemetry, if any
+     * @return the customizer
+     */
+    @Bean
+    public DefaultKafkaProducerFactoryCustomizer headwaterProducerFactoryCustomizer(HeadwaterProperties properties,
+            ObjectProvider<DataContract> contract, ObjectProvider<OpenTelemetry> openTelemetry) {
+        return factory -> {
+            if (contract.getIfAvailable() == null) {
+                return; // without a contract there is nothing to govern values by
+            }
+            requireRegistry(properties);
+            Map<String, Object> settings = new HashMap<>(properties.producerSettings());
+            settings.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, GovernedSerializer.class);
+            settings.put(GovernedSerializer.OPENTELEMETRY, openTelemetry(openTelemetry));
+            factory.updateConfigs(settings);
+        };
+    }
+
+    /**
+     * Makes Spring Boot's consumer factory read values as wire-format Avro, a record that cannot be read becoming a
+     * {@code DeserializationException} for the error handler to dead-letter.
+     *
+     * @param properties Headwater's settings
+     * @param contract the contract, if any
+     * @return the customizer
+     */
+    @Bean
+    public DefaultKafkaConsumerFactoryCustomizer headwaterConsumerFactoryCustomizer(HeadwaterProperties properties,
+            ObjectProvider<DataContract> contract) {
+        return factory -> {
+            if (contract.getIfAvailable() == null) {
+                return;
+            }
+            requireRegistry(properties);
+            Map<String, Object> settings = new HashMap<>(properties.getRegistry().settings());
+            settings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ErrorHandlingDeserializer.class);
+            settings.put(ErrorHandlingDeserializer.VALUE_DESERIALIZER_CLASS, AvroDeserializer.class);
+            factory.updateConfigs(settings);
+        };
+    }
+
+    /**
+     * @param properties Headwater's settings
+     * @param kafka Spring Boot's Kafka settings
+     * @param contract the contract, if any
+     * @param openTelemetry the application's OpenTelemetry, if any
+     * @return what is done around each listener call
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public RecordGovernance headwaterRecordGovernance(HeadwaterProperties properties, KafkaProperties kafka,
+            ObjectProvider<DataContract> contract, ObjectProvider<OpenTelemetry> openTelemetry) {
+        RecordGovernance.Builder builder = RecordGovernance.builder().openTelemetry(openTelemetry(openTelemetry))
+                .tenant(properties.getTenant()).clientId(properties.getApplication().getName())
+                .group(kafka.getConsumer().getGroupId() == null ? properties.getApplication().getName()
+                        : kafka.getConsumer().getGroupId());
+        DataContract given = contract.getIfAvailable();
+        if (given != null) {
+            builder.contract(given);
+        }
+        return builder.build();
+    }
+
+    /**
+     * @param governance what is done around each listener call
+     * @return the record interceptor Spring Boot sets on the listener container factory
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public RecordInterceptor<Object, Object> headwaterRecordInterceptor(RecordGovernance governance) {
+        return new GovernedRecordInterceptor(governance);
+    }
+
+    /**
+     * @param governance writes the dead letters' headers
+     * @param kafka Spring Boot's Kafka settings, inherited by the dead-letter producer
+     * @param properties Headwater's settings
+     * @return the error handler Spring Boot sets on the listener container factory
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public CommonErrorHandler headwaterErrorHandler(RecordGovernance governance, KafkaProperties kafka,
+            HeadwaterProperties properties) {
+        Map<String, Object> producer = new HashMap<>(kafka.buildProducerProperties());
+        producer.putAll(properties.getRegistry().settings());
+        producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, DeadLetterSerializer.class);
+        producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, DeadLetterSerializer.class);
+        producer.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer.put(ProducerConfig.CLIENT_ID_CONFIG, properties.getApplication().getName() + "-dead-letters");
+        producer.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        KafkaTemplate<Object, Object> template = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(producer));
+        return GovernedDeadLetters.errorHandler(governance, template, properties.getListener().getRetries(),
+                properties.getListener().getRetryBackoffMs());
+    }
+
+    private static OpenTelemetry openTelemetry(ObjectProvider<OpenTelemetry> openTelemetry) {
+        return openTelemetry.getIfAvailable(GlobalOpenTelemetry::get);
+    }
+
+    private static void requireRegistry(HeadwaterProperties properties) {
+        if (properties.getRegistry().getUrl() == null) {
+            throw new IllegalStateException("headwater.registry.url is required with headwater.contract: the "
+                    + "contract's schema is registered there and values are written and read in its wire format");
+        }
+    }
+
+    /** The health indicator, when Spring Boot's health support is on the classpath. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+    @ConditionalOnProperty(prefix = "headwater.registry", name = "url")
+    static class HealthConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "headwaterHealthIndicator")
+        HeadwaterHealthIndicator headwaterHealthIndicator(SchemaRegistryClient registry,
+                ObjectProvider<DataContract> contract) {
+            return new HeadwaterHealthIndicator(registry, contract.getIfAvailable());
+        }
+    }
+}

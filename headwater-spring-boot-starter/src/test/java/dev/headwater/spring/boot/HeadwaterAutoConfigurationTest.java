@@ -1,0 +1,161 @@
+package dev.headwater.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headwater.consumer.RecordGovernance;
+import dev.headwater.contract.DataContract;
+import dev.headwater.producer.GovernedSerializer;
+import dev.headwater.serde.AvroDeserializer;
+import dev.headwater.spring.kafka.GovernedRecordInterceptor;
+import java.io.InputStream;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.RecordInterceptor;
+import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
+
+/**
+ * The starter's configuration without a broker: what it switches on, and that every bad key or value stops startup
+ * naming it. The starter against a broker and registry is shown by the Spring Boot sample's tests.
+ */
+class HeadwaterAutoConfigurationTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
+            AutoConfigurations.of(HeadwaterAutoConfiguration.class, KafkaAutoConfiguration.class));
+
+    @Test
+    void withoutAnApplicationNameSpringKafkaBehavesAsBefore() {
+        runner.run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).doesNotHaveBean(HeadwaterProperties.class);
+            assertThat(context).doesNotHaveBean(RecordInterceptor.class);
+            assertThat(context).doesNotHaveBean(CommonErrorHandler.class);
+            ProducerFactory<?, ?> producers = context.getBean(ProducerFactory.class);
+            assertThat(producers.getConfigurationProperties().get(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG))
+                    .isEqualTo(StringSerializer.class);
+        });
+    }
+
+    @Test
+    void anApplicationNameAloneGovernsListenersButLeavesSerializersAlone() {
+        runner.withPropertyValues("headwater.application.name=orders-service").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).hasSingleBean(RecordGovernance.class);
+            assertThat(context.getBean(RecordInterceptor.class)).isInstanceOf(GovernedRecordInterceptor.class);
+            assertThat(context.getBean(CommonErrorHandler.class)).isInstanceOf(DefaultErrorHandler.class);
+            assertThat(context.getBean(ProducerFactory.class).getConfigurationProperties()
+                    .get(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG)).isEqualTo(StringSerializer.class);
+        });
+    }
+
+    @Test
+    void aContractMakesTheTemplateWriteThroughTheGovernedSerializerAndListenersReadWireFormatAvro() {
+        runner.withPropertyValues("headwater.application.name=orders-service", "headwater.application.version=1.4.0",
+                "headwater.tenant=retail", "headwater.contract=classpath:contracts/orders.yaml",
+                "headwater.registry.url=http://registry.example:8081",
+                "headwater.registry.basic-auth-user-info=orders:s3cret").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(DataContract.class).subject())
+                            .isEqualTo("retail.orders.placed.v1-value");
+                    var producer = context.getBean(ProducerFactory.class).getConfigurationProperties();
+                    assertThat(producer.get(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG))
+                            .isEqualTo(GovernedSerializer.class);
+                    assertThat(producer).containsEntry("headwater.application.name", "orders-service")
+                            .containsEntry("headwater.application.version", "1.4.0")
+                            .containsEntry("headwater.tenant", "retail")
+                            .containsEntry("headwater.contract.file", "classpath:contracts/orders.yaml")
+                            .containsEntry("schema.registry.url", "http://registry.example:8081")
+                            .containsEntry("basic.auth.user.info", "orders:s3cret");
+                    var consumer = context.getBean(ConsumerFactory.class).getConfigurationProperties();
+                    assertThat(consumer.get(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG))
+                            .isEqualTo(ErrorHandlingDeserializer.class);
+                    assertThat(consumer.get(ErrorHandlingDeserializer.VALUE_DESERIALIZER_CLASS))
+                            .isEqualTo(AvroDeserializer.class);
+                    assertThat(consumer).containsEntry("schema.registry.url", "http://registry.example:8081");
+                });
+    }
+
+    @Test
+    void anUnknownKeyFailsStartupNamingIt() {
+        runner.withPropertyValues("headwater.application.name=orders-service", "headwater.registry.urll=http://x")
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .hasMessageContaining("headwater.registry")
+                        .hasMessageContaining("urll"));
+    }
+
+    @Test
+    void aValueOfTheWrongKindFailsStartupNamingTheKey() {
+        runner.withPropertyValues("headwater.application.name=orders-service", "headwater.failure-policy=SOMETIMES")
+                .run(context -> assertThat(context).getFailure()
+                        .hasStackTraceContaining("headwater.failure-policy")
+                        .hasStackTraceContaining("SOMETIMES"));
+        runner.withPropertyValues("headwater.application.name=orders-service", "headwater.listener.retries=two")
+                .run(context -> assertThat(context).getFailure()
+                        .hasStackTraceContaining("headwater.listener.retries"));
+    }
+
+    @Test
+    void aContractThatCannotBeLoadedFailsStartupNamingTheKeyAndLocation() {
+        runner.withPropertyValues("headwater.application.name=orders-service",
+                "headwater.contract=classpath:contracts/missing.yaml", "headwater.registry.url=http://localhost:8081")
+                .run(context -> assertThat(context).getFailure()
+                        .hasStackTraceContaining("headwater.contract=classpath:contracts/missing.yaml"));
+    }
+
+    @Test
+    void aContractWithoutARegistryFailsStartupNamingTheMissingKey() {
+        runner.withPropertyValues("headwater.application.name=orders-service",
+                "headwater.contract=classpath:contracts/orders.yaml")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context).getFailure().hasStackTraceContaining("headwater.registry.url is required");
+                });
+    }
+
+    @Test
+    void theHealthIsDownNamingTheRegistryWhenItCannotBeReached() {
+        runner.withPropertyValues("headwater.application.name=orders-service",
+                "headwater.contract=classpath:contracts/orders.yaml",
+                "headwater.registry.url=http://orders:s3cret@127.0.0.1:1").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    Health health = context.getBean(HeadwaterHealthIndicator.class).health();
+                    assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+                    assertThat(health.getDetails().get("registry").toString()).contains("127.0.0.1:1")
+                            .doesNotContain("s3cret");
+                    assertThat(health.getDetails().toString()).doesNotContain("s3cret");
+                });
+    }
+
+    @Test
+    void everyKeyHasIdeMetadataWithADescription() throws Exception {
+        JsonNode metadata;
+        try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+            assertThat(in).as("configuration metadata generated").isNotNull();
+            metadata = new ObjectMapper().readTree(in);
+        }
+        Set<String> names = new HashSet<>();
+        for (JsonNode property : metadata.get("properties")) {
+            names.add(property.get("name").asText());
+            assertThat(property.path("description").asText()).as(property.get("name").asText()).isNotBlank();
+        }
+        assertThat(names).contains("headwater.application.name", "headwater.application.version", "headwater.tenant",
+                "headwater.environment", "headwater.contract", "headwater.tenant-policy", "headwater.failure-policy",
+                "headwater.registry.url", "headwater.registry.basic-auth-user-info", "headwater.registry.bearer-token",
+                "headwater.registry.truststore-location", "headwater.registry.keystore-location",
+                "headwater.lineage.format", "headwater.listener.retries");
+    }
+}

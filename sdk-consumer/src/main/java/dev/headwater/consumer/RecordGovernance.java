@@ -1,0 +1,237 @@
+package dev.headwater.consumer;
+
+import dev.headwater.consumer.internal.ConsumerTelemetry;
+import dev.headwater.contract.ContractValidator;
+import dev.headwater.contract.ContractViolationException;
+import dev.headwater.contract.DataContract;
+import dev.headwater.contract.Violation;
+import dev.headwater.deadletter.internal.DeadLetterRecords;
+import dev.headwater.lineage.Lineage;
+import dev.headwater.lineage.LineageContext;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * What {@link GovernedConsumer} does around each record, for frameworks that run their own poll loop (Spring Kafka's
+ * listener containers, ...): {@link #begin} starts the CONSUMER span {@code process {topic}} as a child of the
+ * producer's, makes it and the record's lineage context current (so records produced while handling it carry its
+ * correlation and causation, and their spans are its children), measures freshness against the contract's objective
+ * and checks the contract's read rules; {@link Handling#close()} ends it all. {@link #deadLetterHeaders} writes the
+ * {@link dev.headwater.deadletter.DeadLetterHeaders} of a record a framework dead-letters. Thread safe; a {@link Handling} belongs to the thread
+ * that began it.
+ */
+public final class RecordGovernance {
+
+    private final DataContract contract;
+    private final ContractValidator validator;
+    private final ConsumerTelemetry telemetry;
+    private final String group;
+
+    private RecordGovernance(Builder builder) {
+        this.contract = builder.contract;
+        this.validator = contract == null ? null : contract.readValidator();
+        this.group = builder.group;
+        this.telemetry = new ConsumerTelemetry(builder.openTelemetry == null ? GlobalOpenTelemetry.get()
+                : builder.openTelemetry, builder.group, builder.clientId, builder.tenant,
+                contract == null ? "" : contract.subject(),
+                contract == null ? Duration.ZERO : contract.serviceLevels().freshness());
+    }
+
+    /** @return a builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Begins handling a record: span, lineage context and freshness, then the contract's read rules. Close the
+     * returned handling when the record is handled (or failed), on the same thread.
+     *
+     * @param record the record, its value deserialized
+     * @return the handling in progress
+     * @throws ContractViolationException when the value breaks a read rule; the handling is closed already, and the
+     *     record is the caller's to dead-letter (see {@link #deadLetterHeaders})
+     */
+    public Handling begin(ConsumerRecord<?, ?> record) {
+        Objects.requireNonNull(record, "record");
+        Span span = telemetry.startProcess(record);
+        Scope scope = span.getSpanContext().isValid() ? span.makeCurrent() : Scope.noop();
+        LineageContext.Scope lineage = LineageContext.of(record.topic(), record.partition(), record.offset(),
+                record.headers()).makeCurrent();
+        Handling handling = new Handling(record.topic(), span, scope, lineage);
+        long createdAt = Lineage.createdAtMillis(record);
+        if (createdAt >= 0) {
+            telemetry.delay(record.topic(), System.currentTimeMillis() - createdAt);
+        }
+        if (validator != null && record.value() != null) {
+            List<Violation> violations;
+            try {
+                violations = validator.validate(record.value());
+            } catch (RuntimeException e) {
+                handling.failed(e);
+                handling.close();
+                throw new ContractViolationException(record.topic(), contract.subject(), contract.version(),
+                        List.of(new Violation("schema", "", "checking the rules failed on this record: " + e, "",
+                                dev.headwater.contract.OnFailure.DLQ)));
+            }
+            if (!violations.isEmpty()) {
+                ContractViolationException refusal = new ContractViolationException(record.topic(),
+                        contract.subject(), contract.version(), violations);
+                handling.failed(refusal);
+                handling.close();
+                throw refusal;
+            }
+        }
+        return handling;
+    }
+
+    /**
+     * The {@code hw_dlq_*} headers of a record a framework dead-letters: its original headers plus why (the reason is
+     * {@code DESERIALIZATION}, {@code CONTRACT_VIOLATION} or {@code HANDLER}, from the exception's causes) and where
+     * it was read.
+     *
+     * @param record the record
+     * @param error why it is dead-lettered
+     * @return new headers: the dead-letter ones only (a framework adds them to the record's own)
+     */
+    public Headers deadLetterHeaders(ConsumerRecord<?, ?> record, Throwable error) {
+        Throwable cause = rootOf(error);
+        ContractViolationException violation = find(error, ContractViolationException.class);
+        String reason = violation != null ? "CONTRACT_VIOLATION"
+                : isDeserialization(error) ? "DESERIALIZATION" : "HANDLER";
+        Headers headers = new RecordHeaders();
+        DeadLetterRecords.mark(headers, new DeadLetterRecords.Reason(reason, violation != null ? violation : cause,
+                violation != null ? violation.violations() : List.of(),
+                contract == null ? "" : contract.subject() + "@" + contract.version(), "", record.topic(),
+                record.partition(), record.offset(), group));
+        telemetry.finished(record.topic(), true);
+        return headers;
+    }
+
+    /** @return the contract's dead-letter topic, or empty */
+    public String deadLetterTopic() {
+        return contract == null ? "" : contract.deadLetterTopic();
+    }
+
+    private static boolean isDeserialization(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            String name = cause.getClass().getName();
+            if (cause instanceof dev.headwater.serde.SerdeException
+                    || cause instanceof org.apache.kafka.common.errors.SerializationException
+                    || name.endsWith("DeserializationException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static <T extends Throwable> T find(Throwable error, Class<T> type) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return type.cast(cause);
+            }
+        }
+        return null;
+    }
+
+    private static Throwable rootOf(Throwable error) {
+        Throwable root = error;
+        // frameworks wrap the listener's exception (Spring: ListenerExecutionFailedException); name the listener's
+        while (root.getCause() != null && root.getClass().getName().startsWith("org.springframework.")) {
+            root = root.getCause();
+        }
+        return root;
+    }
+
+    /** One record being handled: end it with {@link #close()} on the thread that began it. */
+    public final class Handling implements AutoCloseable {
+        private final String topic;
+        private final Span span;
+        private final Scope scope;
+        private final LineageContext.Scope lineage;
+        private boolean failed;
+        private boolean closed;
+
+        private Handling(String topic, Span span, Scope scope, LineageContext.Scope lineage) {
+            this.topic = topic;
+            this.span = span;
+            this.scope = scope;
+            this.lineage = lineage;
+        }
+
+        /** Marks the record failed: its span records the exception. */
+        public void failed(Throwable error) {
+            failed = true;
+            telemetry.failed(span, error);
+        }
+
+        /** Ends the span and restores the thread's previous span and lineage context. Idempotent. */
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            lineage.close();
+            scope.close();
+            span.end();
+            if (!failed) {
+                telemetry.finished(topic, false);
+            }
+        }
+    }
+
+    /** Builds a {@link RecordGovernance}. Not thread safe. */
+    public static final class Builder {
+        private DataContract contract;
+        private OpenTelemetry openTelemetry;
+        private String group = "";
+        private String clientId = "";
+        private String tenant = "";
+
+        private Builder() {
+        }
+
+        /** @param contract whose read rules, freshness objective and dead-letter topic apply @return this builder */
+        public Builder contract(DataContract contract) {
+            this.contract = Objects.requireNonNull(contract, "contract");
+            return this;
+        }
+
+        /** @param openTelemetry where spans and metrics go; {@link GlobalOpenTelemetry} by default @return this */
+        public Builder openTelemetry(OpenTelemetry openTelemetry) {
+            this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+            return this;
+        }
+
+        /** @param group the consumer group, for spans, metrics and dead letters @return this builder */
+        public Builder group(String group) {
+            this.group = Objects.requireNonNull(group, "group");
+            return this;
+        }
+
+        /** @param clientId the consumer's client id, for spans @return this builder */
+        public Builder clientId(String clientId) {
+            this.clientId = Objects.requireNonNull(clientId, "clientId");
+            return this;
+        }
+
+        /** @param tenant the tenant, for metrics @return this builder */
+        public Builder tenant(String tenant) {
+            this.tenant = Objects.requireNonNull(tenant, "tenant");
+            return this;
+        }
+
+        /** @return the record governance */
+        public RecordGovernance build() {
+            return new RecordGovernance(this);
+        }
+    }
+}
