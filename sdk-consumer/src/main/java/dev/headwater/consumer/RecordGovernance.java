@@ -14,7 +14,9 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -32,17 +34,27 @@ public final class RecordGovernance {
 
     private final DataContract contract;
     private final ContractValidator validator;
-    private final ConsumerTelemetry telemetry;
     private final String group;
+    private final OpenTelemetry openTelemetry;
+    private final String clientId;
+    private final String tenant;
+    /** Spans and metrics per consumer group: one framework can run listeners in several groups. */
+    private final Map<String, ConsumerTelemetry> telemetry = new ConcurrentHashMap<>();
 
     private RecordGovernance(Builder builder) {
         this.contract = builder.contract;
         this.validator = contract == null ? null : contract.readValidator();
         this.group = builder.group;
-        this.telemetry = new ConsumerTelemetry(builder.openTelemetry == null ? GlobalOpenTelemetry.get()
-                : builder.openTelemetry, builder.group, builder.clientId, builder.tenant,
-                contract == null ? "" : contract.subject(),
-                contract == null ? Duration.ZERO : contract.serviceLevels().freshness());
+        this.openTelemetry = builder.openTelemetry == null ? GlobalOpenTelemetry.get() : builder.openTelemetry;
+        this.clientId = builder.clientId;
+        this.tenant = builder.tenant;
+    }
+
+    private ConsumerTelemetry telemetry(String group) {
+        ConsumerTelemetry known = telemetry.get(group);
+        return known != null ? known : telemetry.computeIfAbsent(group, g -> new ConsumerTelemetry(openTelemetry, g,
+                clientId, tenant, contract == null ? "" : contract.subject(),
+                contract == null ? Duration.ZERO : contract.serviceLevels().freshness()));
     }
 
     /** @return a builder */
@@ -60,12 +72,25 @@ public final class RecordGovernance {
      *     record is the caller's to dead-letter (see {@link #deadLetterHeaders})
      */
     public Handling begin(ConsumerRecord<?, ?> record) {
+        return begin(record, group);
+    }
+
+    /**
+     * Begins handling a record read in a given consumer group, for frameworks whose listeners run in several groups.
+     *
+     * @param record the record, its value deserialized
+     * @param group the consumer group that read it, for spans and metrics; the builder's group when null or empty
+     * @return the handling in progress
+     * @throws ContractViolationException when the value breaks a read rule, as {@link #begin(ConsumerRecord)}
+     */
+    public Handling begin(ConsumerRecord<?, ?> record, String group) {
         Objects.requireNonNull(record, "record");
+        ConsumerTelemetry telemetry = telemetry(group == null || group.isEmpty() ? this.group : group);
         Span span = telemetry.startProcess(record);
         Scope scope = span.getSpanContext().isValid() ? span.makeCurrent() : Scope.noop();
         LineageContext.Scope lineage = LineageContext.of(record.topic(), record.partition(), record.offset(),
                 record.headers()).makeCurrent();
-        Handling handling = new Handling(record.topic(), span, scope, lineage);
+        Handling handling = new Handling(telemetry, record.topic(), span, scope, lineage);
         long createdAt = Lineage.createdAtMillis(record);
         if (createdAt >= 0) {
             telemetry.delay(record.topic(), System.currentTimeMillis() - createdAt);
@@ -102,6 +127,20 @@ public final class RecordGovernance {
      * @return new headers: the dead-letter ones only (a framework adds them to the record's own)
      */
     public Headers deadLetterHeaders(ConsumerRecord<?, ?> record, Throwable error) {
+        return deadLetterHeaders(record, error, group);
+    }
+
+    /**
+     * The {@code hw_dlq_*} headers of a record read in a given consumer group, as
+     * {@link #deadLetterHeaders(ConsumerRecord, Throwable)}.
+     *
+     * @param record the record
+     * @param error why it is dead-lettered
+     * @param group the consumer group that read it; the builder's group when null or empty
+     * @return new headers: the dead-letter ones only
+     */
+    public Headers deadLetterHeaders(ConsumerRecord<?, ?> record, Throwable error, String group) {
+        String readBy = group == null || group.isEmpty() ? this.group : group;
         Throwable cause = rootOf(error);
         ContractViolationException violation = find(error, ContractViolationException.class);
         String reason = violation != null ? "CONTRACT_VIOLATION"
@@ -110,8 +149,8 @@ public final class RecordGovernance {
         DeadLetterRecords.mark(headers, new DeadLetterRecords.Reason(reason, violation != null ? violation : cause,
                 violation != null ? violation.violations() : List.of(),
                 contract == null ? "" : contract.subject() + "@" + contract.version(), "", record.topic(),
-                record.partition(), record.offset(), group));
-        telemetry.finished(record.topic(), true);
+                record.partition(), record.offset(), readBy));
+        telemetry(readBy).finished(record.topic(), true);
         return headers;
     }
 
@@ -151,7 +190,8 @@ public final class RecordGovernance {
     }
 
     /** One record being handled: end it with {@link #close()} on the thread that began it. */
-    public final class Handling implements AutoCloseable {
+    public static final class Handling implements AutoCloseable {
+        private final ConsumerTelemetry telemetry;
         private final String topic;
         private final Span span;
         private final Scope scope;
@@ -159,7 +199,9 @@ public final class RecordGovernance {
         private boolean failed;
         private boolean closed;
 
-        private Handling(String topic, Span span, Scope scope, LineageContext.Scope lineage) {
+        private Handling(ConsumerTelemetry telemetry, String topic, Span span, Scope scope,
+                LineageContext.Scope lineage) {
+            this.telemetry = telemetry;
             this.topic = topic;
             this.span = span;
             this.scope = scope;
@@ -211,7 +253,10 @@ public final class RecordGovernance {
             return this;
         }
 
-        /** @param group the consumer group, for spans, metrics and dead letters @return this builder */
+        /**
+         * @param group the consumer group, for spans, metrics and dead letters, unless given per record
+         * @return this builder
+         */
         public Builder group(String group) {
             this.group = Objects.requireNonNull(group, "group");
             return this;

@@ -8,6 +8,7 @@ import dev.headwater.serde.AvroDeserializer;
 import dev.headwater.spring.kafka.DeadLetterSerializer;
 import dev.headwater.spring.kafka.GovernedDeadLetters;
 import dev.headwater.spring.kafka.GovernedRecordInterceptor;
+import dev.headwater.tenant.TenantPolicy;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.util.HashMap;
@@ -66,6 +67,27 @@ public class HeadwaterAutoConfiguration {
         } catch (RuntimeException e) {
             throw new IllegalStateException("headwater.contract=" + properties.getContract() + " cannot be loaded: "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Loads the tenant policy at startup, so that a bad policy stops the application rather than its first send.
+     *
+     * @param properties Headwater's settings
+     * @return the tenant policy, loaded from {@code headwater.tenant-policy} with the overrides of
+     *     {@code headwater.environment}
+     * @throws IllegalStateException naming the keys when it cannot be loaded
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(prefix = "headwater", name = "tenant-policy")
+    public TenantPolicy headwaterTenantPolicy(HeadwaterProperties properties) {
+        try {
+            return TenantPolicy.load(properties.getTenantPolicy(), properties.getEnvironment());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("headwater.tenant-policy=" + properties.getTenantPolicy()
+                    + (properties.getEnvironment() == null ? "" : " (headwater.environment="
+                    + properties.getEnvironment() + ")") + " cannot be loaded: " + e.getMessage(), e);
         }
     }
 

@@ -67,9 +67,9 @@ public class HeadwaterProperties {
         return environment;
     }
 
-    /** @param environment the environment */
+    /** @param environment the environment; blank for none */
     public void setEnvironment(String environment) {
-        this.environment = environment;
+        this.environment = environment == null || environment.isBlank() ? null : environment;
     }
 
     /** @return the contract's location */

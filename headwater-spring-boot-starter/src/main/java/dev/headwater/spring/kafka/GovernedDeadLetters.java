@@ -7,6 +7,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.support.KafkaUtils;
 import org.springframework.kafka.support.serializer.DeserializationException;
 import org.springframework.util.backoff.FixedBackOff;
 
@@ -36,7 +37,9 @@ public final class GovernedDeadLetters {
         String contractTopic = governance.deadLetterTopic();
         DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template, (record, error) ->
                 new TopicPartition(contractTopic.isEmpty() ? record.topic() + ".dlq" : contractTopic, -1));
-        recoverer.addHeadersFunction(governance::deadLetterHeaders);
+        // the container thread knows the listener's group (each @KafkaListener may have its own)
+        recoverer.addHeadersFunction((record, error) -> governance.deadLetterHeaders(record, error,
+                KafkaUtils.getConsumerGroupId()));
         DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, new FixedBackOff(backOffMillis, retries));
         handler.addNotRetryableExceptions(ContractViolationException.class, DeserializationException.class);
         return handler;

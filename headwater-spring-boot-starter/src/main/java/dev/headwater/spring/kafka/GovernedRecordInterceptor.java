@@ -5,6 +5,7 @@ import java.util.Objects;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.listener.RecordInterceptor;
+import org.springframework.kafka.support.KafkaUtils;
 
 /**
  * Gives Spring Kafka listeners ({@code @KafkaListener} methods) what the governed consumer gives its handler: before the
@@ -27,7 +28,7 @@ public final class GovernedRecordInterceptor implements RecordInterceptor<Object
     @Override
     public ConsumerRecord<Object, Object> intercept(ConsumerRecord<Object, Object> record,
             Consumer<Object, Object> consumer) {
-        inHand.set(governance.begin(record));
+        inHand.set(governance.begin(record, KafkaUtils.getConsumerGroupId()));
         return record;
     }
 

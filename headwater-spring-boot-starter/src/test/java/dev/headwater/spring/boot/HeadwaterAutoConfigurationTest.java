@@ -9,6 +9,7 @@ import dev.headwater.contract.DataContract;
 import dev.headwater.producer.GovernedSerializer;
 import dev.headwater.serde.AvroDeserializer;
 import dev.headwater.spring.kafka.GovernedRecordInterceptor;
+import dev.headwater.tenant.TenantPolicy;
 import java.io.InputStream;
 import java.util.HashSet;
 import java.util.Set;
@@ -114,6 +115,19 @@ class HeadwaterAutoConfigurationTest {
                 "headwater.contract=classpath:contracts/missing.yaml", "headwater.registry.url=http://localhost:8081")
                 .run(context -> assertThat(context).getFailure()
                         .hasStackTraceContaining("headwater.contract=classpath:contracts/missing.yaml"));
+    }
+
+    @Test
+    void aTenantPolicyThatCannotBeLoadedFailsStartupNamingTheKeysAndTheProblem() {
+        runner.withPropertyValues("headwater.application.name=orders-service",
+                "headwater.tenant-policy=classpath:tenant-retail.yaml", "headwater.environment=staging")
+                .run(context -> assertThat(context).getFailure()
+                        .hasStackTraceContaining("headwater.tenant-policy=classpath:tenant-retail.yaml "
+                                + "(headwater.environment=staging)")
+                        .hasStackTraceContaining("environment 'staging' is not defined; defined: [prod]"));
+        runner.withPropertyValues("headwater.application.name=orders-service",
+                "headwater.tenant-policy=classpath:tenant-retail.yaml", "headwater.environment=prod")
+                .run(context -> assertThat(context.getBean(TenantPolicy.class).tenant()).isEqualTo("retail"));
     }
 
     @Test
