@@ -24,11 +24,17 @@ class CopiedSamplesBuildTest {
     private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
 
     @ParameterizedTest
-    @ValueSource(strings = {"quickstart", "orders-producer", "payments-consumer", "contract-tests"})
+    @ValueSource(strings = {"quickstart", "orders-producer", "payments-consumer", "contract-tests", "spring-orders"})
     void aCopiedSampleBuildsAndPassesItsTestsOnItsOwn(String sample, @TempDir Path work) throws Exception {
         Path copy = work.resolve(sample);
         copyTree(REPOSITORY.resolve("samples").resolve(sample), copy);
-        assertThat(Files.readString(copy.resolve("pom.xml"))).as("no relative parent").doesNotContain("<parent>");
+        String pom = Files.readString(copy.resolve("pom.xml"));
+        assertThat(pom).as("no Headwater parent").doesNotContain("<artifactId>headwater-parent</artifactId>");
+        if (pom.contains("<parent>")) {
+            assertThat(pom).as("a parent from a repository, never a relative path").contains("<relativePath/>");
+        }
+        assertThat(pom).as("the testkit (and with it the broker) is a test dependency only")
+                .containsPattern("<artifactId>sdk-testkit</artifactId>\\s*<scope>test</scope>");
 
         Path log = work.resolve("build.log");
         Process build = new ProcessBuilder(REPOSITORY.resolve("mvnw").toString(), "-B", "-q", "verify")
