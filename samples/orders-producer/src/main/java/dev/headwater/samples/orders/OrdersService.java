@@ -5,24 +5,20 @@ import dev.headwater.contract.DataContract;
 import dev.headwater.producer.GovernedProducer;
 import dev.headwater.producer.SendResult;
 import dev.headwater.tenant.TenantPolicy;
-import dev.headwater.testkit.EmbeddedKafkaCluster;
-import dev.headwater.testkit.EmbeddedSchemaRegistry;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The orders service: produces {@code OrderPlaced} events under the orders contract and the retail tenant's policy.
- * Orders that break an ERROR rule are refused; those that break a DLQ rule go to the dead-letter topic. Runs against
- * the cluster and registry in {@code HEADWATER_BOOTSTRAP_SERVERS} and {@code HEADWATER_REGISTRY_URL}, or in-process
- * ones when they are unset. Prints {@code orders: sent=N refused=N dead-lettered=N} last.
+ * Orders that break an ERROR rule are refused; those that break a DLQ rule go to the dead-letter topic. Connects where
+ * its environment says ({@link Settings}). Prints {@code orders: sent=N refused=N dead-lettered=N} last. On SIGTERM it
+ * stops sending, waits for what was sent to be acknowledged and prints the counts so far.
  */
 public final class OrdersService {
 
@@ -33,48 +29,65 @@ public final class OrdersService {
     }
 
     /** Outcome counts. */
-    record Summary(int sent, int refused, int deadLettered) {
+    record Summary(int sent, int refused, int deadLettered, boolean stopped) {
+        Summary(int sent, int refused, int deadLettered) {
+            this(sent, refused, deadLettered, false);
+        }
+
         @Override
         public String toString() {
-            return "orders: sent=" + sent + " refused=" + refused + " dead-lettered=" + deadLettered;
+            return "orders: sent=" + sent + " refused=" + refused + " dead-lettered=" + deadLettered
+                    + (stopped ? " (stopped on request)" : "");
         }
     }
 
+    /** @param args {@code [count]}: how many orders to send, 20 by default */
     public static void main(String[] args) {
-        int count = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-        String bootstrap = System.getenv("HEADWATER_BOOTSTRAP_SERVERS");
-        String registry = System.getenv("HEADWATER_REGISTRY_URL");
-        if (bootstrap == null || registry == null) {
-            try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder().build().start();
-                    EmbeddedSchemaRegistry embedded = EmbeddedSchemaRegistry.start()) {
-                System.out.println("no HEADWATER_BOOTSTRAP_SERVERS / HEADWATER_REGISTRY_URL: using an in-process "
-                        + "broker and registry");
-                System.out.println(produce(kafka.bootstrapServers(), embedded.url(), count));
-            }
-        } else {
-            System.out.println(produce(bootstrap, registry, count));
+        Settings settings;
+        try {
+            settings = Settings.fromEnvironment(System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("orders: " + e.getMessage());
+            System.exit(2);
+            return;
         }
+        int count = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        AtomicBoolean stopping = new AtomicBoolean();
+        Thread worker = Thread.currentThread();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // SIGTERM: stop sending, let the producer deliver what it has, then exit
+            stopping.set(true);
+            try {
+                worker.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "orders-shutdown"));
+        System.out.println("orders: sending " + count + " orders to " + TOPIC);
+        System.out.println(produce(settings, count, stopping));
     }
 
     /**
      * Produces orders: most valid, every tenth with an invalid currency (dead-lettered), every seventeenth with a
      * negative amount (refused).
      */
-    static Summary produce(String bootstrap, String registry, int count) {
-        DataContract contract = resource("contracts/orders.yaml", DataContract.class);
-        TenantPolicy tenant = resource("tenant-retail.yaml", TenantPolicy.class);
+    static Summary produce(Settings settings, int count, AtomicBoolean stopping) {
+        DataContract contract = DataContract.parse(Settings.text("contracts/orders.yaml"), "contracts/orders.yaml",
+                null);
+        TenantPolicy tenant = TenantPolicy.parse(Settings.text("tenant-retail.yaml"), "tenant-retail.yaml",
+                settings.environment());
         int sent = 0;
         int refused = 0;
         int deadLettered = 0;
         try (GovernedProducer<String, GenericRecord> producer = GovernedProducer.<String, GenericRecord>builder()
-                .kafkaProperties(Map.of("bootstrap.servers", bootstrap))
+                .kafkaProperties(settings.kafka())
                 .keySerializer(new StringSerializer())
-                .schemaRegistry(registry)
+                .schemaRegistry(settings.registryClient())
                 .contract(contract)
                 .tenantPolicy(tenant)
                 .application("orders-service", "1.0.0")
                 .build()) {
-            for (int i = 1; i <= count; i++) {
+            for (int i = 1; i <= count && !stopping.get(); i++) {
                 GenericRecord order = new GenericData.Record(contract.schema());
                 order.put("id", UUID.randomUUID().toString());
                 order.put("customer", "customer-" + (i % 7));
@@ -97,16 +110,12 @@ public final class OrdersService {
                 }
             }
         }
-        return new Summary(sent, refused, deadLettered);
+        return new Summary(sent, refused, deadLettered, stopping.get());
     }
 
-    private static <T> T resource(String name, Class<T> type) {
-        try (InputStream in = OrdersService.class.getResourceAsStream("/" + name)) {
-            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return type == DataContract.class ? type.cast(DataContract.parse(text, name, null))
-                    : type.cast(TenantPolicy.parse(text, name, System.getenv("HEADWATER_ENVIRONMENT")));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** Produces to a given cluster and registry, without security settings: for tests and the in-process run. */
+    static Summary produce(String bootstrap, String registry, int count) {
+        return produce(Settings.of(Map.of("bootstrap.servers", bootstrap, "schema.registry.url", registry), null),
+                count, new AtomicBoolean());
     }
 }

@@ -9,8 +9,6 @@ import dev.headwater.deadletter.DeadLetterHeaders;
 import dev.headwater.lineage.Lineage;
 import dev.headwater.producer.GovernedProducer;
 import dev.headwater.producer.SendResult;
-import dev.headwater.testkit.EmbeddedKafkaCluster;
-import dev.headwater.testkit.EmbeddedSchemaRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
@@ -45,9 +43,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Headwater's quickstart: registers a data contract, produces orders through the governed producer (one refused, one
  * dead-lettered), consumes them through the governed consumer with their lineage and trace ids, and prints what
- * happened. By default it starts an in-process Kafka broker and schema registry; give {@code --bootstrap-servers} and
- * {@code --registry-url} (or set {@code HEADWATER_BOOTSTRAP_SERVERS} and {@code HEADWATER_REGISTRY_URL}) to use real
- * ones.
+ * happened, against the cluster and registry given by {@code --bootstrap-servers} and {@code --registry-url} (or
+ * {@code HEADWATER_BOOTSTRAP_SERVERS} and {@code HEADWATER_REGISTRY_URL}). Its Maven profile {@code run-quickstart}
+ * starts an in-process broker and registry for what is not given ({@code InProcessQuickstart}, in the test sources:
+ * the broker is never part of the application).
  *
  * <p>Its last line is a machine-readable summary:
  * {@code quickstart: produced=N consumed=N rejected=N dead-lettered=N}. It exits with status 0 when every produced
@@ -76,13 +75,28 @@ public final class Quickstart {
             System.exit(2);
             return;
         }
+        if (options.bootstrapServers() == null || options.registryUrl() == null) {
+            System.err.println("quickstart: no cluster given: pass --bootstrap-servers and --registry-url (or set "
+                    + "HEADWATER_BOOTSTRAP_SERVERS and HEADWATER_REGISTRY_URL); to run on an in-process broker and "
+                    + "registry instead: mvn verify -DskipTests -Prun-quickstart");
+            System.exit(2);
+            return;
+        }
         Summary summary = run(options, System.out);
         System.exit(summary.produced() > 0 && summary.produced() == summary.consumed() ? 0 : 1);
     }
 
+    /**
+     * Runs the quickstart against a cluster and registry.
+     *
+     * @param options where the cluster and registry are; both required
+     * @param out where to print
+     * @return the summary
+     */
     static Summary run(Options options, PrintStream out) throws Exception {
-        EmbeddedKafkaCluster embeddedKafka = null;
-        EmbeddedSchemaRegistry embeddedRegistry = null;
+        if (options.bootstrapServers() == null || options.registryUrl() == null) {
+            throw new IllegalArgumentException("the quickstart needs --bootstrap-servers and --registry-url");
+        }
         try (OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
                 .setTracerProvider(SdkTracerProvider.builder()
                         .addSpanProcessor(SimpleSpanProcessor.create(SpanExporter.composite())).build())
@@ -91,16 +105,6 @@ public final class Quickstart {
             String bootstrap = options.bootstrapServers();
             String registry = options.registryUrl();
             out.println("[1/5] Kafka and schema registry");
-            if (bootstrap == null) {
-                embeddedKafka = EmbeddedKafkaCluster.builder().build().start();
-                bootstrap = embeddedKafka.bootstrapServers();
-                out.println("      started an in-process Kafka broker (pass --bootstrap-servers to use your own)");
-            }
-            if (registry == null) {
-                embeddedRegistry = EmbeddedSchemaRegistry.start();
-                registry = embeddedRegistry.url();
-                out.println("      started an in-process schema registry (pass --registry-url to use your own)");
-            }
             out.println("      bootstrap.servers=" + bootstrap + "  schema.registry.url=" + registry);
 
             DataContract contract = contract();
@@ -124,13 +128,6 @@ public final class Quickstart {
                     produced.deadLettered().size());
             out.println(summary);
             return summary;
-        } finally {
-            if (embeddedRegistry != null) {
-                embeddedRegistry.close();
-            }
-            if (embeddedKafka != null) {
-                embeddedKafka.close();
-            }
         }
     }
 

@@ -18,7 +18,7 @@ class QuickstartTest {
     @Test
     void runsEndToEndOnTheInProcessBrokerAndEndsWithTheSummary() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        Quickstart.Summary summary = Quickstart.run(new Quickstart.Options(null, null),
+        Quickstart.Summary summary = InProcessQuickstart.run(new Quickstart.Options(null, null),
                 new PrintStream(printed, true, StandardCharsets.UTF_8));
 
         assertEquals(10, summary.produced());
@@ -45,6 +45,13 @@ class QuickstartTest {
             assertEquals("quickstart: produced=10 consumed=10 rejected=1 dead-lettered=1", first.toString());
             assertEquals("quickstart: produced=10 consumed=10 rejected=1 dead-lettered=1", second.toString());
         }
+    }
+
+    @Test
+    void theApplicationItselfNeedsAClusterAndRegistry() {
+        var error = assertThrows(IllegalArgumentException.class, () -> Quickstart.run(
+                new Quickstart.Options(null, "http://r:8081"), new PrintStream(new ByteArrayOutputStream())));
+        assertTrue(error.getMessage().contains("--bootstrap-servers"), error.getMessage());
     }
 
     @Test
