@@ -159,4 +159,55 @@ class GovernedSerializerTest {
             assertThat(producer.metrics()).isNotEmpty();
         }
     }
+
+    @Test
+    void oneSerializerGovernsEachTopicByTheContractThatListsIt() throws Exception {
+        String payments = Topics.unique("retail.payments.requested");
+        kafka.createTopic(payments, 1, (short) 1);
+        Path paymentsFile = contractFile.resolveSibling("payments.yaml");
+        Files.writeString(paymentsFile, """
+                subject: %s-value
+                topics: [%s]
+                version: 2.0.0
+                owner: {team: team-payments, contact: payments@example.com}
+                schema: |
+                  {"type":"record","name":"PaymentRequested","namespace":"dev.headwater.test","fields":[
+                    {"name":"orderId","type":"string"},{"name":"amount","type":"double"}]}
+                rules:
+                  - {name: amountPositive, field: amount, min: 0.01, onFailure: ERROR}
+                """.formatted(payments, payments));
+        DataContract paymentsContract = DataContract.load(paymentsFile);
+        Map<String, Object> properties = properties(null);
+        properties.put("headwater.contract.file", contractFile + ", " + paymentsFile);
+
+        try (KafkaProducer<String, GenericRecord> producer = new KafkaProducer<>(properties)) {
+            producer.send(new ProducerRecord<>(topic, "o-1", Contracts.validOrder(contract,
+                    UUID.randomUUID().toString()))).get();
+            GenericRecord payment = new org.apache.avro.generic.GenericData.Record(paymentsContract.schema());
+            payment.put("orderId", "o-1");
+            payment.put("amount", 129.95);
+            producer.send(new ProducerRecord<>(payments, "o-1", payment)).get();
+
+            payment.put("amount", 0.0);
+            assertThatThrownBy(() -> producer.send(new ProducerRecord<>(payments, "o-2", payment)))
+                    .isInstanceOfSatisfying(ContractRefusedException.class, e -> assertThat(e.violations())
+                            .extracting(v -> v.rule()).containsExactly("amountPositive"));
+            assertThatThrownBy(() -> producer.send(new ProducerRecord<>("retail.elsewhere.v1", "o-3", payment)))
+                    .isInstanceOf(SerializationException.class)
+                    .hasMessageContaining("No contract governs topic 'retail.elsewhere.v1'")
+                    .hasMessageContaining(payments + "-value lists [" + payments + "]");
+        }
+        ConsumerRecord<byte[], byte[]> paid = Topics.read(kafka.bootstrapServers(), payments, 1,
+                Duration.ofSeconds(30)).get(0);
+        Lineage lineage = Topics.lineage(kafka.bootstrapServers(), paid);
+        assertThat(lineage.subject()).isEqualTo(payments + "-value");
+        assertThat(lineage.contractVersion()).isEqualTo("2.0.0");
+        assertThat(Topics.lineage(kafka.bootstrapServers(), Topics.read(kafka.bootstrapServers(), topic, 1,
+                Duration.ofSeconds(30)).get(0)).subject()).isEqualTo(contract.subject());
+
+        assertThatThrownBy(() -> GovernedProducer.fromProperties(properties, new StringSerializer(), null))
+                .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+                .hasMessageContaining("headwater.contract.file")
+                .hasMessageContaining("one producer per contract, or GovernedSerializer");
+    }
 }

@@ -1,7 +1,6 @@
 package dev.headwater.consumer;
 
 import dev.headwater.consumer.internal.ConsumerTelemetry;
-import dev.headwater.contract.ContractValidator;
 import dev.headwater.contract.ContractViolationException;
 import dev.headwater.contract.DataContract;
 import dev.headwater.contract.Violation;
@@ -13,6 +12,8 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,8 +33,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 public final class RecordGovernance {
 
-    private final DataContract contract;
-    private final ContractValidator validator;
+    /** The contracts, each governing the topics it lists; a single one governs every topic. */
+    private final List<DataContract> contracts;
+    private final Map<String, DataContract> byTopic;
     private final String group;
     private final OpenTelemetry openTelemetry;
     private final String clientId;
@@ -42,17 +44,35 @@ public final class RecordGovernance {
     private final Map<String, ConsumerTelemetry> telemetry = new ConcurrentHashMap<>();
 
     private RecordGovernance(Builder builder) {
-        this.contract = builder.contract;
-        this.validator = contract == null ? null : contract.readValidator();
+        this.contracts = List.copyOf(builder.contracts);
+        Map<String, DataContract> topics = new HashMap<>();
+        for (DataContract contract : contracts) {
+            for (String topic : contract.topics()) {
+                DataContract other = topics.putIfAbsent(topic, contract);
+                if (other != null && contracts.size() > 1) {
+                    throw new IllegalArgumentException("topic '" + topic + "' is listed by two contracts, "
+                            + other.subject() + " and " + contract.subject() + ": a topic's values are governed by "
+                            + "one contract");
+                }
+            }
+        }
+        this.byTopic = Map.copyOf(topics);
         this.group = builder.group;
         this.openTelemetry = builder.openTelemetry == null ? GlobalOpenTelemetry.get() : builder.openTelemetry;
         this.clientId = builder.clientId;
         this.tenant = builder.tenant;
     }
 
-    private ConsumerTelemetry telemetry(String group) {
-        ConsumerTelemetry known = telemetry.get(group);
-        return known != null ? known : telemetry.computeIfAbsent(group, g -> new ConsumerTelemetry(openTelemetry, g,
+    /** The contract governing a topic: the one listing it, the only one, or none. */
+    private DataContract contractOf(String topic) {
+        DataContract contract = byTopic.get(topic);
+        return contract != null || contracts.size() != 1 ? contract : contracts.get(0);
+    }
+
+    private ConsumerTelemetry telemetry(String group, DataContract contract) {
+        String key = contract == null ? group : group + '\u0000' + contract.subject();
+        ConsumerTelemetry known = telemetry.get(key);
+        return known != null ? known : telemetry.computeIfAbsent(key, k -> new ConsumerTelemetry(openTelemetry, group,
                 clientId, tenant, contract == null ? "" : contract.subject(),
                 contract == null ? Duration.ZERO : contract.serviceLevels().freshness()));
     }
@@ -85,7 +105,8 @@ public final class RecordGovernance {
      */
     public Handling begin(ConsumerRecord<?, ?> record, String group) {
         Objects.requireNonNull(record, "record");
-        ConsumerTelemetry telemetry = telemetry(group == null || group.isEmpty() ? this.group : group);
+        DataContract contract = contractOf(record.topic());
+        ConsumerTelemetry telemetry = telemetry(group == null || group.isEmpty() ? this.group : group, contract);
         Span span = telemetry.startProcess(record);
         Scope scope = span.getSpanContext().isValid() ? span.makeCurrent() : Scope.noop();
         LineageContext.Scope lineage = LineageContext.of(record.topic(), record.partition(), record.offset(),
@@ -95,10 +116,10 @@ public final class RecordGovernance {
         if (createdAt >= 0) {
             telemetry.delay(record.topic(), System.currentTimeMillis() - createdAt);
         }
-        if (validator != null && record.value() != null) {
+        if (contract != null && record.value() != null) {
             List<Violation> violations;
             try {
-                violations = validator.validate(record.value());
+                violations = contract.readValidator().validate(record.value());
             } catch (RuntimeException e) {
                 handling.failed(e);
                 handling.close();
@@ -141,6 +162,7 @@ public final class RecordGovernance {
      */
     public Headers deadLetterHeaders(ConsumerRecord<?, ?> record, Throwable error, String group) {
         String readBy = group == null || group.isEmpty() ? this.group : group;
+        DataContract contract = contractOf(record.topic());
         Throwable cause = rootOf(error);
         ContractViolationException violation = find(error, ContractViolationException.class);
         String reason = violation != null ? "CONTRACT_VIOLATION"
@@ -150,12 +172,16 @@ public final class RecordGovernance {
                 violation != null ? violation.violations() : List.of(),
                 contract == null ? "" : contract.subject() + "@" + contract.version(), "", record.topic(),
                 record.partition(), record.offset(), readBy));
-        telemetry(readBy).finished(record.topic(), true);
+        telemetry(readBy, contract).finished(record.topic(), true);
         return headers;
     }
 
-    /** @return the contract's dead-letter topic, or empty */
-    public String deadLetterTopic() {
+    /**
+     * @param topic the topic a record was read from
+     * @return the dead-letter topic of the contract governing it, or empty when it has none
+     */
+    public String deadLetterTopic(String topic) {
+        DataContract contract = contractOf(topic);
         return contract == null ? "" : contract.deadLetterTopic();
     }
 
@@ -232,7 +258,7 @@ public final class RecordGovernance {
 
     /** Builds a {@link RecordGovernance}. Not thread safe. */
     public static final class Builder {
-        private DataContract contract;
+        private final List<DataContract> contracts = new ArrayList<>();
         private OpenTelemetry openTelemetry;
         private String group = "";
         private String clientId = "";
@@ -241,9 +267,15 @@ public final class RecordGovernance {
         private Builder() {
         }
 
-        /** @param contract whose read rules, freshness objective and dead-letter topic apply @return this builder */
+        /**
+         * Adds a contract whose read rules, freshness objective and dead-letter topic apply: to every topic when it is
+         * the only one, else to the topics it lists (records of topics no contract lists are not checked).
+         *
+         * @param contract the contract
+         * @return this builder
+         */
         public Builder contract(DataContract contract) {
-            this.contract = Objects.requireNonNull(contract, "contract");
+            contracts.add(Objects.requireNonNull(contract, "contract"));
             return this;
         }
 
@@ -274,7 +306,10 @@ public final class RecordGovernance {
             return this;
         }
 
-        /** @return the record governance */
+        /**
+         * @return the record governance
+         * @throws IllegalArgumentException when two contracts list the same topic
+         */
         public RecordGovernance build() {
             return new RecordGovernance(this);
         }

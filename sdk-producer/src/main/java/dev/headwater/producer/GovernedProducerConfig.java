@@ -2,11 +2,13 @@ package dev.headwater.producer;
 
 import dev.headwater.contract.DataContract;
 import dev.headwater.internal.HeadwaterProperties;
-import dev.headwater.registry.SchemaRegistryClient;
-import dev.headwater.registry.SchemaRegistryClientConfig;
 import dev.headwater.lineage.LineageDescriptors;
 import dev.headwater.lineage.LineageFormat;
+import dev.headwater.registry.SchemaRegistryClient;
+import dev.headwater.registry.SchemaRegistryClientConfig;
 import dev.headwater.tenant.TenantPolicy;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -50,7 +52,8 @@ public final class GovernedProducerConfig {
                     "The producing application's version.")
             .define(CONTRACT_FILE, ConfigDef.Type.STRING, null, ConfigDef.Importance.HIGH,
                     "The data contract (YAML) to enforce, as a file path, classpath:resource or URL; values are then written "
-                    + "under its registered schema.")
+                    + "under its registered schema. GovernedSerializer takes several, comma-separated: each governs "
+                    + "the topics it lists.")
             .define(TENANT_POLICY_FILE, ConfigDef.Type.STRING, null, ConfigDef.Importance.MEDIUM,
                     "The tenant policy (YAML) whose guardrails and produce quota apply: a file path, classpath:resource or URL.")
             .define(ENVIRONMENT, ConfigDef.Type.STRING, null, ConfigDef.Importance.LOW,
@@ -71,6 +74,23 @@ public final class GovernedProducerConfig {
                     + "missing if this client may create topics.");
 
     private GovernedProducerConfig() {
+    }
+
+    /**
+     * @param value the value of {@link #CONTRACT_FILE}: one location or several, comma-separated
+     * @return the locations
+     */
+    static List<String> contractFiles(String value) {
+        List<String> files = new ArrayList<>();
+        for (String file : value.split(",")) {
+            if (!file.isBlank()) {
+                files.add(file.trim());
+            }
+        }
+        if (files.isEmpty()) {
+            throw new ConfigException(CONTRACT_FILE, value, "names no contract");
+        }
+        return files;
     }
 
     /**
@@ -98,7 +118,13 @@ public final class GovernedProducerConfig {
         }
         String contract = config.getString(CONTRACT_FILE);
         if (contract != null) {
-            builder.contract(DataContract.load(contract));
+            List<String> files = contractFiles(contract);
+            if (files.size() > 1) {
+                throw new ConfigException(CONTRACT_FILE, contract, "a GovernedProducer enforces one contract; for "
+                        + "several, use one producer per contract, or GovernedSerializer, which governs each topic by "
+                        + "the contract that lists it");
+            }
+            builder.contract(DataContract.load(files.get(0)));
         }
         String policy = config.getString(TENANT_POLICY_FILE);
         if (policy != null) {

@@ -11,6 +11,7 @@ import dev.headwater.tenant.TenantPolicy;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -56,8 +57,17 @@ public final class GovernedSerializer<T> implements Serializer<T> {
 
     /** Setting: the {@code OpenTelemetry} instance to report to; {@link GlobalOpenTelemetry} by default. */
     public static final String OPENTELEMETRY = "headwater.opentelemetry";
+    /**
+     * Setting: the contracts themselves, a {@code Collection} of {@link dev.headwater.contract.DataContract}, for
+     * frameworks that load them (Spring Boot's starter); each governs the topics it lists. Takes the place of
+     * {@code headwater.contract.file}.
+     */
+    public static final String CONTRACTS = "headwater.contracts";
 
-    private Governance governance;
+    /** One per contract, in the order given. */
+    private List<Governance> governances = List.of();
+    /** Which contract governs a topic, from each contract's {@code topics}. */
+    private Map<String, Governance> byTopic = Map.of();
     private Map<String, Object> deadLetterSettings;
     private volatile Producer<byte[], byte[]> deadLetters;
 
@@ -73,12 +83,13 @@ public final class GovernedSerializer<T> implements Serializer<T> {
         }
         Map<String, Object> given = new HashMap<>(configs);
         Object telemetry = given.remove(OPENTELEMETRY);
+        List<dev.headwater.contract.DataContract> instances = contracts(given.remove(CONTRACTS));
         OpenTelemetry openTelemetry = telemetry instanceof OpenTelemetry instance ? instance : GlobalOpenTelemetry.get();
         HeadwaterProperties.Split split = HeadwaterProperties.split(given, GovernedProducerConfig.CONFIG_DEF,
                 "producer");
         AbstractConfig config = new AbstractConfig(GovernedProducerConfig.CONFIG_DEF, split.headwater(), false);
         String contractFile = config.getString(GovernedProducerConfig.CONTRACT_FILE);
-        if (contractFile == null) {
+        if (contractFile == null && instances.isEmpty()) {
             throw new ConfigException(GovernedProducerConfig.CONTRACT_FILE, null, "is required by GovernedSerializer: "
                     + "it writes values under the contract's schema. Without a contract use your own serializer");
         }
@@ -91,20 +102,41 @@ public final class GovernedSerializer<T> implements Serializer<T> {
                 : TenantPolicy.load(policyFile, config.getString(GovernedProducerConfig.ENVIRONMENT));
         String application = config.getString(GovernedProducerConfig.APPLICATION_NAME);
         Object clientId = split.kafka().getOrDefault(ProducerConfig.CLIENT_ID_CONFIG, application);
-        var contract = dev.headwater.contract.DataContract.load(contractFile);
-        this.governance = new Governance(new Governance.Settings(application,
-                config.getString(GovernedProducerConfig.APPLICATION_VERSION),
-                policy != null ? policy.tenant() : config.getString(GovernedProducerConfig.TENANT), contract,
-                SchemaRegistryClient.fromProperties(split.registry()),
-                FailurePolicy.valueOf(config.getString(GovernedProducerConfig.FAILURE_POLICY)
-                        .toUpperCase(Locale.ROOT)),
-                policy, openTelemetry,
-                LineageFormat.parse(config.getString(GovernedProducerConfig.LINEAGE_FORMAT)),
-                config.getString(GovernedProducerConfig.LINEAGE_DESCRIPTOR_TOPIC), split.kafka(),
-                String.valueOf(clientId)));
-        if (policy != null && !contract.deadLetterTopic().isEmpty()) {
-            policy.checkWrite(contract.deadLetterTopic());
+        SchemaRegistryClient registry = SchemaRegistryClient.fromProperties(split.registry());
+        List<dev.headwater.contract.DataContract> contracts = new ArrayList<>(instances);
+        if (contracts.isEmpty()) {
+            for (String file : GovernedProducerConfig.contractFiles(contractFile)) {
+                contracts.add(dev.headwater.contract.DataContract.load(file));
+            }
         }
+        List<Governance> governances = new ArrayList<>();
+        Map<String, Governance> topics = new HashMap<>();
+        for (var contract : contracts) {
+            Governance governance = new Governance(new Governance.Settings(application,
+                    config.getString(GovernedProducerConfig.APPLICATION_VERSION),
+                    policy != null ? policy.tenant() : config.getString(GovernedProducerConfig.TENANT), contract,
+                    registry, FailurePolicy.valueOf(config.getString(GovernedProducerConfig.FAILURE_POLICY)
+                            .toUpperCase(Locale.ROOT)),
+                    policy, openTelemetry,
+                    LineageFormat.parse(config.getString(GovernedProducerConfig.LINEAGE_FORMAT)),
+                    config.getString(GovernedProducerConfig.LINEAGE_DESCRIPTOR_TOPIC), split.kafka(),
+                    String.valueOf(clientId)));
+            governances.add(governance);
+            if (policy != null && !contract.deadLetterTopic().isEmpty()) {
+                policy.checkWrite(contract.deadLetterTopic());
+            }
+            for (String topic : contract.topics()) {
+                Governance other = topics.putIfAbsent(topic, governance);
+                if (other != null && contracts.size() > 1) {
+                    throw new ConfigException(instances.isEmpty() ? GovernedProducerConfig.CONTRACT_FILE : CONTRACTS,
+                            instances.isEmpty() ? contractFile : contracts.toString(), "topic '" + topic
+                            + "' is listed by two contracts, " + other.contract().subject() + " and "
+                            + contract.subject() + ": a topic's values are governed by one contract");
+                }
+            }
+        }
+        this.governances = List.copyOf(governances);
+        this.byTopic = Map.copyOf(topics);
         this.deadLetterSettings = ClientSettings.derive(split.kafka(), ClientSettings.Kind.PRODUCER,
                 clientId + "-dead-letters", Map.of(ProducerConfig.ACKS_CONFIG, "all"));
     }
@@ -129,7 +161,7 @@ public final class GovernedSerializer<T> implements Serializer<T> {
      */
     @Override
     public byte[] serialize(String topic, Headers headers, T data) {
-        Governance steps = configured();
+        Governance steps = governing(topic);
         steps.checkGuardrail(topic);
         List<Violation> violations = steps.validate(data);
         if (!violations.isEmpty() && !steps.deadLetters(violations)) {
@@ -140,17 +172,17 @@ public final class GovernedSerializer<T> implements Serializer<T> {
         String eventId = steps.stamp(headers);
         if (!violations.isEmpty()) {
             steps.markDeadLetter(headers, topic, violations);
-            deadLetter(topic, headers, value, eventId, violations);
+            deadLetter(steps, topic, headers, value, eventId, violations);
         }
         Span span = steps.telemetry().startSend(topic, headers, eventId);
         span.end();
         return value;
     }
 
-    private void deadLetter(String topic, Headers headers, byte[] value, String eventId,
+    private void deadLetter(Governance steps, String topic, Headers headers, byte[] value, String eventId,
             List<Violation> violations) {
-        String deadLetterTopic = configured().deadLetterTopic();
-        Span span = configured().telemetry().startSend(deadLetterTopic, headers, eventId);
+        String deadLetterTopic = steps.deadLetterTopic();
+        Span span = steps.telemetry().startSend(deadLetterTopic, headers, eventId);
         RecordMetadata written;
         try {
             written = deadLetterProducer().send(new ProducerRecord<>(deadLetterTopic, null, (byte[]) null, value,
@@ -158,17 +190,17 @@ public final class GovernedSerializer<T> implements Serializer<T> {
                     .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            configured().telemetry().failed(span, e);
+            steps.telemetry().failed(span, e);
             throw new org.apache.kafka.common.errors.InterruptException("Interrupted while dead-lettering a record "
                     + "for topic '" + topic + "'; it was neither sent nor dead-lettered", e);
         } catch (ExecutionException e) {
-            configured().telemetry().failed(span, e.getCause());
+            steps.telemetry().failed(span, e.getCause());
             throw new org.apache.kafka.common.errors.SerializationException("A record for topic '" + topic
                     + "' broke rules that dead-letter (" + violations + ") but could not be written to dead-letter "
                     + "topic '" + deadLetterTopic + "': " + e.getCause().getMessage() + ". Nothing was sent.",
                     e.getCause());
         }
-        configured().telemetry().sent(span, topic, written.partition(), written.offset(),
+        steps.telemetry().sent(span, topic, written.partition(), written.offset(),
                 value == null ? 0 : value.length, true);
         throw new RecordDeadLetteredException(topic, deadLetterTopic, written.partition(), written.offset(), eventId,
                 violations);
@@ -189,19 +221,48 @@ public final class GovernedSerializer<T> implements Serializer<T> {
         return producer;
     }
 
-    private Governance configured() {
-        if (governance == null) {
+    private static List<dev.headwater.contract.DataContract> contracts(Object given) {
+        if (given == null) {
+            return List.of();
+        }
+        if (!(given instanceof java.util.Collection<?> collection) || collection.isEmpty()) {
+            throw new ConfigException(CONTRACTS, given, "must be a non-empty collection of DataContract");
+        }
+        List<dev.headwater.contract.DataContract> contracts = new ArrayList<>();
+        for (Object each : collection) {
+            if (!(each instanceof dev.headwater.contract.DataContract contract)) {
+                throw new ConfigException(CONTRACTS, each, "is not a DataContract");
+            }
+            contracts.add(contract);
+        }
+        return contracts;
+    }
+
+    /** The contract governing a topic: the one listing it, or the only one. */
+    private Governance governing(String topic) {
+        if (governances.isEmpty()) {
             throw new IllegalStateException("GovernedSerializer is not configured: Kafka configures it when it is "
                     + "set as value.serializer");
         }
-        return governance;
+        Governance governance = byTopic.get(topic);
+        if (governance != null) {
+            return governance;
+        }
+        if (governances.size() == 1) {
+            return governances.get(0); // one contract governs every topic this producer writes
+        }
+        StringBuilder listed = new StringBuilder();
+        for (Governance each : governances) {
+            listed.append(listed.length() == 0 ? "" : "; ").append(each.contract().subject()).append(" lists ")
+                    .append(each.contract().topics());
+        }
+        throw new org.apache.kafka.common.errors.SerializationException("No contract governs topic '" + topic
+                + "' (" + listed + "). Nothing was sent; add the topic to its contract's topics.");
     }
 
     @Override
     public void close() {
-        if (governance != null) {
-            governance.close();
-        }
+        governances.forEach(Governance::close);
         Producer<byte[], byte[]> producer = deadLetters;
         if (producer != null) {
             producer.close();

@@ -11,7 +11,9 @@ import dev.headwater.spring.kafka.GovernedRecordInterceptor;
 import dev.headwater.tenant.TenantPolicy;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -71,6 +73,29 @@ public class HeadwaterAutoConfiguration {
     }
 
     /**
+     * @param properties Headwater's settings
+     * @param contractBeans the application's {@code DataContract} beans, such as {@code headwater.contract}'s
+     * @return every contract: the beans and those of {@code headwater.contracts}
+     * @throws IllegalStateException naming the key and location of one that cannot be loaded
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public HeadwaterContracts headwaterContracts(HeadwaterProperties properties,
+            ObjectProvider<DataContract> contractBeans) {
+        List<DataContract> contracts = new ArrayList<>(contractBeans.orderedStream().toList());
+        List<String> locations = properties.getContracts();
+        for (int i = 0; i < locations.size(); i++) {
+            try {
+                contracts.add(DataContract.load(locations.get(i)));
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("headwater.contracts[" + i + "]=" + locations.get(i)
+                        + " cannot be loaded: " + e.getMessage(), e);
+            }
+        }
+        return new HeadwaterContracts(contracts);
+    }
+
+    /**
      * Loads the tenant policy at startup, so that a bad policy stops the application rather than its first send.
      *
      * @param properties Headwater's settings
@@ -106,20 +131,24 @@ public class HeadwaterAutoConfiguration {
      * Makes Spring Boot's producer factory write values through {@link GovernedSerializer}.
      *
      * @param properties Headwater's settings
-     * @param contract the contract, if any
+     * @param contracts the contracts; none leaves the producer factory as it is
      * @param openTelemetry the application's OpenTelemetry, if any
      * @return the customizer
+     * @throws IllegalStateException when there are contracts but no {@code headwater.registry.url}
      */
     @Bean
     public DefaultKafkaProducerFactoryCustomizer headwaterProducerFactoryCustomizer(HeadwaterProperties properties,
-            ObjectProvider<DataContract> contract, ObjectProvider<OpenTelemetry> openTelemetry) {
+            HeadwaterContracts contracts, ObjectProvider<OpenTelemetry> openTelemetry) {
+        if (!contracts.isEmpty()) {
+            requireRegistry(properties);
+        }
         return factory -> {
-            if (contract.getIfAvailable() == null) {
+            if (contracts.isEmpty()) {
                 return; // without a contract there is nothing to govern values by
             }
-            requireRegistry(properties);
             Map<String, Object> settings = new HashMap<>(properties.producerSettings());
             settings.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, GovernedSerializer.class);
+            settings.put(GovernedSerializer.CONTRACTS, contracts.all());
             settings.put(GovernedSerializer.OPENTELEMETRY, openTelemetry(openTelemetry));
             factory.updateConfigs(settings);
         };
@@ -130,17 +159,16 @@ public class HeadwaterAutoConfiguration {
      * {@code DeserializationException} for the error handler to dead-letter.
      *
      * @param properties Headwater's settings
-     * @param contract the contract, if any
+     * @param contracts the contracts; none leaves the consumer factory as it is
      * @return the customizer
      */
     @Bean
     public DefaultKafkaConsumerFactoryCustomizer headwaterConsumerFactoryCustomizer(HeadwaterProperties properties,
-            ObjectProvider<DataContract> contract) {
+            HeadwaterContracts contracts) {
         return factory -> {
-            if (contract.getIfAvailable() == null) {
+            if (contracts.isEmpty()) {
                 return;
             }
-            requireRegistry(properties);
             Map<String, Object> settings = new HashMap<>(properties.getRegistry().settings());
             settings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ErrorHandlingDeserializer.class);
             settings.put(ErrorHandlingDeserializer.VALUE_DESERIALIZER_CLASS, AvroDeserializer.class);
@@ -151,23 +179,24 @@ public class HeadwaterAutoConfiguration {
     /**
      * @param properties Headwater's settings
      * @param kafka Spring Boot's Kafka settings
-     * @param contract the contract, if any
+     * @param contracts the contracts whose read rules apply
      * @param openTelemetry the application's OpenTelemetry, if any
      * @return what is done around each listener call
      */
     @Bean
     @ConditionalOnMissingBean
     public RecordGovernance headwaterRecordGovernance(HeadwaterProperties properties, KafkaProperties kafka,
-            ObjectProvider<DataContract> contract, ObjectProvider<OpenTelemetry> openTelemetry) {
+            HeadwaterContracts contracts, ObjectProvider<OpenTelemetry> openTelemetry) {
         RecordGovernance.Builder builder = RecordGovernance.builder().openTelemetry(openTelemetry(openTelemetry))
                 .tenant(properties.getTenant()).clientId(properties.getApplication().getName())
                 .group(kafka.getConsumer().getGroupId() == null ? properties.getApplication().getName()
                         : kafka.getConsumer().getGroupId());
-        DataContract given = contract.getIfAvailable();
-        if (given != null) {
-            builder.contract(given);
+        contracts.all().forEach(builder::contract);
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("headwater.contract and headwater.contracts: " + e.getMessage(), e);
         }
-        return builder.build();
     }
 
     /**
@@ -222,8 +251,8 @@ public class HeadwaterAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean(name = "headwaterHealthIndicator")
         HeadwaterHealthIndicator headwaterHealthIndicator(SchemaRegistryClient registry,
-                ObjectProvider<DataContract> contract) {
-            return new HeadwaterHealthIndicator(registry, contract.getIfAvailable());
+                HeadwaterContracts contracts) {
+            return new HeadwaterHealthIndicator(registry, contracts.all());
         }
     }
 }

@@ -4,48 +4,63 @@ import dev.headwater.contract.DataContract;
 import dev.headwater.registry.RegisteredSchema;
 import dev.headwater.registry.SchemaRegistryClient;
 import dev.headwater.registry.SchemaRegistryException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * Actuator health of Headwater: UP when the schema registry answers and the contract (if any) is registered, with its
- * subject, version and schema id; DOWN naming what is wrong otherwise (the registry unreachable, the contract not
- * registered). Registry URLs are shown without credentials.
+ * Actuator health of Headwater: UP when the schema registry answers and every contract is registered, with each
+ * contract's version and its registered version and schema id under {@code contracts}; DOWN naming what is wrong
+ * otherwise (the registry unreachable, a contract not registered). Registry URLs are shown without credentials.
  */
 public final class HeadwaterHealthIndicator implements HealthIndicator {
 
     private final SchemaRegistryClient registry;
-    private final DataContract contract;
+    private final List<DataContract> contracts;
 
     /**
      * @param registry the registry client
-     * @param contract the contract, or null
+     * @param contracts the contracts, maybe none
      */
-    public HeadwaterHealthIndicator(SchemaRegistryClient registry, DataContract contract) {
+    public HeadwaterHealthIndicator(SchemaRegistryClient registry, List<DataContract> contracts) {
         this.registry = Objects.requireNonNull(registry, "registry");
-        this.contract = contract;
+        this.contracts = List.copyOf(contracts);
     }
 
     @Override
     public Health health() {
-        Health.Builder health = Health.up().withDetail("registry", registry.urls().toString());
+        String urls = registry.urls().toString();
         try {
-            if (contract == null) {
+            if (contracts.isEmpty()) {
                 registry.compatibility();
-                return health.build();
+                return Health.up().withDetail("registry", urls).build();
             }
-            RegisteredSchema latest = registry.latest(contract.subject());
-            return health.withDetail("contract", contract.subject() + "@" + contract.version())
-                    .withDetail("registeredVersion", latest.version()).withDetail("schemaId", latest.id()).build();
+            boolean allRegistered = true;
+            Map<String, Object> details = new LinkedHashMap<>();
+            for (DataContract contract : contracts) {
+                Map<String, Object> detail = new LinkedHashMap<>();
+                detail.put("contractVersion", contract.version());
+                try {
+                    RegisteredSchema latest = registry.latest(contract.subject());
+                    detail.put("registeredVersion", latest.version());
+                    detail.put("schemaId", latest.id());
+                } catch (SchemaRegistryException e) {
+                    if (!e.isNotFound()) {
+                        throw e;
+                    }
+                    allRegistered = false;
+                    detail.put("error", "not registered: a governed producer registers it when it starts, or "
+                            + "register it in the pipeline");
+                }
+                details.put(contract.subject(), detail);
+            }
+            return (allRegistered ? Health.up() : Health.down()).withDetail("registry", urls)
+                    .withDetail("contracts", details).build();
         } catch (SchemaRegistryException e) {
-            if (e.isNotFound() && contract != null) {
-                return Health.down().withDetail("registry", registry.urls().toString())
-                        .withDetail("contract", contract.subject() + " is not registered: a governed producer "
-                                + "registers it when it starts, or register it in the pipeline").build();
-            }
-            return Health.down().withDetail("registry", registry.urls().toString())
-                    .withDetail("error", e.getMessage()).build();
+            return Health.down().withDetail("registry", urls).withDetail("error", e.getMessage()).build();
         }
     }
 }

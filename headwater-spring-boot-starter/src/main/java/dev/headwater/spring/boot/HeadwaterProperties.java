@@ -5,7 +5,9 @@ import dev.headwater.lineage.LineageFormat;
 import dev.headwater.producer.FailurePolicy;
 import dev.headwater.producer.GovernedProducerConfig;
 import dev.headwater.registry.SchemaRegistryClientConfig;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -36,6 +38,8 @@ public class HeadwaterProperties {
     private String environment;
     /** The data contract: a file path, classpath: resource or URL. */
     private String contract;
+    /** More data contracts (file paths, classpath: resources or URLs); with several, each governs the topics it lists. */
+    private List<String> contracts = new ArrayList<>();
     /** The tenant policy: a file path, classpath: resource or URL. */
     private String tenantPolicy;
     /** What to do with records that break the contract when sent: PER_RULE (each rule's onFailure), ERROR, DLQ. */
@@ -82,6 +86,16 @@ public class HeadwaterProperties {
         this.contract = contract;
     }
 
+    /** @return the locations of more contracts */
+    public List<String> getContracts() {
+        return contracts;
+    }
+
+    /** @param contracts the locations of more contracts */
+    public void setContracts(List<String> contracts) {
+        this.contracts = contracts;
+    }
+
     /** @return the tenant policy's location */
     public String getTenantPolicy() {
         return tenantPolicy;
@@ -119,7 +133,7 @@ public class HeadwaterProperties {
 
     /**
      * @return the producer settings {@link dev.headwater.producer.GovernedSerializer} reads: Headwater's keys and the
-     *     registry's, under Confluent's names
+     *     registry's, under Confluent's names (the contracts are given as instances)
      */
     public Map<String, Object> producerSettings() {
         Map<String, Object> settings = new HashMap<>(registry.settings());
@@ -129,9 +143,6 @@ public class HeadwaterProperties {
         settings.put(GovernedProducerConfig.FAILURE_POLICY, failurePolicy.name());
         settings.put(GovernedProducerConfig.LINEAGE_FORMAT, lineage.getFormat().name());
         settings.put(GovernedProducerConfig.LINEAGE_DESCRIPTOR_TOPIC, lineage.getDescriptorTopic());
-        if (contract != null) {
-            settings.put(GovernedProducerConfig.CONTRACT_FILE, contract);
-        }
         if (tenantPolicy != null) {
             settings.put(GovernedProducerConfig.TENANT_POLICY_FILE, tenantPolicy);
         }

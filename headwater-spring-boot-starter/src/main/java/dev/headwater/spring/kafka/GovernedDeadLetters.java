@@ -34,9 +34,10 @@ public final class GovernedDeadLetters {
     public static DefaultErrorHandler errorHandler(RecordGovernance governance, KafkaOperations<?, ?> template,
             int retries, long backOffMillis) {
         Objects.requireNonNull(governance, "governance");
-        String contractTopic = governance.deadLetterTopic();
-        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template, (record, error) ->
-                new TopicPartition(contractTopic.isEmpty() ? record.topic() + ".dlq" : contractTopic, -1));
+        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template, (record, error) -> {
+            String contractTopic = governance.deadLetterTopic(record.topic());
+            return new TopicPartition(contractTopic.isEmpty() ? record.topic() + ".dlq" : contractTopic, -1);
+        });
         // the container thread knows the listener's group (each @KafkaListener may have its own)
         recoverer.addHeadersFunction((record, error) -> governance.deadLetterHeaders(record, error,
                 KafkaUtils.getConsumerGroupId()));

@@ -75,10 +75,11 @@ class HeadwaterAutoConfigurationTest {
                     var producer = context.getBean(ProducerFactory.class).getConfigurationProperties();
                     assertThat(producer.get(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG))
                             .isEqualTo(GovernedSerializer.class);
+                    assertThat(producer.get(GovernedSerializer.CONTRACTS)).asList()
+                            .containsExactly(context.getBean(DataContract.class));
                     assertThat(producer).containsEntry("headwater.application.name", "orders-service")
                             .containsEntry("headwater.application.version", "1.4.0")
                             .containsEntry("headwater.tenant", "retail")
-                            .containsEntry("headwater.contract.file", "classpath:contracts/orders.yaml")
                             .containsEntry("schema.registry.url", "http://registry.example:8081")
                             .containsEntry("basic.auth.user.info", "orders:s3cret");
                     var consumer = context.getBean(ConsumerFactory.class).getConfigurationProperties();
@@ -88,6 +89,47 @@ class HeadwaterAutoConfigurationTest {
                             .isEqualTo(AvroDeserializer.class);
                     assertThat(consumer).containsEntry("schema.registry.url", "http://registry.example:8081");
                 });
+    }
+
+    @Test
+    void severalContractsEachGovernTheTopicsTheyList() {
+        runner.withPropertyValues("headwater.application.name=payments-service",
+                "headwater.contract=classpath:contracts/orders.yaml",
+                "headwater.contracts[0]=classpath:contracts/payments.yaml",
+                "headwater.registry.url=http://registry.example:8081").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    HeadwaterContracts contracts = context.getBean(HeadwaterContracts.class);
+                    assertThat(contracts.all()).extracting(DataContract::subject).containsExactly(
+                            "retail.orders.placed.v1-value", "retail.payments.requested.v1-value");
+                    RecordGovernance governance = context.getBean(RecordGovernance.class);
+                    assertThat(governance.deadLetterTopic("retail.payments.requested.v1"))
+                            .isEqualTo("retail.payments.requested.v1.dlq");
+                    assertThat(governance.deadLetterTopic("retail.orders.placed.v1"))
+                            .isEqualTo("retail.orders.placed.v1.dlq");
+                    assertThat(governance.deadLetterTopic("retail.unlisted.v1")).isEmpty();
+                    assertThat(context.getBean(ProducerFactory.class).getConfigurationProperties()
+                            .get(GovernedSerializer.CONTRACTS)).asList().hasSize(2);
+                });
+    }
+
+    @Test
+    void aContractOfTheListThatCannotBeLoadedFailsStartupNamingItsIndex() {
+        runner.withPropertyValues("headwater.application.name=payments-service",
+                "headwater.contracts[0]=classpath:contracts/payments.yaml",
+                "headwater.contracts[1]=classpath:contracts/refunds.yaml",
+                "headwater.registry.url=http://registry.example:8081")
+                .run(context -> assertThat(context).getFailure()
+                        .hasStackTraceContaining("headwater.contracts[1]=classpath:contracts/refunds.yaml"));
+    }
+
+    @Test
+    void twoContractsListingOneTopicFailStartupNamingBoth() {
+        runner.withPropertyValues("headwater.application.name=orders-service",
+                "headwater.contracts=classpath:contracts/orders.yaml,classpath:contracts/clash.yaml",
+                "headwater.registry.url=http://registry.example:8081")
+                .run(context -> assertThat(context).getFailure()
+                        .hasStackTraceContaining("topic 'retail.orders.placed.v1' is listed by two contracts, "
+                                + "retail.orders.placed.v1-value and retail.orders.copy.v1-value"));
     }
 
     @Test

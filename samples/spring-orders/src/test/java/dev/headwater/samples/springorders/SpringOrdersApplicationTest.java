@@ -178,8 +178,9 @@ class SpringOrdersApplicationTest {
         assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
         JsonNode headwater = new ObjectMapper().readTree(health.body()).path("components").path("headwater");
         assertThat(headwater.path("status").asText()).as(health.body()).isEqualTo("UP");
-        assertThat(headwater.path("details").path("contract").asText())
-                .isEqualTo("retail.orders.placed.v1-value@1.0.0");
+        JsonNode orders = headwater.path("details").path("contracts").path("retail.orders.placed.v1-value");
+        assertThat(orders.path("contractVersion").asText()).as(health.body()).isEqualTo("1.0.0");
+        assertThat(orders.path("schemaId").isInt()).as(health.body()).isTrue();
         assertThat(headwater.path("details").path("registry").asText()).contains(ENV.registryUrl());
     }
 
