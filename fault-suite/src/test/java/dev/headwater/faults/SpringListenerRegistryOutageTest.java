@@ -1,0 +1,123 @@
+package dev.headwater.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.headwater.contract.DataContract;
+import dev.headwater.producer.GovernedProducer;
+import dev.headwater.testkit.EmbeddedKafkaCluster;
+import dev.headwater.testkit.EmbeddedSchemaRegistry;
+import dev.headwater.testkit.HeadwaterTest;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.annotation.KafkaListener;
+
+/**
+ * The schema registry is down when a Spring Kafka listener governed by the starter meets schema ids it has not
+ * cached: a transient failure, so Spring's error handler reads the records again with back-off until the registry
+ * answers, and none is dead-lettered.
+ */
+@HeadwaterTest
+class SpringListenerRegistryOutageTest {
+
+    private static final int RECORDS = 10;
+    private static final Set<String> HANDLED = ConcurrentHashMap.newKeySet();
+    private static DataContract contract;
+
+    @Test
+    void aListenerReadsRecordsAgainWhenTheRegistryIsBackAndNoneIsDeadLettered(EmbeddedKafkaCluster kafka,
+            @TempDir Path dir) throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Path journal = dir.resolve("registry.journal");
+        String topic = Faults.topic("springoutage");
+        contract = Faults.contract(topic);
+        kafka.createTopic(topic, 2, (short) 1);
+        kafka.createTopic(contract.deadLetterTopic(), 1, (short) 1);
+        EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(port, journal);
+        try (var producer = GovernedProducer.<String, GenericRecord>builder()
+                .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers()))
+                .keySerializer(new StringSerializer()).schemaRegistry(registry.url()).contract(contract)
+                .application("payments-service", "1.0").build()) {
+            for (int i = 0; i < RECORDS; i++) {
+                producer.send(topic, "k-" + i, Faults.payment("p-" + i, 10.0 + i, "EUR")).join();
+            }
+        }
+        String url = registry.url();
+        registry.close(); // down before the listener has read a schema
+
+        HANDLED.clear();
+        long deadLettered;
+        try (ConfigurableApplicationContext application = new SpringApplicationBuilder(ListenerApplication.class)
+                .web(WebApplicationType.NONE)
+                .properties(Map.of(
+                        "spring.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                        "spring.kafka.consumer.auto-offset-reset", "earliest",
+                        "spring.kafka.consumer.group-id", "spring-outage-" + UUID.randomUUID(),
+                        "headwater.application.name", "payments-listener",
+                        "headwater.registry.url", url,
+                        "outage.topic", topic))
+                .run()) {
+            Thread.sleep(5_000); // the listener meets the outage, and is told to wait
+            assertThat(HANDLED).as("handled while the registry is down").isEmpty();
+            assertThat(Faults.read(kafka.bootstrapServers(), contract.deadLetterTopic(), 1, Duration.ofSeconds(1)))
+                    .as("dead letters while the registry is down").isEmpty();
+
+            registry = EmbeddedSchemaRegistry.start(port, journal); // back, with every schema it had
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (HANDLED.size() < RECORDS && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+        } finally {
+            registry.close();
+        }
+        deadLettered = Faults.read(kafka.bootstrapServers(), contract.deadLetterTopic(), 1, Duration.ofSeconds(2))
+                .size();
+        assertThat(HANDLED).hasSize(RECORDS);
+        assertThat(deadLettered).as("dead letters for a transient failure").isZero();
+        Figures.record("schema registry down when a Spring Kafka listener (starter) starts, back 5 s later", RECORDS,
+                HANDLED.size(), deadLettered, RECORDS - HANDLED.size() - deadLettered, 0,
+                "read again by Spring's error handler with back-off, none dead-lettered");
+    }
+
+    /** A Spring Boot application with one listener, governed by the starter. */
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    static class ListenerApplication {
+
+        @Bean
+        DataContract paymentsContract() {
+            return contract;
+        }
+
+        @Bean
+        PaymentsListener paymentsListener() {
+            return new PaymentsListener();
+        }
+    }
+
+    /** Records the keys it handles. */
+    static class PaymentsListener {
+        @KafkaListener(topics = "${outage.topic}")
+        void onPayment(ConsumerRecord<String, GenericRecord> payment) {
+            HANDLED.add(payment.key());
+        }
+    }
+}
