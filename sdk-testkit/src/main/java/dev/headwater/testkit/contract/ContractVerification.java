@@ -1,24 +1,16 @@
 package dev.headwater.testkit.contract;
 
 import dev.headwater.contract.ContractDefinitionException;
-import dev.headwater.contract.ContractEvolution;
 import dev.headwater.contract.DataContract;
-import dev.headwater.contract.EvolutionReport;
-import dev.headwater.contract.Violation;
+import dev.headwater.pipeline.ConsumerExpectation;
+import dev.headwater.pipeline.ContractChecks;
+import dev.headwater.pipeline.Problem;
 import dev.headwater.registry.SchemaRegistryClient;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import org.apache.avro.generic.GenericRecord;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
+
 
 /**
  * Contract tests that run in a plain unit test, without a broker: the contract loads; its valid examples pass and its
@@ -79,48 +71,8 @@ public final class ContractVerification {
      * @param examplesFile the examples YAML file
      * @return this verification
      */
-    @SuppressWarnings("unchecked")
     public ContractVerification examples(Path examplesFile) {
-        Map<String, Object> examples;
-        try {
-            examples = (Map<String, Object>) new Yaml(new LoaderOptions()).load(Files.readString(examplesFile));
-        } catch (IOException e) {
-            problems.add("examples " + examplesFile + " cannot be read: " + e.getMessage());
-            return this;
-        }
-        List<Object> valid = (List<Object>) examples.getOrDefault("valid", List.of());
-        for (int i = 0; i < valid.size(); i++) {
-            String where = examplesFile + " valid[" + i + "]";
-            GenericRecord record = record(where, valid.get(i));
-            if (record != null) {
-                List<Violation> violations = contract.validator().validate(record);
-                if (!violations.isEmpty()) {
-                    problems.add(where + " should pass but breaks: " + violations + " — fix the example or the rule");
-                }
-            }
-        }
-        List<Object> invalid = (List<Object>) examples.getOrDefault("invalid", List.of());
-        for (int i = 0; i < invalid.size(); i++) {
-            String where = examplesFile + " invalid[" + i + "]";
-            Map<String, Object> entry = (Map<String, Object>) invalid.get(i);
-            GenericRecord record = record(where, entry.get("record"));
-            if (record == null) {
-                continue;
-            }
-            Set<String> expected = new HashSet<>((List<String>) entry.getOrDefault("violates", List.of()));
-            Set<String> actual = new HashSet<>();
-            contract.validator().validate(record).forEach(v -> actual.add(v.rule()));
-            if (!actual.equals(expected)) {
-                Set<String> missing = new HashSet<>(expected);
-                missing.removeAll(actual);
-                Set<String> unexpected = new HashSet<>(actual);
-                unexpected.removeAll(expected);
-                problems.add(where + " should break " + expected.stream().sorted().toList() + " but breaks "
-                        + actual.stream().sorted().toList() + (missing.isEmpty() ? "" : "; rules that let it through: "
-                        + missing.stream().sorted().toList()) + (unexpected.isEmpty() ? ""
-                        : "; rules that also refuse it: " + unexpected.stream().sorted().toList()));
-            }
-        }
+        add(ContractChecks.examples(contract, examplesFile));
         return this;
     }
 
@@ -148,17 +100,7 @@ public final class ContractVerification {
      */
     public ContractVerification compatibleWithGit(String revision) {
         try {
-            Path directory = file.toAbsolutePath().getParent();
-            String yaml = git(directory, revision + ":./" + file.getFileName());
-            Path snapshot = Files.createTempDirectory("headwater-contract-");
-            Files.writeString(snapshot.resolve(file.getFileName()), yaml);
-            for (String line : yaml.split("\n")) {
-                if (line.startsWith("schemaFile:")) {
-                    String schemaFile = line.substring("schemaFile:".length()).strip();
-                    Files.writeString(snapshot.resolve(schemaFile), git(directory, revision + ":./" + schemaFile));
-                }
-            }
-            return compatibleWith(DataContract.load(snapshot.resolve(file.getFileName())), file + "@" + revision);
+            return compatibleWith(ContractChecks.atGitRevision(file, revision), file + "@" + revision);
         } catch (IOException | RuntimeException e) {
             problems.add("the version of " + file + " at git revision " + revision + " cannot be read: "
                     + e.getMessage());
@@ -173,7 +115,7 @@ public final class ContractVerification {
      * @return this verification
      */
     public ContractVerification compatibleWithRegistry(SchemaRegistryClient registry) {
-        report(ContractEvolution.compareWithRegistry(registry, contract), "the registry's " + contract.subject());
+        add(ContractChecks.compatibilityWithRegistry(registry, contract, false).problems());
         return this;
     }
 
@@ -194,9 +136,7 @@ public final class ContractVerification {
      * @return this verification
      */
     public ContractVerification expectations(List<ConsumerExpectation> expectations) {
-        for (ConsumerExpectation expectation : expectations) {
-            problems.addAll(expectation.check(contract));
-        }
+        add(ContractChecks.expectations(contract, expectations));
         return this;
     }
 
@@ -213,45 +153,12 @@ public final class ContractVerification {
     }
 
     private ContractVerification compatibleWith(DataContract previous, String source) {
-        report(ContractEvolution.compare(previous, contract), source);
+        add(ContractChecks.compatibility(previous, contract, source, false).problems());
         return this;
     }
 
-    private void report(EvolutionReport report, String source) {
-        for (EvolutionReport.Change change : report.breakingChanges()) {
-            problems.add("breaking change against " + source + " (v" + report.from() + "): " + change.kind() + " "
-                    + change.where() + ": " + change.description() + " — make it compatible, or publish a new major "
-                    + "version on a new topic");
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private GenericRecord record(String where, Object value) {
-        if (!(value instanceof Map<?, ?> map)) {
-            problems.add(where + " must be a mapping of field names to values");
-            return null;
-        }
-        try {
-            return Records.of(contract.schema(), (Map<String, ?>) map);
-        } catch (RuntimeException e) {
-            problems.add(where + " does not fit the schema: " + e.getMessage());
-            return null;
-        }
-    }
-
-    private static String git(Path directory, String object) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder("git", "show", object).directory(directory.toFile())
-                .redirectErrorStream(true);
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IOException("git show " + object + " failed: " + output.strip());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while running git", e);
-        }
-        return output;
+    private void add(List<Problem> found) {
+        // the expectation's own message names the consumer and its file
+        found.forEach(p -> problems.add(p.check().equals("expectations") ? p.message() : p.toString()));
     }
 }

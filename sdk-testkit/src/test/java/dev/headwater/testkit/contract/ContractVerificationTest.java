@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.headwater.pipeline.ConsumerExpectation;
 import dev.headwater.registry.SchemaRegistryClient;
 import dev.headwater.testkit.EmbeddedSchemaRegistry;
 import java.io.IOException;
@@ -55,7 +56,7 @@ class ContractVerificationTest {
                 .verify())
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("fails 1 check(s)")
-                .hasMessageContaining("orders.examples.yaml invalid[0] should break [amountInRange, idIsUuid] but "
+                .hasMessageContaining("orders.examples.yaml invalid[0]: should break [amountInRange, idIsUuid] but "
                         + "breaks [idIsUuid]; rules that let it through: [amountInRange]");
     }
 

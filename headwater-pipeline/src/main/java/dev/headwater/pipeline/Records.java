@@ -1,4 +1,4 @@
-package dev.headwater.testkit.contract;
+package dev.headwater.pipeline;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

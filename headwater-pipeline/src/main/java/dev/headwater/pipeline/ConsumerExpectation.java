@@ -1,4 +1,4 @@
-package dev.headwater.testkit.contract;
+package dev.headwater.pipeline;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
