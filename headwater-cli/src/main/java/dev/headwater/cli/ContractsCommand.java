@@ -1,0 +1,253 @@
+package dev.headwater.cli;
+
+import dev.headwater.contract.DataContract;
+import dev.headwater.contract.EvolutionReport;
+import dev.headwater.pipeline.ConsumerExpectation;
+import dev.headwater.pipeline.ContractChecks;
+import dev.headwater.pipeline.ContractDirectory;
+import dev.headwater.pipeline.ContractRegistration;
+import dev.headwater.pipeline.Problem;
+import dev.headwater.registry.SchemaRegistryClient;
+import dev.headwater.tenant.TenantPolicy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code headwater contracts ...}: what a pipeline checks and does with a repository's contracts. */
+@Command(name = "contracts", mixinStandardHelpOptions = true,
+        description = "Check, compare, verify against consumers and register the contracts of a directory.",
+        subcommands = {ContractsCommand.Check.class, ContractsCommand.Compat.class,
+                ContractsCommand.Expectations.class, ContractsCommand.Register.class})
+final class ContractsCommand {
+
+    private ContractsCommand() {
+    }
+
+    /** Loads the directory, printing progress to standard error. */
+    private static ContractDirectory scan(CommandSpec spec, Options.Contracts contracts) {
+        ContractDirectory directory = ContractDirectory.scan(contracts.directory);
+        spec.commandLine().getErr().println("headwater: " + directory.contracts().size() + " contract(s) in "
+                + contracts.directory + (directory.loadProblems().isEmpty() ? ""
+                : ", " + directory.loadProblems().size() + " load problem(s)"));
+        return directory;
+    }
+
+    private static void progress(CommandSpec spec, int index, int total, String what) {
+        spec.commandLine().getErr().println("[" + index + "/" + total + "] " + what);
+    }
+
+    /** {@code headwater contracts check}. */
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Every contract loads, its examples pass or break the rules they name, and its topics are "
+                    + "inside the tenant's guardrails (with --tenant-policy).")
+    static final class Check implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        Options.Contracts contracts;
+        @Mixin
+        Options.Output output;
+        @Option(names = "--tenant-policy", paramLabel = "FILE", description = "the tenant policy whose guardrails "
+                + "the contracts' topics must keep (a file, classpath: resource or URL)")
+        String tenantPolicy;
+        @Option(names = "--environment", paramLabel = "ENV", description = "the tenant policy's overrides to apply")
+        String environment;
+
+        @Override
+        public Integer call() {
+            ContractDirectory directory = scan(spec, contracts);
+            TenantPolicy policy = tenantPolicy == null ? null : TenantPolicy.load(tenantPolicy, environment);
+            Report report = new Report("contracts check");
+            report.problems(directory.check(policy));
+            List<Map<String, Object>> checked = new ArrayList<>();
+            directory.contracts().forEach((file, contract) -> {
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("file", file.toString());
+                json.put("subject", contract.subject());
+                json.put("version", contract.version());
+                json.put("examples", directory.examplesOf(file).isPresent());
+                checked.add(json);
+                report.line("checked " + file + ": " + contract.subject() + " v" + contract.version()
+                        + directory.examplesOf(file).map(e -> ", examples " + e.getFileName()).orElse(""));
+            });
+            report.detail("contracts", checked);
+            return report.print(output.format, spec.commandLine().getOut());
+        }
+    }
+
+    /** {@code headwater contracts compat}. */
+    @Command(name = "compat", mixinStandardHelpOptions = true,
+            description = "Compare every contract with its previous version (the registry's latest, or a git "
+                    + "revision) and print the evolution report; breaking changes fail unless the major version went "
+                    + "up or --allow-breaking.")
+    static final class Compat implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        Options.Contracts contracts;
+        @Mixin
+        Options.Registry registry;
+        @Mixin
+        Options.Output output;
+        @Option(names = "--git", paramLabel = "REVISION",
+                description = "compare with the contract at this git revision, such as origin/main, instead of the "
+                        + "registry")
+        String gitRevision;
+        @Option(names = "--allow-breaking", description = "report breaking changes without failing")
+        boolean allowBreaking;
+
+        @Override
+        public Integer call() throws IOException {
+            ContractDirectory directory = scan(spec, contracts);
+            SchemaRegistryClient client = gitRevision == null ? registry.client() : null;
+            Report report = new Report("contracts compat");
+            report.problems(directory.loadProblems());
+            List<Map<String, Object>> reports = new ArrayList<>();
+            int index = 0;
+            for (Map.Entry<Path, DataContract> entry : directory.contracts().entrySet()) {
+                DataContract contract = entry.getValue();
+                progress(spec, ++index, directory.contracts().size(), "comparing " + contract.subject());
+                ContractChecks.Compatibility result;
+                try {
+                    result = client != null
+                            ? ContractChecks.compatibilityWithRegistry(client, contract, allowBreaking)
+                            : ContractChecks.compatibility(ContractChecks.atGitRevision(entry.getKey(), gitRevision),
+                                    contract, entry.getKey().getFileName() + "@" + gitRevision, allowBreaking);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("the version of " + entry.getKey() + " at git revision "
+                            + gitRevision + " cannot be read: " + e.getMessage(), e);
+                }
+                report.problems(result.problems());
+                EvolutionReport evolution = result.report();
+                report.line(contract.subject() + ": v" + evolution.from() + " -> v" + evolution.to() + " against "
+                        + result.against() + (evolution.changes().isEmpty() ? ": no change" : ""));
+                List<Map<String, Object>> changes = new ArrayList<>();
+                for (EvolutionReport.Change change : evolution.changes()) {
+                    report.line("  " + (change.breaking() ? "BREAKING " : "         ") + change.kind() + " "
+                            + change.where() + ": " + change.description());
+                    changes.add(Map.of("kind", change.kind().name(), "where", change.where(),
+                            "description", change.description(), "breaking", change.breaking()));
+                }
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("subject", contract.subject());
+                json.put("against", result.against());
+                json.put("from", evolution.from());
+                json.put("to", evolution.to());
+                json.put("changes", changes);
+                reports.add(json);
+            }
+            report.detail("reports", reports);
+            return report.print(output.format, spec.commandLine().getOut());
+        }
+    }
+
+    /** {@code headwater contracts expectations}. */
+    @Command(name = "expectations", mixinStandardHelpOptions = true,
+            description = "Every consumer expectation (under DIR/expectations, or published to the registry with "
+                    + "--from-registry) still holds for the contracts.")
+    static final class Expectations implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        Options.Contracts contracts;
+        @Mixin
+        Options.Registry registry;
+        @Mixin
+        Options.Output output;
+        @Option(names = "--from-registry", description = "read the expectations consumers published to the "
+                + "registry, besides those of DIR/expectations")
+        boolean fromRegistry;
+
+        @Override
+        public Integer call() {
+            ContractDirectory directory = scan(spec, contracts);
+            List<ConsumerExpectation> expectations = new ArrayList<>(directory.expectations());
+            if (fromRegistry) {
+                SchemaRegistryClient client = registry.client();
+                for (DataContract contract : directory.contracts().values()) {
+                    expectations.addAll(ConsumerExpectation.fromRegistry(client, contract.subject()));
+                }
+            }
+            Report report = new Report("contracts expectations");
+            report.problems(directory.loadProblems());
+            report.problems(directory.checkExpectations(expectations));
+            List<Map<String, Object>> consumers = new ArrayList<>();
+            for (ConsumerExpectation expectation : expectations) {
+                report.line("expectation of " + expectation.consumer() + " on " + expectation.contract() + " ("
+                        + expectation.source() + ")");
+                consumers.add(Map.of("consumer", expectation.consumer(), "contract", expectation.contract(),
+                        "source", expectation.source()));
+            }
+            report.detail("expectations", consumers);
+            return report.print(output.format, spec.commandLine().getOut());
+        }
+    }
+
+    /** {@code headwater contracts register}. */
+    @Command(name = "register", mixinStandardHelpOptions = true,
+            description = "Register every contract (schema, metadata and rules) under its subject; --dry-run says "
+                    + "what would change and changes nothing. Run the checks first: a contract that does not load "
+                    + "stops it before anything is registered.")
+    static final class Register implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        Options.Contracts contracts;
+        @Mixin
+        Options.Registry registry;
+        @Mixin
+        Options.Output output;
+        @Option(names = "--dry-run", description = "print what would be registered; register nothing")
+        boolean dryRun;
+
+        @Override
+        public Integer call() {
+            ContractDirectory directory = scan(spec, contracts);
+            Report report = new Report("contracts register" + (dryRun ? " --dry-run" : ""));
+            report.problems(directory.loadProblems());
+            if (!directory.loadProblems().isEmpty()) {
+                return report.print(output.format, spec.commandLine().getOut()); // nothing half-registered
+            }
+            SchemaRegistryClient client = registry.client();
+            List<Map<String, Object>> outcomes = new ArrayList<>();
+            int index = 0;
+            for (DataContract contract : directory.contracts().values()) {
+                progress(spec, ++index, directory.contracts().size(), (dryRun ? "planning " : "registering ")
+                        + contract.subject());
+                ContractRegistration.Outcome outcome;
+                try {
+                    outcome = dryRun ? ContractRegistration.plan(client, contract)
+                            : ContractRegistration.register(client, contract);
+                } catch (dev.headwater.registry.SchemaRegistryException e) {
+                    if (e.httpStatus() != 409) {
+                        throw e;
+                    }
+                    report.problems(List.of(new Problem("register", contract.subject(), "the registry refuses it as "
+                            + "incompatible with the registered versions: " + e.getMessage() + " — run contracts "
+                            + "compat for the report")));
+                    continue;
+                }
+                report.line((dryRun ? "would register " : "") + outcome);
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("subject", outcome.subject());
+                json.put("contractVersion", outcome.contractVersion());
+                json.put("action", outcome.action().name());
+                json.put("schemaId", outcome.schemaId());
+                json.put("version", outcome.version());
+                outcomes.add(json);
+            }
+            report.detail("registered", outcomes);
+            return report.print(output.format, spec.commandLine().getOut());
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.headwater.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.headwater.pipeline.Problem;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a command found, printed as text (a line per finding, then a summary) or as one JSON object:
+ * {@code {"command":..., "ok":..., "problems":[{"check","where","message"}], ...details}}.
+ */
+final class Report {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final String command;
+    private final List<Problem> problems = new ArrayList<>();
+    private final List<String> lines = new ArrayList<>();
+    private final Map<String, Object> details = new LinkedHashMap<>();
+
+    Report(String command) {
+        this.command = command;
+    }
+
+    /** Adds what a check found. */
+    void problems(List<Problem> found) {
+        problems.addAll(found);
+    }
+
+    /** Adds a line to the text output. */
+    void line(String line) {
+        lines.add(line);
+    }
+
+    /** Adds a detail to the JSON output. */
+    void detail(String key, Object value) {
+        details.put(key, value);
+    }
+
+    /**
+     * Prints the report.
+     *
+     * @param format text or json
+     * @param out where
+     * @return the exit code: 0 without problems, 1 with
+     */
+    int print(OutputFormat format, PrintWriter out) {
+        boolean ok = problems.isEmpty();
+        if (format == OutputFormat.json) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("command", command);
+            json.put("ok", ok);
+            List<Map<String, String>> found = new ArrayList<>();
+            for (Problem problem : problems) {
+                found.add(Map.of("check", problem.check(), "where", problem.where(),
+                        "message", Secrets.redact(problem.message())));
+            }
+            json.put("problems", found);
+            json.putAll(details);
+            try {
+                out.println(JSON.writeValueAsString(json));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new UncheckedIOException(e);
+            }
+        } else {
+            lines.forEach(line -> out.println(Secrets.redact(line)));
+            for (Problem problem : problems) {
+                out.println("FAIL [" + problem.check() + "] " + Secrets.redact(problem.toString()));
+            }
+            out.println(command + ": " + (ok ? "ok" : problems.size() + " problem(s)"));
+        }
+        out.flush();
+        return ok ? 0 : Headwater.VIOLATION;
+    }
+
+    /** The output formats. */
+    enum OutputFormat {
+        text, json
+    }
+}

@@ -1,0 +1,226 @@
+package dev.headwater.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headwater.registry.SchemaRegistryClient;
+import dev.headwater.testkit.EmbeddedKafkaCluster;
+import dev.headwater.testkit.EmbeddedSchemaRegistry;
+import dev.headwater.testkit.HeadwaterTest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code headwater} command run as a separate process, as a pipeline runs it, against the in-process broker and
+ * registry: exit codes, text and JSON output.
+ */
+@HeadwaterTest
+class HeadwaterCliTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path work;
+    private Path contracts;
+
+    @BeforeEach
+    void copyTheContracts() throws IOException {
+        contracts = work.resolve("contracts");
+        Path from = Path.of("src/test/resources/contracts");
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = contracts.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+    }
+
+    @Test
+    void checkPassesGoodContractsAndFailsABrokenExampleNamingTheFile() throws Exception {
+        Run good = headwater(Map.of(), "contracts", "check", "--dir", contracts.toString(), "--tenant-policy",
+                "src/test/resources/tenant-retail.yaml");
+        assertThat(good.exit()).as(good.all()).isZero();
+        assertThat(good.out()).contains("retail.orders.placed.v1-value v1.2.0").contains("contracts check: ok");
+
+        change("min: 0.01", "min: -10");
+        Run bad = headwater(Map.of(), "contracts", "check", "--dir", contracts.toString(), "--output", "json");
+        assertThat(bad.exit()).as(bad.all()).isEqualTo(1);
+        JsonNode json = JSON.readTree(bad.out());
+        assertThat(json.path("ok").asBoolean()).isFalse();
+        assertThat(json.path("problems").get(0).path("check").asText()).isEqualTo("examples");
+        assertThat(json.path("problems").get(0).path("where").asText()).endsWith("orders.examples.yaml invalid[0]");
+    }
+
+    @Test
+    void registerThenCompatRoundTripsAndABreakingChangeFailsWithTheReport(EmbeddedSchemaRegistry registry)
+            throws Exception {
+        Run dryRun = headwater(Map.of(), "contracts", "register", "--dir", contracts.toString(), "--registry",
+                registry.url(), "--dry-run", "--output", "json");
+        assertThat(dryRun.exit()).as(dryRun.all()).isZero();
+        assertThat(JSON.readTree(dryRun.out()).path("registered").get(0).path("action").asText())
+                .isEqualTo("NEW_SUBJECT");
+        SchemaRegistryClient client = SchemaRegistryClient.builder().urls(registry.url()).build();
+        assertThat(client.subjects(false)).as("a dry run registers nothing").isEmpty();
+
+        Run register = headwater(Map.of(), "contracts", "register", "--dir", contracts.toString(), "--registry",
+                registry.url());
+        assertThat(register.exit()).as(register.all()).isZero();
+        assertThat(client.subjects(false)).containsExactly("retail.orders.placed.v1-value");
+        Run again = headwater(Map.of("SCHEMA_REGISTRY_URL", registry.url()), "contracts", "register", "--dir",
+                contracts.toString(), "--output", "json");
+        assertThat(JSON.readTree(again.out()).path("registered").get(0).path("action").asText())
+                .isEqualTo("UNCHANGED");
+
+        Run compatible = headwater(Map.of(), "contracts", "compat", "--dir", contracts.toString(), "--registry",
+                registry.url());
+        assertThat(compatible.exit()).as(compatible.all()).isZero();
+
+        change("    max: 100\n", "    max: 50\n");
+        Run breaking = headwater(Map.of(), "contracts", "compat", "--dir", contracts.toString(), "--registry",
+                registry.url(), "--output", "json");
+        assertThat(breaking.exit()).as(breaking.all()).isEqualTo(1);
+        JsonNode report = JSON.readTree(breaking.out());
+        assertThat(report.path("reports").get(0).path("changes").get(0).path("kind").asText())
+                .isEqualTo("RULE_TIGHTENED");
+        assertThat(report.path("problems").get(0).path("message").asText())
+                .contains("quantityInRange").contains("publish a new major version");
+        Run allowed = headwater(Map.of(), "contracts", "compat", "--dir", contracts.toString(), "--registry",
+                registry.url(), "--allow-breaking");
+        assertThat(allowed.exit()).as(allowed.all()).isZero();
+        assertThat(allowed.out()).contains("BREAKING RULE_TIGHTENED quantityInRange");
+    }
+
+    @Test
+    void aChangeBreakingAConsumerExpectationFailsNamingTheConsumer() throws Exception {
+        assertThat(headwater(Map.of(), "contracts", "expectations", "--dir", contracts.toString()).exit()).isZero();
+
+        change("min: 0.01", "min: 0");
+        Run broken = headwater(Map.of(), "contracts", "expectations", "--dir", contracts.toString());
+        assertThat(broken.exit()).as(broken.all()).isEqualTo(1);
+        assertThat(broken.out()).contains("consumer team-payments").contains("relies on 'amount' >= 0.01");
+    }
+
+    @Test
+    void provisionCreatesTheTenantsTopicsThenReportsNoDriftUntilOneDrifts(EmbeddedKafkaCluster kafka)
+            throws Exception {
+        Map<String, String> env = Map.of("HEADWATER_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        Run drift = headwater(env, "tenants", "drift", "--dir", contracts.toString(), "--tenant-policy",
+                "src/test/resources/tenant-retail.yaml");
+        assertThat(drift.exit()).as("missing topics are drift: " + drift.all()).isEqualTo(1);
+        assertThat(drift.out()).contains("retail.orders.placed.v1: does not exist");
+
+        Run provision = headwater(env, "tenants", "provision", "--dir", contracts.toString(), "--tenant-policy",
+                "src/test/resources/tenant-retail.yaml", "--output", "json");
+        assertThat(provision.exit()).as(provision.all()).isZero();
+        assertThat(JSON.readTree(provision.out()).path("created").toString())
+                .contains("retail.orders.placed.v1").contains("retail.orders.placed.v1.dlq");
+        Run none = headwater(env, "tenants", "drift", "--dir", contracts.toString(), "--tenant-policy",
+                "src/test/resources/tenant-retail.yaml");
+        assertThat(none.exit()).as(none.all()).isZero();
+
+        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "retail.orders.placed.v1");
+        Map<ConfigResource, Collection<AlterConfigOp>> change = Map.of(topic, List.of(new AlterConfigOp(
+                new ConfigEntry("cleanup.policy", "compact"), AlterConfigOp.OpType.SET)));
+        kafka.admin().incrementalAlterConfigs(change).all().get(30, TimeUnit.SECONDS);
+        Run drifted = headwater(env, "tenants", "drift", "--dir", contracts.toString(), "--tenant-policy",
+                "src/test/resources/tenant-retail.yaml", "--output", "json");
+        assertThat(drifted.exit()).as(drifted.all()).isEqualTo(1);
+        JsonNode problem = JSON.readTree(drifted.out()).path("problems").get(0);
+        assertThat(problem.path("where").asText()).isEqualTo("retail.orders.placed.v1");
+        assertThat(problem.path("message").asText()).contains("cleanup.policy is compact");
+    }
+
+    @Test
+    void usageErrorsAndUnreachableServicesExitWithTwoAndNoSecret() throws Exception {
+        Run usage = headwater(Map.of(), "contracts", "chek");
+        assertThat(usage.exit()).isEqualTo(2);
+        assertThat(usage.err()).contains("chek");
+
+        Run unreachable = headwater(Map.of("SCHEMA_REGISTRY_USER_INFO", "ci-bot:s3cr3t-Pa55"), "contracts",
+                "register", "--dir", contracts.toString(), "--registry", "http://ci-bot:0ther-s3cret@127.0.0.1:1");
+        assertThat(unreachable.exit()).isEqualTo(2);
+        assertThat(unreachable.err()).contains("headwater contracts register:").contains("127.0.0.1:1");
+        assertThat(unreachable.all()).doesNotContain("s3cr3t-Pa55").doesNotContain("0ther-s3cret");
+
+        Run help = headwater(Map.of(), "tenants", "provision", "--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("--check-only").contains("--command-config");
+    }
+
+    @Test
+    void stackRunsABrokerAndRegistryWithTheContractsUntilSigterm() throws Exception {
+        Path log = work.resolve("stack.log");
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), Headwater.class.getName(), "stack", "--kafka-port", "0",
+                "--registry-port", "0", "--contract", contracts.resolve("orders.yaml").toString());
+        Process stack = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            String ready = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (ready == null && System.nanoTime() < deadline && stack.isAlive()) {
+                ready = Files.readAllLines(log).stream().filter(l -> l.startsWith("headwater stack: ready"))
+                        .findFirst().orElse(null);
+                Thread.sleep(200);
+            }
+            assertThat(ready).as(Files.readString(log)).isNotNull();
+            String registryUrl = ready.substring(ready.indexOf("schema.registry.url=") + 20).trim();
+            Run planned = headwater(Map.of(), "contracts", "register", "--dir", contracts.toString(), "--registry",
+                    registryUrl, "--dry-run", "--output", "json");
+            assertThat(JSON.readTree(planned.out()).path("registered").get(0).path("action").asText())
+                    .as("the stack registered the contract").isEqualTo("UNCHANGED");
+            stack.destroy(); // SIGTERM
+            assertThat(stack.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(Files.readString(log)).contains("headwater stack: stopped");
+        } finally {
+            stack.destroyForcibly();
+        }
+    }
+
+    private void change(String from, String to) throws IOException {
+        Path orders = contracts.resolve("orders.yaml");
+        String text = Files.readString(orders);
+        assertThat(text).contains(from);
+        Files.writeString(orders, text.replace(from, to));
+    }
+
+    private record Run(int exit, String out, String err) {
+        String all() {
+            return "exit " + exit + "\n--- out\n" + out + "\n--- err\n" + err;
+        }
+    }
+
+    private Run headwater(Map<String, String> env, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), Headwater.class.getName()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(work, "out", ".txt");
+        Path err = Files.createTempFile(work, "err", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().remove("SCHEMA_REGISTRY_URL");
+        builder.environment().remove("HEADWATER_BOOTSTRAP_SERVERS");
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("headwater %s finished", List.of(args)).isTrue();
+        return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+}
