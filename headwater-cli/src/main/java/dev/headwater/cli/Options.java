@@ -1,16 +1,11 @@
 package dev.headwater.cli;
 
+import dev.headwater.pipeline.PipelineSettings;
 import dev.headwater.registry.SchemaRegistryClient;
-import dev.headwater.registry.SchemaRegistryClientConfig;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import picocli.CommandLine.Option;
+
 
 /** Options several commands share, as picocli mixins. */
 final class Options {
@@ -56,22 +51,7 @@ final class Options {
          * @throws IllegalArgumentException when no URL was given
          */
         SchemaRegistryClient client() {
-            if (!given()) {
-                throw new IllegalArgumentException("no schema registry: give --registry URL or set "
-                        + "SCHEMA_REGISTRY_URL");
-            }
-            Map<String, Object> settings = new HashMap<>(load(config));
-            settings.put(SchemaRegistryClientConfig.SCHEMA_REGISTRY_URL, url);
-            String userInfo = System.getenv("SCHEMA_REGISTRY_USER_INFO");
-            if (userInfo != null && !userInfo.isBlank()) {
-                settings.put(SchemaRegistryClientConfig.BASIC_AUTH_CREDENTIALS_SOURCE, "USER_INFO");
-                settings.put(SchemaRegistryClientConfig.BASIC_AUTH_USER_INFO, userInfo);
-            }
-            String token = System.getenv("SCHEMA_REGISTRY_BEARER_TOKEN");
-            if (token != null && !token.isBlank()) {
-                settings.put(SchemaRegistryClientConfig.BEARER_AUTH_TOKEN, token);
-            }
-            return SchemaRegistryClient.fromProperties(settings);
+            return PipelineSettings.registry(url, config, System.getenv());
         }
     }
 
@@ -89,30 +69,7 @@ final class Options {
 
         /** @return admin client settings */
         Map<String, Object> settings() {
-            if (bootstrapServers == null || bootstrapServers.isBlank()) {
-                throw new IllegalArgumentException("no cluster: give --bootstrap-servers or set "
-                        + "HEADWATER_BOOTSTRAP_SERVERS");
-            }
-            Map<String, Object> settings = new HashMap<>(load(config));
-            settings.put("bootstrap.servers", bootstrapServers);
-            settings.putIfAbsent("default.api.timeout.ms", 30_000);
-            settings.putIfAbsent("request.timeout.ms", 15_000);
-            return settings;
+            return PipelineSettings.kafka(bootstrapServers, config, System.getenv());
         }
-    }
-
-    private static Map<String, Object> load(Path file) {
-        Map<String, Object> settings = new HashMap<>();
-        if (file == null) {
-            return settings;
-        }
-        Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(file)) {
-            properties.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-        properties.forEach((key, value) -> settings.put((String) key, value));
-        return settings;
     }
 }

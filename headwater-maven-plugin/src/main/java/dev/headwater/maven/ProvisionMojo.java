@@ -1,0 +1,70 @@
+package dev.headwater.maven;
+
+import dev.headwater.pipeline.ContractDirectory;
+import dev.headwater.pipeline.PipelineSettings;
+import dev.headwater.pipeline.Problem;
+import dev.headwater.pipeline.TenantProvisioning;
+import dev.headwater.tenant.TenantPolicy;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * {@code headwater:provision}: creates the contracts' topics and dead-letter topics that are missing, with the tenant's
+ * defaults, and reports drift of those that exist; with {@code checkOnly} it creates nothing and missing topics are
+ * drift too. Drift (partitions, replication, {@code min.insync.replicas}, retention, cleanup policy, namespace) fails
+ * the build naming topic, setting, value and what the policy allows.
+ */
+@Mojo(name = "provision", defaultPhase = LifecyclePhase.DEPLOY, threadSafe = true)
+public class ProvisionMojo extends AbstractHeadwaterMojo {
+
+    /** The tenant's policy: a file, classpath: resource or URL. */
+    @Parameter(property = "headwater.tenantPolicy", required = true)
+    private String tenantPolicy;
+
+    /** The tenant policy's environment overrides to apply. */
+    @Parameter(property = "headwater.environment")
+    private String environment;
+
+    /** The cluster; {@code HEADWATER_BOOTSTRAP_SERVERS} when not set. */
+    @Parameter(property = "headwater.bootstrapServers")
+    private String bootstrapServers;
+
+    /** A properties file of admin client settings (security.protocol, sasl.jaas.config, ...). */
+    @Parameter(property = "headwater.kafkaConfig")
+    private File kafkaConfig;
+
+    /** Create nothing: report missing topics and drift. */
+    @Parameter(property = "headwater.checkOnly", defaultValue = "false")
+    private boolean checkOnly;
+
+    /** Creates the goal; Maven does. */
+    public ProvisionMojo() {
+    }
+
+    @Override
+    protected String goal() {
+        return "provision";
+    }
+
+    @Override
+    protected void run() throws MojoFailureException {
+        TenantPolicy policy = TenantPolicy.load(tenantPolicy, environment);
+        ContractDirectory directory = contracts();
+        List<Problem> problems = new ArrayList<>(directory.loadProblems());
+        try (Admin admin = Admin.create(PipelineSettings.kafka(bootstrapServers,
+                kafkaConfig == null ? null : kafkaConfig.toPath(), System.getenv()))) {
+            TenantProvisioning.Report report = TenantProvisioning.provision(admin, policy,
+                    directory.contracts().values(), checkOnly);
+            report.created().forEach(topic -> getLog().info("  created " + topic));
+            report.existing().forEach(topic -> getLog().info("  exists  " + topic));
+            problems.addAll(report.problems());
+        }
+        failOn(problems, "topics of tenant " + policy.tenant() + (checkOnly ? " (check only)" : ""));
+    }
+}
