@@ -35,6 +35,10 @@ final class TenantsCommand {
         String tenantPolicy;
         @Option(names = "--environment", paramLabel = "ENV", description = "the tenant policy's overrides to apply")
         String environment;
+        @Option(names = "--client-id", paramLabel = "ID", description = "the client id the tenant's applications use: "
+                + "its broker quotas (producer_byte_rate, consumer_byte_rate) are set from the policy's byte rates, "
+                + "or checked against them")
+        String clientId;
 
         Integer run(String name, boolean checkOnly) {
             TenantPolicy policy = TenantPolicy.load(tenantPolicy, environment);
@@ -46,7 +50,10 @@ final class TenantsCommand {
             report.problems(directory.loadProblems());
             try (Admin admin = Admin.create(kafka.settings())) {
                 TenantProvisioning.Report result = TenantProvisioning.provision(admin, policy,
-                        directory.contracts().values(), checkOnly);
+                        directory.contracts().values(), clientId, checkOnly);
+                if (clientId != null) {
+                    report.line((checkOnly ? "checked" : "set") + " broker quotas of client id " + clientId);
+                }
                 result.created().forEach(topic -> report.line("created " + topic));
                 result.existing().forEach(topic -> report.line("exists  " + topic));
                 report.problems(result.problems());
@@ -61,7 +68,7 @@ final class TenantsCommand {
     /** {@code headwater tenants provision}. */
     @Command(name = "provision", mixinStandardHelpOptions = true,
             description = "Create the contracts' topics and dead-letter topics that are missing, with the tenant's "
-                    + "defaults, and report drift of those that exist; --check-only creates nothing.")
+                    + "defaults, set the broker quotas of --client-id, and report drift; --check-only changes nothing.")
     static final class Provision extends TenantRun {
         @Option(names = "--check-only", description = "create nothing: missing topics are violations too")
         boolean checkOnly;

@@ -150,6 +150,29 @@ class HeadwaterCliTest {
     }
 
     @Test
+    void provisionSetsTheTenantsBrokerQuotasAndDriftFindsThemMissingElsewhere(EmbeddedKafkaCluster kafka)
+            throws Exception {
+        Path policy = work.resolve("tenant-quota.yaml");
+        Files.writeString(policy, Files.readString(Path.of("src/test/resources/tenant-retail.yaml"))
+                + "quotas:\n  produce: {bytesPerSecond: 1048576}\n  consume: {bytesPerSecond: 2097152}\n");
+        Map<String, String> env = Map.of("HEADWATER_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        Path noContracts = Files.createDirectories(work.resolve("no-contracts")); // quotas only: topics are tested above
+
+        Run unset = headwater(env, "tenants", "drift", "--dir", noContracts.toString(), "--tenant-policy",
+                policy.toString(), "--client-id", "retail-apps", "--output", "json");
+        assertThat(unset.exit()).as(unset.all()).isEqualTo(1);
+        assertThat(unset.out()).contains("quota producer_byte_rate is not set").contains("client-id retail-apps");
+
+        Run provision = headwater(env, "tenants", "provision", "--dir", noContracts.toString(), "--tenant-policy",
+                policy.toString(), "--client-id", "retail-apps");
+        assertThat(provision.exit()).as(provision.all()).isZero();
+        Run checked = headwater(env, "tenants", "drift", "--dir", noContracts.toString(), "--tenant-policy",
+                policy.toString(), "--client-id", "retail-apps");
+        assertThat(checked.exit()).as(checked.all()).isZero();
+        assertThat(checked.out()).contains("checked broker quotas of client id retail-apps");
+    }
+
+    @Test
     void usageErrorsAndUnreachableServicesExitWithTwoAndNoSecret() throws Exception {
         Run usage = headwater(Map.of(), "contracts", "chek");
         assertThat(usage.exit()).isEqualTo(2);

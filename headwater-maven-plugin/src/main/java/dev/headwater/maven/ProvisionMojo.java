@@ -16,7 +16,7 @@ import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * {@code headwater:provision}: creates the contracts' topics and dead-letter topics that are missing, with the tenant's
- * defaults, and reports drift of those that exist; with {@code checkOnly} it creates nothing and missing topics are
+ * defaults, sets the broker quotas of the tenant's client id from its policy, and reports drift of what exists; with {@code checkOnly} it creates nothing and missing topics are
  * drift too. Drift (partitions, replication, {@code min.insync.replicas}, retention, cleanup policy, namespace) fails
  * the build naming topic, setting, value and what the policy allows.
  */
@@ -39,6 +39,13 @@ public class ProvisionMojo extends AbstractHeadwaterMojo {
     @Parameter(property = "headwater.kafkaConfig")
     private File kafkaConfig;
 
+    /**
+     * The client id the tenant's applications use: its broker quotas ({@code producer_byte_rate},
+     * {@code consumer_byte_rate}) are set from the policy's byte rates, or checked against them.
+     */
+    @Parameter(property = "headwater.clientId")
+    private String clientId;
+
     /** Create nothing: report missing topics and drift. */
     @Parameter(property = "headwater.checkOnly", defaultValue = "false")
     private boolean checkOnly;
@@ -60,7 +67,7 @@ public class ProvisionMojo extends AbstractHeadwaterMojo {
         try (Admin admin = Admin.create(PipelineSettings.kafka(bootstrapServers,
                 kafkaConfig == null ? null : kafkaConfig.toPath(), System.getenv()))) {
             TenantProvisioning.Report report = TenantProvisioning.provision(admin, policy,
-                    directory.contracts().values(), checkOnly);
+                    directory.contracts().values(), clientId, checkOnly);
             report.created().forEach(topic -> getLog().info("  created " + topic));
             report.existing().forEach(topic -> getLog().info("  exists  " + topic));
             problems.addAll(report.problems());

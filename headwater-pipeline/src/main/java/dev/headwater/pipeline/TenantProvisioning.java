@@ -20,6 +20,9 @@ import org.apache.kafka.clients.admin.Admin;
  */
 public final class TenantProvisioning {
 
+    /** How long provisioning waits for the brokers to report quotas it has just set. */
+    private static final java.time.Duration QUOTA_PROPAGATION = java.time.Duration.ofSeconds(10);
+
     private TenantProvisioning() {
     }
 
@@ -51,6 +54,23 @@ public final class TenantProvisioning {
      */
     public static Report provision(Admin admin, TenantPolicy policy, Collection<DataContract> contracts,
             boolean checkOnly) {
+        return provision(admin, policy, contracts, null, checkOnly);
+    }
+
+    /**
+     * Provisions (or, with {@code checkOnly}, checks) a tenant's topics and the broker-side quotas of its client id:
+     * the policy's produce and consume byte rates set as the broker's {@code producer_byte_rate} and
+     * {@code consumer_byte_rate} for that client id (or, checking only, compared with them).
+     *
+     * @param admin an admin client of the cluster
+     * @param policy the tenant's policy
+     * @param contracts the tenant's contracts
+     * @param clientId the client id the tenant's applications use, or null to leave quotas alone
+     * @param checkOnly true to change nothing: missing topics and quotas are problems
+     * @return what was found and done
+     */
+    public static Report provision(Admin admin, TenantPolicy policy, Collection<DataContract> contracts,
+            String clientId, boolean checkOnly) {
         Set<String> topics = new LinkedHashSet<>();
         for (DataContract contract : contracts) {
             topics.addAll(contract.topics());
@@ -93,7 +113,33 @@ public final class TenantProvisioning {
                         + ": change the topic, or the policy"));
             }
         }
+        if (clientId != null && !clientId.isBlank()) {
+            List<TenantProvisioner.Drift> drifts = provisioner.quotaDrift(policy, clientId);
+            if (!checkOnly && !drifts.isEmpty()) {
+                provisioner.applyBrokerQuotas(policy, clientId);
+                // the brokers learn the new quotas from the controller shortly after it accepted them
+                long deadline = System.nanoTime() + QUOTA_PROPAGATION.toNanos();
+                do {
+                    sleep();
+                    drifts = provisioner.quotaDrift(policy, clientId);
+                } while (!drifts.isEmpty() && System.nanoTime() < deadline);
+            }
+            for (TenantProvisioner.Drift drift : drifts) {
+                problems.add(new Problem("drift", drift.topic(), drift.setting() + " is " + drift.actual()
+                        + ", the policy of tenant " + policy.tenant() + " sets " + drift.allowed()
+                        + ": provision the tenant, or change the policy"));
+            }
+        }
         return new Report(created, existing, problems);
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new dev.headwater.HeadwaterException("Interrupted while waiting for broker quotas", e);
+        }
     }
 
     private static Set<String> existingTopics(Admin admin) {

@@ -4,6 +4,7 @@ import dev.headwater.HeadwaterException;
 import dev.headwater.contract.DataContract;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,8 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.quota.ClientQuotaAlteration;
 import org.apache.kafka.common.quota.ClientQuotaEntity;
+import org.apache.kafka.common.quota.ClientQuotaFilter;
+import org.apache.kafka.common.quota.ClientQuotaFilterComponent;
 
 /**
  * Keeps the broker in step with tenant policies through Kafka's Admin client: creates a tenant's topics with its
@@ -231,6 +234,51 @@ public final class TenantProvisioner {
             Thread.currentThread().interrupt();
             throw new HeadwaterException("Interrupted while setting broker quotas", e);
         }
+    }
+
+    /**
+     * Reports how the broker-side quotas of the tenant's client id differ from its policy: a byte rate the policy sets
+     * that the broker does not enforce, or enforces at another rate.
+     *
+     * @param policy the tenant's policy
+     * @param clientId the client id the tenant's producers and consumers use
+     * @return every difference, as drift of setting {@code quota producer_byte_rate} or
+     *     {@code quota consumer_byte_rate} of {@code client-id {clientId}}
+     */
+    public List<Drift> quotaDrift(TenantPolicy policy, String clientId) {
+        Map<String, Double> expected = new LinkedHashMap<>();
+        if (policy.produceQuota().bytesPerSecond() > 0) {
+            expected.put("producer_byte_rate", (double) policy.produceQuota().bytesPerSecond());
+        }
+        if (policy.consumeQuota().bytesPerSecond() > 0) {
+            expected.put("consumer_byte_rate", (double) policy.consumeQuota().bytesPerSecond());
+        }
+        if (expected.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Double> actual;
+        try {
+            ClientQuotaFilter filter = ClientQuotaFilter.containsOnly(List.of(
+                    ClientQuotaFilterComponent.ofEntity(ClientQuotaEntity.CLIENT_ID, clientId)));
+            actual = admin.describeClientQuotas(filter).entities().get().getOrDefault(
+                    new ClientQuotaEntity(Map.of(ClientQuotaEntity.CLIENT_ID, clientId)), Map.of());
+        } catch (ExecutionException e) {
+            throw new HeadwaterException("Could not read the broker quotas of client id '" + clientId + "': "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HeadwaterException("Interrupted while reading broker quotas", e);
+        }
+        List<Drift> drifts = new ArrayList<>();
+        expected.forEach((key, rate) -> {
+            Double enforced = actual.get(key);
+            if (enforced == null || enforced.doubleValue() != rate.doubleValue()) {
+                drifts.add(new Drift("client-id " + clientId, "quota " + key,
+                        enforced == null ? "not set" : Long.toString(enforced.longValue()),
+                        Long.toString(rate.longValue())));
+            }
+        });
+        return drifts;
     }
 
     private static String value(Config config, String name, String fallback) {
