@@ -110,6 +110,31 @@ class HeadwaterCliTest {
     }
 
     @Test
+    void compatComparesWithTheContractAtAGitRevision() throws Exception {
+        git("init", "-q");
+        git("-c", "user.name=ci", "-c", "user.email=ci@example.com", "commit", "-q", "--allow-empty", "-m", "empty");
+        git("add", ".");
+        git("-c", "user.name=ci", "-c", "user.email=ci@example.com", "commit", "-q", "-m", "contracts");
+        assertThat(headwater(Map.of(), "contracts", "compat", "--dir", contracts.toString(), "--git", "HEAD").exit())
+                .isZero();
+
+        change("    max: 100\n", "    max: 50\n");
+        Run breaking = headwater(Map.of(), "contracts", "compat", "--dir", contracts.toString(), "--git", "HEAD");
+        assertThat(breaking.exit()).as(breaking.all()).isEqualTo(1);
+        assertThat(breaking.out()).contains("against orders.yaml@HEAD").contains("BREAKING RULE_TIGHTENED");
+        Run unknown = headwater(Map.of(), "contracts", "compat", "--dir", contracts.toString(), "--git", "no-such");
+        assertThat(unknown.exit()).as(unknown.all()).isEqualTo(2);
+        assertThat(unknown.err()).contains("at git revision no-such cannot be read");
+    }
+
+    private void git(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("git"));
+        command.addAll(List.of(args));
+        Process git = new ProcessBuilder(command).directory(work.toFile()).inheritIO().start();
+        assertThat(git.waitFor(30, TimeUnit.SECONDS) && git.exitValue() == 0).as("git %s", List.of(args)).isTrue();
+    }
+
+    @Test
     void aChangeBreakingAConsumerExpectationFailsNamingTheConsumer() throws Exception {
         assertThat(headwater(Map.of(), "contracts", "expectations", "--dir", contracts.toString()).exit()).isZero();
 
