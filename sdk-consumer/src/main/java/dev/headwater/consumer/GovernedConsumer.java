@@ -14,6 +14,8 @@ import dev.headwater.deadletter.DeadLetterHeaders;
 import dev.headwater.deadletter.internal.DeadLetterRecords;
 import dev.headwater.internal.HeadwaterProperties;
 import dev.headwater.lineage.LineageContext;
+import dev.headwater.lineage.DatasetEvents;
+import dev.headwater.lineage.DatasetUse;
 import dev.headwater.lineage.LineageDescriptors;
 import dev.headwater.registry.SchemaRegistryClient;
 import dev.headwater.serde.AvroDeserializer;
@@ -100,6 +102,8 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
     private final ExecutorService preparer;
     /** Finds the descriptors of lineage format 2 records, reading the descriptor topic on first need. */
     private final LineageDescriptors descriptors;
+    private final DatasetEvents datasetEvents;
+    private final List<DatasetUse> datasetUses;
     /** Held by the thread in {@link #run()} or {@link #pollOnce(Duration)}; {@link #close()} waits for it. */
     private final ReentrantLock polling = new ReentrantLock();
     private ReadBatch ahead;
@@ -140,6 +144,12 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
             return thread;
         }) : null;
         this.consumer.subscribe(builder.topics, offsets);
+        this.datasetEvents = builder.datasetEvents;
+        Object bootstrap = kafka.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG);
+        this.datasetUses = builder.topics.stream().map(topic -> new DatasetUse(DatasetUse.Role.CONSUMER,
+                builder.application, builder.applicationVersion, builder.tenant, groupId,
+                bootstrap == null ? "" : String.valueOf(bootstrap), topic, contract)).toList();
+        datasetUses.forEach(datasetEvents::started);
     }
 
     /**
@@ -480,6 +490,8 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
             if (deadLetters != null) {
                 deadLetters.close();
             }
+            datasetUses.forEach(datasetEvents::completed);
+            datasetEvents.close();
         }
     }
 
@@ -520,6 +532,9 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
         private OpenTelemetry openTelemetry;
         private String tenant = "";
         private TenantPolicy tenantPolicy;
+        private DatasetEvents datasetEvents;
+        private String application = "";
+        private String applicationVersion = "";
         private boolean stopOnError;
         // on one CPU the two threads would only take turns
         private boolean readAhead = Runtime.getRuntime().availableProcessors() > 1;
@@ -680,6 +695,34 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Names the consuming application, for dataset lineage (the consumer group names the reader; the application
+         * says which service it is).
+         *
+         * @param name the application's name
+         * @param version its version, may be empty
+         * @return this builder
+         */
+        public Builder<K, V> application(String name, String version) {
+            this.application = Objects.requireNonNull(name, "name");
+            this.applicationVersion = version == null ? "" : version;
+            return this;
+        }
+
+        /**
+         * Sets where the topics this consumer reads are reported, for dataset lineage and catalogs (such as
+         * OpenLineage with {@code headwater-openlineage}). By default they are reported as the JVM's system properties
+         * {@code headwater.lineage.openlineage.*} or OpenLineage's own configuration say, and not at all when neither
+         * is set. The consumer closes them when it closes.
+         *
+         * @param events the dataset events
+         * @return this builder
+         */
+        public Builder<K, V> datasetEvents(DatasetEvents events) {
+            this.datasetEvents = Objects.requireNonNull(events, "events");
+            return this;
+        }
+
         /** @param tenant the tenant this consumer works for @return this builder */
         public Builder<K, V> tenant(String tenant) {
             this.tenant = Objects.requireNonNull(tenant, "tenant");
@@ -800,6 +843,9 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
             }
             if (openTelemetry == null) {
                 openTelemetry = GlobalOpenTelemetry.get();
+            }
+            if (datasetEvents == null) {
+                datasetEvents = DatasetEvents.configure(Map.of());
             }
             return new GovernedConsumer<>(this);
         }

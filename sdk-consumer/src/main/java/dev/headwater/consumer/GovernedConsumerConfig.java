@@ -2,9 +2,10 @@ package dev.headwater.consumer;
 
 import dev.headwater.contract.DataContract;
 import dev.headwater.internal.HeadwaterProperties;
+import dev.headwater.lineage.DatasetEvents;
+import dev.headwater.lineage.LineageDescriptors;
 import dev.headwater.registry.SchemaRegistryClient;
 import dev.headwater.registry.SchemaRegistryClientConfig;
-import dev.headwater.lineage.LineageDescriptors;
 import dev.headwater.tenant.TenantPolicy;
 import java.time.Duration;
 import java.util.List;
@@ -109,6 +110,7 @@ public final class GovernedConsumerConfig {
             throw new ConfigException(TOPICS, "", "no topics: set " + TOPICS + " or " + CONTRACT_FILE);
         }
         builder.topics(topics.toArray(String[]::new));
+        builder.datasetEvents(DatasetEvents.configure(split.headwater()));
         String policy = config.getString(TENANT_POLICY_FILE);
         if (policy != null) {
             builder.tenantPolicy(TenantPolicy.load(policy, config.getString(ENVIRONMENT)));

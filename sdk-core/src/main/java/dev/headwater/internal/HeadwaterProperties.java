@@ -1,5 +1,7 @@
 package dev.headwater.internal;
 
+import dev.headwater.lineage.DatasetEvents;
+
 import dev.headwater.registry.SchemaRegistryClientConfig;
 import java.util.HashMap;
 import java.util.Map;
@@ -44,10 +46,12 @@ public final class HeadwaterProperties {
         properties.forEach((key, value) -> {
             if (SchemaRegistryClientConfig.isRegistryKey(key)) {
                 registry.put(key, value);
+            } else if (key.startsWith(DatasetEvents.PREFIX)) {
+                headwater.put(key, value); // OpenLineage's own settings, read by DatasetEvents.configure
             } else if (key.startsWith("headwater.")) {
                 if (!declared.names().contains(key)) {
                     throw new ConfigException("'" + key + "' is not a Headwater " + client + " setting; known: "
-                            + declared.names().stream().sorted().toList());
+                            + declared.names().stream().sorted().toList() + " and " + DatasetEvents.PREFIX + "*");
                 }
                 headwater.put(key, value);
             } else {

@@ -6,6 +6,7 @@ import dev.headwater.contract.DataContract;
 import dev.headwater.contract.OnFailure;
 import dev.headwater.contract.Violation;
 import dev.headwater.internal.HeadwaterProperties;
+import dev.headwater.lineage.DatasetEvents;
 import dev.headwater.lineage.LineageDescriptors;
 import dev.headwater.lineage.LineageFormat;
 import dev.headwater.lineage.LineageStamp;
@@ -91,6 +92,7 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
     private final Serializer<K> keySerializer;
     private final Serializer<V> valueSerializer;
     private final Governance governance;
+    private final DatasetEvents datasetEvents;
     private final ProducerTelemetry telemetry;
     private final ProducerView view = new ProducerView();
 
@@ -101,12 +103,14 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
         this.governance = new Governance(new Governance.Settings(builder.application, builder.applicationVersion,
                 builder.tenant, builder.contract, builder.registry, builder.failurePolicy, builder.tenantPolicy,
                 builder.openTelemetry, builder.lineageFormat, builder.descriptorTopic, kafka,
-                String.valueOf(kafka.get(ProducerConfig.CLIENT_ID_CONFIG))));
+                String.valueOf(kafka.get(ProducerConfig.CLIENT_ID_CONFIG)), builder.datasetEvents));
+        this.datasetEvents = builder.datasetEvents;
         this.telemetry = governance.telemetry();
         try {
             this.delegate = new KafkaProducer<>(kafka, new ByteArraySerializer(), new ByteArraySerializer());
         } catch (RuntimeException e) {
             governance.close();
+            datasetEvents.close();
             throw e;
         }
     }
@@ -322,6 +326,7 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
     public void close(Duration timeout) {
         governance.close();
         delegate.close(timeout);
+        datasetEvents.close();
     }
 
     /** Closes the producer, waiting for buffered records to be sent. */
@@ -329,6 +334,7 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
     public void close() {
         governance.close();
         delegate.close();
+        datasetEvents.close();
     }
 
     /**
@@ -467,8 +473,23 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
         private TenantPolicy tenantPolicy;
         private LineageFormat lineageFormat = LineageFormat.COMPACT;
         private String descriptorTopic = LineageDescriptors.DEFAULT_TOPIC;
+        private DatasetEvents datasetEvents;
 
         private Builder() {
+        }
+
+        /**
+         * Sets where the topics this producer writes are reported, for dataset lineage and catalogs (such as
+         * OpenLineage with {@code headwater-openlineage}). By default they are reported as the JVM's system properties
+         * {@code headwater.lineage.openlineage.*} or OpenLineage's own configuration say, and not at all when neither
+         * is set. The producer closes them when it closes.
+         *
+         * @param events the dataset events
+         * @return this builder
+         */
+        public Builder<K, V> datasetEvents(DatasetEvents events) {
+            this.datasetEvents = Objects.requireNonNull(events, "events");
+            return this;
         }
 
         /**
@@ -638,6 +659,9 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
             }
             if (openTelemetry == null) {
                 openTelemetry = GlobalOpenTelemetry.get();
+            }
+            if (datasetEvents == null) {
+                datasetEvents = DatasetEvents.configure(Map.of());
             }
             return new GovernedProducer<>(this);
         }

@@ -2,6 +2,7 @@ package dev.headwater.producer;
 
 import dev.headwater.contract.DataContract;
 import dev.headwater.internal.HeadwaterProperties;
+import dev.headwater.lineage.DatasetEvents;
 import dev.headwater.lineage.LineageDescriptors;
 import dev.headwater.lineage.LineageFormat;
 import dev.headwater.registry.SchemaRegistryClient;
@@ -126,6 +127,7 @@ public final class GovernedProducerConfig {
             }
             builder.contract(DataContract.load(files.get(0)));
         }
+        builder.datasetEvents(DatasetEvents.configure(split.headwater()));
         String policy = config.getString(TENANT_POLICY_FILE);
         if (policy != null) {
             builder.tenantPolicy(TenantPolicy.load(policy, config.getString(ENVIRONMENT)));

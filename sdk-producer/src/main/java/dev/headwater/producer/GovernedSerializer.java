@@ -3,6 +3,7 @@ package dev.headwater.producer;
 import dev.headwater.contract.Violation;
 import dev.headwater.internal.ClientSettings;
 import dev.headwater.internal.HeadwaterProperties;
+import dev.headwater.lineage.DatasetEvents;
 import dev.headwater.lineage.LineageFormat;
 import dev.headwater.producer.internal.Governance;
 import dev.headwater.registry.SchemaRegistryClient;
@@ -69,6 +70,7 @@ public final class GovernedSerializer<T> implements Serializer<T> {
     /** Which contract governs a topic, from each contract's {@code topics}. */
     private Map<String, Governance> byTopic = Map.of();
     private Map<String, Object> deadLetterSettings;
+    private DatasetEvents datasetEvents = DatasetEvents.NONE;
     private volatile Producer<byte[], byte[]> deadLetters;
 
     /** Creates a serializer for Kafka to configure. */
@@ -109,6 +111,7 @@ public final class GovernedSerializer<T> implements Serializer<T> {
                 contracts.add(dev.headwater.contract.DataContract.load(file));
             }
         }
+        this.datasetEvents = DatasetEvents.configure(split.headwater());
         List<Governance> governances = new ArrayList<>();
         Map<String, Governance> topics = new HashMap<>();
         for (var contract : contracts) {
@@ -120,7 +123,7 @@ public final class GovernedSerializer<T> implements Serializer<T> {
                     policy, openTelemetry,
                     LineageFormat.parse(config.getString(GovernedProducerConfig.LINEAGE_FORMAT)),
                     config.getString(GovernedProducerConfig.LINEAGE_DESCRIPTOR_TOPIC), split.kafka(),
-                    String.valueOf(clientId)));
+                    String.valueOf(clientId), datasetEvents));
             governances.add(governance);
             if (policy != null && !contract.deadLetterTopic().isEmpty()) {
                 policy.checkWrite(contract.deadLetterTopic());
@@ -263,6 +266,7 @@ public final class GovernedSerializer<T> implements Serializer<T> {
     @Override
     public void close() {
         governances.forEach(Governance::close);
+        datasetEvents.close();
         Producer<byte[], byte[]> producer = deadLetters;
         if (producer != null) {
             producer.close();

@@ -7,6 +7,8 @@ import dev.headwater.contract.DataContract;
 import dev.headwater.contract.OnFailure;
 import dev.headwater.contract.Violation;
 import dev.headwater.deadletter.internal.DeadLetterRecords;
+import dev.headwater.lineage.DatasetEvents;
+import dev.headwater.lineage.DatasetUse;
 import dev.headwater.lineage.LineageContext;
 import dev.headwater.lineage.LineageFormat;
 import dev.headwater.lineage.LineageStamp;
@@ -22,6 +24,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serializer;
@@ -50,11 +53,12 @@ public final class Governance implements AutoCloseable {
      * @param descriptorTopic where the lineage descriptor is published (format 2)
      * @param clientSettings the producer's Kafka settings, inherited by internal clients
      * @param clientId the producer's client id, for telemetry
+     * @param datasetEvents where the topics the producer writes are reported (not closed by the governance)
      */
     public record Settings(String application, String applicationVersion, String tenant, DataContract contract,
             SchemaRegistryClient registry, FailurePolicy failurePolicy, TenantPolicy tenantPolicy,
             OpenTelemetry openTelemetry, LineageFormat lineageFormat, String descriptorTopic,
-            Map<String, ?> clientSettings, String clientId) {
+            Map<String, ?> clientSettings, String clientId, DatasetEvents datasetEvents) {
     }
 
     private final Settings settings;
@@ -66,6 +70,9 @@ public final class Governance implements AutoCloseable {
     private final TenantQuotas quotas;
     private final DescriptorPublisher descriptorPublisher;
     private final Map<String, Boolean> permittedTopics = new ConcurrentHashMap<>();
+    private final DatasetEvents datasetEvents;
+    /** The topics written so far, each reported to the dataset events once. */
+    private final Set<String> topicsInUse = ConcurrentHashMap.newKeySet();
 
     /**
      * Prepares the steps; with a contract, registers it.
@@ -76,6 +83,7 @@ public final class Governance implements AutoCloseable {
     public Governance(Settings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.contract = settings.contract();
+        this.datasetEvents = settings.datasetEvents() == null ? DatasetEvents.NONE : settings.datasetEvents();
         TenantPolicy policy = settings.tenantPolicy();
         this.quotas = policy == null || policy.produceQuota().unlimited() ? null : TenantQuotas.produce(policy);
         LineageStamp.Builder stamp = LineageStamp.builder(settings.application())
@@ -130,7 +138,8 @@ public final class Governance implements AutoCloseable {
     }
 
     /**
-     * Refuses a topic outside the tenant's namespaces; each topic is checked once.
+     * Refuses a topic outside the tenant's namespaces; each topic is checked once. A topic's first record also reports
+     * the topic to the dataset events, as written by this producer.
      *
      * @param topic the topic
      * @throws dev.headwater.tenant.GuardrailViolationException naming tenant, topic and rule
@@ -139,6 +148,9 @@ public final class Governance implements AutoCloseable {
         if (settings.tenantPolicy() != null && permittedTopics.get(topic) == null) {
             settings.tenantPolicy().checkWrite(topic);
             permittedTopics.put(topic, Boolean.TRUE);
+        }
+        if (datasetEvents != DatasetEvents.NONE && !topicsInUse.contains(topic) && topicsInUse.add(topic)) {
+            datasetEvents.started(use(topic)); // once per topic, on its first record: never per record
         }
     }
 
@@ -261,9 +273,21 @@ public final class Governance implements AutoCloseable {
         return telemetry;
     }
 
-    /** Stops publishing the descriptor and unregisters the metric callbacks. */
+    private DatasetUse use(String topic) {
+        Object bootstrap = settings.clientSettings().get("bootstrap.servers");
+        return new DatasetUse(DatasetUse.Role.PRODUCER, settings.application(), settings.applicationVersion(),
+                settings.tenant(), "", bootstrap == null ? "" : String.valueOf(bootstrap), topic, contract);
+    }
+
+    /**
+     * Stops publishing the descriptor, unregisters the metric callbacks and reports every topic written as no longer
+     * in use.
+     */
     @Override
     public void close() {
+        for (String topic : topicsInUse) {
+            datasetEvents.completed(use(topic));
+        }
         if (descriptorPublisher != null) {
             descriptorPublisher.close();
         }
