@@ -223,6 +223,7 @@ public final class Quickstart {
                 .schemaRegistry(registry)
                 .contract(contract)
                 .topics(TOPIC)
+                .application("quickstart", "1.0.0")
                 .tenant("retail")
                 .openTelemetry(otel)
                 .handler(record -> {

@@ -7,11 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.headwater.testkit.EmbeddedKafkaCluster;
 import dev.headwater.testkit.EmbeddedSchemaRegistry;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class QuickstartTest {
 
@@ -45,6 +53,44 @@ class QuickstartTest {
             assertEquals("quickstart: produced=10 consumed=10 rejected=1 dead-lettered=1", first.toString());
             assertEquals("quickstart: produced=10 consumed=10 rejected=1 dead-lettered=1", second.toString());
         }
+    }
+
+    @Test
+    void withOpenLineageConfiguredTheFlowIsAGraphFromTheApplicationThroughTheTopicToTheConsumerGroup(
+            @TempDir Path work) throws Exception {
+        Path events = work.resolve("openlineage.jsonl");
+        System.setProperty("headwater.lineage.openlineage.transport.type", "file");
+        System.setProperty("headwater.lineage.openlineage.transport.location", events.toString());
+        try {
+            InProcessQuickstart.run(new Quickstart.Options(null, null),
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        } finally {
+            System.clearProperty("headwater.lineage.openlineage.transport.type");
+            System.clearProperty("headwater.lineage.openlineage.transport.location");
+        }
+
+        ObjectMapper json = new ObjectMapper();
+        Map<String, Set<String>> writes = new HashMap<>();
+        Map<String, Set<String>> reads = new HashMap<>();
+        Set<String> types = new HashSet<>();
+        for (String line : Files.readAllLines(events)) {
+            JsonNode event = json.readTree(line);
+            String job = event.path("job").path("name").asText();
+            types.add(job + " " + event.path("eventType").asText());
+            event.path("outputs").forEach(o -> writes.computeIfAbsent(job, j -> new HashSet<>())
+                    .add(o.path("namespace").asText() + "/" + o.path("name").asText()));
+            event.path("inputs").forEach(i -> reads.computeIfAbsent(job, j -> new HashSet<>())
+                    .add(i.path("namespace").asText() + "/" + i.path("name").asText()));
+        }
+        assertEquals(Set.of("quickstart"), writes.keySet(), "the application writes");
+        String topic = writes.get("quickstart").iterator().next();
+        assertTrue(topic.matches("kafka://[^/]+:\\d+/retail\\.orders\\.placed\\.v1"), topic);
+        assertEquals(1, reads.size(), "one consumer group reads: " + reads);
+        String group = reads.keySet().iterator().next();
+        assertTrue(group.startsWith("quickstart-"), group);
+        assertEquals(Set.of(topic), reads.get(group), "the group reads the topic the application writes");
+        assertTrue(types.containsAll(Set.of("quickstart START", "quickstart COMPLETE", group + " START",
+                group + " COMPLETE")), types.toString());
     }
 
     @Test
