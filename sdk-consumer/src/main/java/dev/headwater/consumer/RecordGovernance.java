@@ -5,6 +5,8 @@ import dev.headwater.contract.ContractViolationException;
 import dev.headwater.contract.DataContract;
 import dev.headwater.contract.Violation;
 import dev.headwater.deadletter.internal.DeadLetterRecords;
+import dev.headwater.lineage.DatasetEvents;
+import dev.headwater.lineage.DatasetUse;
 import dev.headwater.lineage.Lineage;
 import dev.headwater.lineage.LineageContext;
 import io.opentelemetry.api.GlobalOpenTelemetry;
@@ -31,7 +33,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * {@link dev.headwater.deadletter.DeadLetterHeaders} of a record a framework dead-letters. Thread safe; a {@link Handling} belongs to the thread
  * that began it.
  */
-public final class RecordGovernance {
+public final class RecordGovernance implements AutoCloseable {
 
     /** The contracts, each governing the topics it lists; a single one governs every topic. */
     private final List<DataContract> contracts;
@@ -40,6 +42,12 @@ public final class RecordGovernance {
     private final OpenTelemetry openTelemetry;
     private final String clientId;
     private final String tenant;
+    private final DatasetEvents datasetEvents;
+    private final String application;
+    private final String applicationVersion;
+    private final String bootstrapServers;
+    /** The (group, topic) pairs read so far, each reported to the dataset events once. */
+    private final Map<String, DatasetUse> inUse = new ConcurrentHashMap<>();
     /** Spans and metrics per consumer group: one framework can run listeners in several groups. */
     private final Map<String, ConsumerTelemetry> telemetry = new ConcurrentHashMap<>();
 
@@ -61,6 +69,10 @@ public final class RecordGovernance {
         this.openTelemetry = builder.openTelemetry == null ? GlobalOpenTelemetry.get() : builder.openTelemetry;
         this.clientId = builder.clientId;
         this.tenant = builder.tenant;
+        this.datasetEvents = builder.datasetEvents;
+        this.application = builder.application;
+        this.applicationVersion = builder.applicationVersion;
+        this.bootstrapServers = builder.bootstrapServers;
     }
 
     /** The contract governing a topic: the one listing it, the only one, or none. */
@@ -106,7 +118,18 @@ public final class RecordGovernance {
     public Handling begin(ConsumerRecord<?, ?> record, String group) {
         Objects.requireNonNull(record, "record");
         DataContract contract = contractOf(record.topic());
-        ConsumerTelemetry telemetry = telemetry(group == null || group.isEmpty() ? this.group : group, contract);
+        String readBy = group == null || group.isEmpty() ? this.group : group;
+        if (datasetEvents != DatasetEvents.NONE) {
+            String key = readBy + '\u0000' + record.topic();
+            if (!inUse.containsKey(key)) {
+                DatasetUse use = new DatasetUse(DatasetUse.Role.CONSUMER, application, applicationVersion, tenant,
+                        readBy, bootstrapServers, record.topic(), contract);
+                if (inUse.putIfAbsent(key, use) == null) {
+                    datasetEvents.started(use); // once per group and topic, on its first record
+                }
+            }
+        }
+        ConsumerTelemetry telemetry = telemetry(readBy, contract);
         Span span = telemetry.startProcess(record);
         Scope scope = span.getSpanContext().isValid() ? span.makeCurrent() : Scope.noop();
         LineageContext.Scope lineage = LineageContext.of(record.topic(), record.partition(), record.offset(),
@@ -174,6 +197,14 @@ public final class RecordGovernance {
                 record.partition(), record.offset(), readBy));
         telemetry(readBy, contract).finished(record.topic(), true);
         return headers;
+    }
+
+    /** Reports every topic read as no longer in use and closes the dataset events. */
+    @Override
+    public void close() {
+        inUse.values().forEach(datasetEvents::completed);
+        inUse.clear();
+        datasetEvents.close();
     }
 
     /**
@@ -263,8 +294,31 @@ public final class RecordGovernance {
         private String group = "";
         private String clientId = "";
         private String tenant = "";
+        private DatasetEvents datasetEvents = DatasetEvents.NONE;
+        private String application = "";
+        private String applicationVersion = "";
+        private String bootstrapServers = "";
 
         private Builder() {
+        }
+
+        /**
+         * Reports the topics read (once per consumer group and topic, on its first record) to dataset events, such as
+         * OpenLineage's; {@link #close()} reports them completed and closes the events.
+         *
+         * @param events the dataset events
+         * @param application the consuming application's name
+         * @param applicationVersion its version
+         * @param bootstrapServers the cluster, for the datasets' namespace
+         * @return this builder
+         */
+        public Builder datasetEvents(DatasetEvents events, String application, String applicationVersion,
+                String bootstrapServers) {
+            this.datasetEvents = Objects.requireNonNull(events, "events");
+            this.application = application == null ? "" : application;
+            this.applicationVersion = applicationVersion == null ? "" : applicationVersion;
+            this.bootstrapServers = bootstrapServers == null ? "" : bootstrapServers;
+            return this;
         }
 
         /**

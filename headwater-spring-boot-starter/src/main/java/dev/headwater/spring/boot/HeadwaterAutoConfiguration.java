@@ -2,6 +2,7 @@ package dev.headwater.spring.boot;
 
 import dev.headwater.consumer.RecordGovernance;
 import dev.headwater.contract.DataContract;
+import dev.headwater.lineage.DatasetEvents;
 import dev.headwater.producer.GovernedSerializer;
 import dev.headwater.registry.SchemaRegistryClient;
 import dev.headwater.serde.AvroDeserializer;
@@ -183,7 +184,7 @@ public class HeadwaterAutoConfiguration {
      * @param openTelemetry the application's OpenTelemetry, if any
      * @return what is done around each listener call
      */
-    @Bean
+    @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public RecordGovernance headwaterRecordGovernance(HeadwaterProperties properties, KafkaProperties kafka,
             HeadwaterContracts contracts, ObjectProvider<OpenTelemetry> openTelemetry) {
@@ -192,6 +193,9 @@ public class HeadwaterAutoConfiguration {
                 .group(kafka.getConsumer().getGroupId() == null ? properties.getApplication().getName()
                         : kafka.getConsumer().getGroupId());
         contracts.all().forEach(builder::contract);
+        builder.datasetEvents(DatasetEvents.configure(properties.getLineage().datasetEventSettings()),
+                properties.getApplication().getName(), properties.getApplication().getVersion(),
+                String.join(",", kafka.getBootstrapServers()));
         try {
             return builder.build();
         } catch (IllegalArgumentException e) {

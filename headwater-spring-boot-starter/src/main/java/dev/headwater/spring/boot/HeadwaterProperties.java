@@ -1,5 +1,6 @@
 package dev.headwater.spring.boot;
 
+import dev.headwater.lineage.DatasetEvents;
 import dev.headwater.lineage.LineageDescriptors;
 import dev.headwater.lineage.LineageFormat;
 import dev.headwater.producer.FailurePolicy;
@@ -143,6 +144,7 @@ public class HeadwaterProperties {
         settings.put(GovernedProducerConfig.FAILURE_POLICY, failurePolicy.name());
         settings.put(GovernedProducerConfig.LINEAGE_FORMAT, lineage.getFormat().name());
         settings.put(GovernedProducerConfig.LINEAGE_DESCRIPTOR_TOPIC, lineage.getDescriptorTopic());
+        settings.putAll(lineage.datasetEventSettings());
         if (tenantPolicy != null) {
             settings.put(GovernedProducerConfig.TENANT_POLICY_FILE, tenantPolicy);
         }
@@ -186,6 +188,28 @@ public class HeadwaterProperties {
         private LineageFormat format = LineageFormat.COMPACT;
         /** The compacted topic lineage descriptors are published to and read from. */
         private String descriptorTopic = LineageDescriptors.DEFAULT_TOPIC;
+        /**
+         * OpenLineage's configuration, written flat (transport.type, transport.url, transport.location, ...; with
+         * headwater-openlineage on the classpath): dataset lineage of every topic written and read.
+         */
+        private Map<String, String> openlineage = new HashMap<>();
+
+        /** @return OpenLineage's configuration */
+        public Map<String, String> getOpenlineage() {
+            return openlineage;
+        }
+
+        /** @param openlineage OpenLineage's configuration */
+        public void setOpenlineage(Map<String, String> openlineage) {
+            this.openlineage = openlineage;
+        }
+
+        /** @return the settings under their {@code headwater.lineage.openlineage.} keys, as clients read them */
+        public Map<String, Object> datasetEventSettings() {
+            Map<String, Object> settings = new HashMap<>();
+            openlineage.forEach((key, value) -> settings.put(DatasetEvents.PREFIX + key, value));
+            return settings;
+        }
 
         /** @return the format */
         public LineageFormat getFormat() {

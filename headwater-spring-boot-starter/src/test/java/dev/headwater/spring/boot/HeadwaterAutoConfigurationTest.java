@@ -133,6 +133,14 @@ class HeadwaterAutoConfigurationTest {
     }
 
     @Test
+    void openLineageSettingsWithoutTheModuleFailStartupSayingWhatToAdd() {
+        runner.withPropertyValues("headwater.application.name=orders-service",
+                "headwater.lineage.openlineage.transport.type=console").run(context -> assertThat(context)
+                        .getFailure().hasStackTraceContaining("headwater.lineage.openlineage.transport.type")
+                        .hasStackTraceContaining("dev.headwater:headwater-openlineage"));
+    }
+
+    @Test
     void anUnknownKeyFailsStartupNamingIt() {
         runner.withPropertyValues("headwater.application.name=orders-service", "headwater.registry.urll=http://x")
                 .run(context -> assertThat(context).getFailure().rootCause()

@@ -15,6 +15,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +48,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * {@code KafkaTemplate}, back in through {@code @KafkaListener}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "management.endpoint.health.show-details=always")
+        properties = {"management.endpoint.health.show-details=always",
+                "headwater.lineage.openlineage.transport.type=file"})
 class SpringOrdersApplicationTest {
 
     private static final String ORDERS = "retail.orders.placed.v1";
@@ -55,11 +58,21 @@ class SpringOrdersApplicationTest {
 
     // one broker and registry for the JVM; the JVM's exit stops them after Spring's cached context is closed
     private static final HeadwaterEnvironment ENV = HeadwaterEnvironment.embedded(1);
+    private static final Path LINEAGE = tempFile();
+
+    private static Path tempFile() {
+        try {
+            return Files.createTempFile("spring-orders-openlineage", ".jsonl");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     @DynamicPropertySource
     static void environment(DynamicPropertyRegistry registry) {
         registry.add("spring.kafka.bootstrap-servers", ENV::bootstrapServers);
         registry.add("headwater.registry.url", ENV::registryUrl);
+        registry.add("headwater.lineage.openlineage.transport.location", LINEAGE::toString);
     }
 
     @TestConfiguration
@@ -165,6 +178,25 @@ class SpringOrdersApplicationTest {
         assertThat(deadLetter.value()).isEqualTo(value);
         assertThat(header(deadLetter, "hw_dlq_reason")).isEqualTo("DESERIALIZATION");
         assertThat(header(deadLetter, "kafka_dlt-original-topic")).isEqualTo(ORDERS);
+    }
+
+    @Test
+    void openLineageEventsShowTheServiceWritingBothTopicsAndItsListenerReadingOrders() throws Exception {
+        assertThat(post(1200.0, "EUR", "web").statusCode()).isEqualTo(202);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        java.util.Set<String> edges = new java.util.HashSet<>();
+        while (System.nanoTime() < deadline && !edges.containsAll(java.util.Set.of(
+                "spring-orders -> " + ORDERS, "spring-orders -> " + REVIEW, ORDERS + " -> spring-orders-review"))) {
+            for (String line : Files.readAllLines(LINEAGE)) {
+                JsonNode event = new ObjectMapper().readTree(line);
+                String job = event.path("job").path("name").asText();
+                event.path("outputs").forEach(o -> edges.add(job + " -> " + o.path("name").asText()));
+                event.path("inputs").forEach(i -> edges.add(i.path("name").asText() + " -> " + job));
+            }
+            sleep();
+        }
+        assertThat(edges).contains("spring-orders -> " + ORDERS, "spring-orders -> " + REVIEW,
+                ORDERS + " -> spring-orders-review");
     }
 
     @Test
