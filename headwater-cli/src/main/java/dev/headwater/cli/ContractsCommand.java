@@ -27,7 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "contracts", mixinStandardHelpOptions = true,
         description = "Check, compare, verify against consumers and register the contracts of a directory.",
         subcommands = {ContractsCommand.Check.class, ContractsCommand.Compat.class,
-                ContractsCommand.Expectations.class, ContractsCommand.Register.class})
+                ContractsCommand.Expectations.class, ContractsCommand.Register.class, ContractsCommand.AsyncApi.class})
 final class ContractsCommand {
 
     private ContractsCommand() {
@@ -248,6 +248,57 @@ final class ContractsCommand {
             }
             report.detail("registered", outcomes);
             return report.print(output.format, spec.commandLine().getOut());
+        }
+    }
+
+    /** {@code headwater contracts asyncapi}. */
+    @Command(name = "asyncapi", mixinStandardHelpOptions = true,
+            description = "Write an AsyncAPI 3.0 document of an application: the contracts of DIR as what it sends, "
+                    + "those given with --consumes as what it receives.")
+    static final class AsyncApi implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        Options.Contracts contracts;
+        @Option(names = "--application", required = true, paramLabel = "NAME", description = "the application")
+        String application;
+        @Option(names = "--version", paramLabel = "VERSION", defaultValue = "", description = "its version")
+        String version;
+        @Option(names = "--consumes", paramLabel = "FILE", description = "a contract the application reads "
+                + "(repeatable; a file, classpath: resource or URL)")
+        List<String> consumes = new ArrayList<>();
+        @Option(names = "--server", paramLabel = "NAME=BOOTSTRAP", description = "a cluster (repeatable), such as "
+                + "production=broker-1:9093")
+        Map<String, String> servers = new LinkedHashMap<>();
+        @Option(names = "--format", defaultValue = "yaml", paramLabel = "yaml|json", description = "yaml (default) "
+                + "or json")
+        String format;
+        @Option(names = "--file", paramLabel = "FILE", description = "write it here instead of standard output")
+        Path file;
+
+        @Override
+        public Integer call() throws IOException {
+            ContractDirectory directory = scan(spec, contracts);
+            if (!directory.loadProblems().isEmpty()) {
+                Report report = new Report("contracts asyncapi");
+                report.problems(directory.loadProblems());
+                return report.print(Report.OutputFormat.text, spec.commandLine().getOut());
+            }
+            dev.headwater.pipeline.AsyncApiExport.Builder builder = dev.headwater.pipeline.AsyncApiExport
+                    .builder(application, version);
+            servers.forEach(builder::server);
+            directory.contracts().values().forEach(builder::produces);
+            consumes.forEach(location -> builder.consumes(DataContract.load(location)));
+            dev.headwater.pipeline.AsyncApiExport export = builder.build();
+            String text = format.equalsIgnoreCase("json") ? export.toJson() : export.toYaml();
+            if (file == null) {
+                spec.commandLine().getOut().print(text);
+                spec.commandLine().getOut().flush();
+            } else {
+                java.nio.file.Files.writeString(file, text);
+                spec.commandLine().getErr().println("headwater: wrote " + file);
+            }
+            return 0;
         }
     }
 }

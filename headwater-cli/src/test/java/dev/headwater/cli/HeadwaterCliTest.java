@@ -135,6 +135,21 @@ class HeadwaterCliTest {
     }
 
     @Test
+    void asyncapiWritesTheApplicationsDocument() throws Exception {
+        Path file = work.resolve("asyncapi.json");
+        Run run = headwater(Map.of(), "contracts", "asyncapi", "--dir", contracts.toString(), "--application",
+                "orders-service", "--version", "1.2.0", "--server", "production=broker-1:9093", "--format", "json",
+                "--file", file.toString());
+        assertThat(run.exit()).as(run.all()).isZero();
+        JsonNode document = JSON.readTree(Files.readString(file));
+        assertThat(document.path("asyncapi").asText()).isEqualTo("3.0.0");
+        assertThat(document.path("channels").path("retailOrdersPlacedV1").path("address").asText())
+                .isEqualTo("retail.orders.placed.v1");
+        assertThat(document.path("operations").path("sendRetailOrdersPlacedV1").path("action").asText())
+                .isEqualTo("send");
+    }
+
+    @Test
     void aChangeBreakingAConsumerExpectationFailsNamingTheConsumer() throws Exception {
         assertThat(headwater(Map.of(), "contracts", "expectations", "--dir", contracts.toString()).exit()).isZero();
 

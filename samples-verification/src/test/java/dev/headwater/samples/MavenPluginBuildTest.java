@@ -101,6 +101,15 @@ class MavenPluginBuildTest {
     }
 
     @Test
+    void asyncapiWritesTheProjectsDocument() throws Exception {
+        Build build = mvn("headwater:asyncapi", "-Dheadwater.asyncapiFile=target/asyncapi.yaml");
+        assertThat(build.exit()).as(build.output()).isZero();
+        String document = Files.readString(project.resolve("target/asyncapi.yaml"));
+        assertThat(document).contains("asyncapi: 3.0.0").contains("title: orders-contracts")
+                .contains("address: retail.orders.placed.v1").contains("action: send");
+    }
+
+    @Test
     void registerThenCompatibilityRoundTripsAndABreakingChangeFailsWithTheReport(EmbeddedSchemaRegistry registry)
             throws Exception {
         String url = "-Dheadwater.registry.url=" + registry.url();
