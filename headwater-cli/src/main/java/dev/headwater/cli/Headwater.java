@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
  * headwater contracts register     --registry URL [--dry-run]
  * headwater tenants provision      --tenant-policy FILE --bootstrap-servers HOST:PORT [--check-only]
  * headwater tenants drift          --tenant-policy FILE --bootstrap-servers HOST:PORT
+ * headwater lineage graph          --events FILE | --kafka-topic TOPIC  [--format text|dot|mermaid|html]
  * headwater stack                  [--kafka-port 9092] [--registry-port 8081] [--data-dir DIR]
  * </pre>
  *
@@ -25,7 +26,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "headwater", mixinStandardHelpOptions = true, versionProvider = Headwater.Version.class,
         description = "Headwater's data contract and tenant checks for CI pipelines, and a local stack.",
-        subcommands = {ContractsCommand.class, TenantsCommand.class, StackCommand.class,
+        subcommands = {ContractsCommand.class, TenantsCommand.class, LineageCommand.class, StackCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:all checks passed", "1:a check found a violation",

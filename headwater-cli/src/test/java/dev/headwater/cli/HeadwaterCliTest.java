@@ -135,6 +135,50 @@ class HeadwaterCliTest {
     }
 
     @Test
+    void lineageGraphReadsTheEventsGovernedClientsSentThroughOpenLineagesKafkaTransport(EmbeddedKafkaCluster kafka,
+            EmbeddedSchemaRegistry registry) throws Exception {
+        String topic = "retail.lineage.graph.v1";
+        kafka.createTopic(topic, 1, (short) 1);
+        kafka.createTopic("openlineage", 1, (short) 1);
+        Map<String, Object> openLineage = Map.of(
+                "headwater.lineage.openlineage.transport.type", "kafka",
+                "headwater.lineage.openlineage.transport.topicName", "openlineage",
+                "headwater.lineage.openlineage.transport.properties.bootstrap.servers", kafka.bootstrapServers(),
+                "headwater.lineage.openlineage.transport.properties.key.serializer",
+                "org.apache.kafka.common.serialization.StringSerializer",
+                "headwater.lineage.openlineage.transport.properties.value.serializer",
+                "org.apache.kafka.common.serialization.StringSerializer");
+        try (var producer = dev.headwater.producer.GovernedProducer.<String, String>builder()
+                .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers()))
+                .keySerializer(new org.apache.kafka.common.serialization.StringSerializer())
+                .valueSerializer(new org.apache.kafka.common.serialization.StringSerializer())
+                .application("orders-service", "1.0").tenant("retail")
+                .datasetEvents(dev.headwater.lineage.DatasetEvents.configure(openLineage)).build()) {
+            producer.send(topic, "k", "v").join();
+        }
+        try (var consumer = dev.headwater.consumer.GovernedConsumer.<String, String>builder()
+                .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers(), "group.id", "auditors"))
+                .keyDeserializer(new org.apache.kafka.common.serialization.StringDeserializer())
+                .valueDeserializer(new org.apache.kafka.common.serialization.StringDeserializer())
+                .topics(topic).tenant("retail").handler(record -> { })
+                .datasetEvents(dev.headwater.lineage.DatasetEvents.configure(openLineage)).build()) {
+            consumer.pollOnce(java.time.Duration.ofSeconds(5));
+        }
+
+        Map<String, String> env = Map.of("HEADWATER_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        Run text = headwater(env, "lineage", "graph", "--kafka-topic", "openlineage");
+        assertThat(text.exit()).as(text.all()).isZero();
+        assertThat(text.out()).contains(topic + "  (kafka://").contains("produced by: orders-service")
+                .contains("consumed by: auditors");
+        Path page = work.resolve("lineage.html");
+        Run html = headwater(env, "lineage", "graph", "--kafka-topic", "openlineage", "--format", "html", "--file",
+                page.toString());
+        assertThat(html.exit()).as(html.all()).isZero();
+        assertThat(Files.readString(page)).contains("<svg").contains(topic).contains("auditors");
+        assertThat(headwater(Map.of(), "lineage", "graph").exit()).as("no source given").isEqualTo(2);
+    }
+
+    @Test
     void asyncapiWritesTheApplicationsDocument() throws Exception {
         Path file = work.resolve("asyncapi.json");
         Run run = headwater(Map.of(), "contracts", "asyncapi", "--dir", contracts.toString(), "--application",
