@@ -27,7 +27,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "contracts", mixinStandardHelpOptions = true,
         description = "Check, compare, verify against consumers and register the contracts of a directory.",
         subcommands = {ContractsCommand.Check.class, ContractsCommand.Compat.class,
-                ContractsCommand.Expectations.class, ContractsCommand.Register.class, ContractsCommand.AsyncApi.class})
+                ContractsCommand.Expectations.class, ContractsCommand.Register.class, ContractsCommand.AsyncApi.class,
+                ContractsCommand.Odcs.class})
 final class ContractsCommand {
 
     private ContractsCommand() {
@@ -270,11 +271,8 @@ final class ContractsCommand {
         @Option(names = "--server", paramLabel = "NAME=BOOTSTRAP", description = "a cluster (repeatable), such as "
                 + "production=broker-1:9093")
         Map<String, String> servers = new LinkedHashMap<>();
-        @Option(names = "--format", defaultValue = "yaml", paramLabel = "yaml|json", description = "yaml (default) "
-                + "or json")
-        String format;
-        @Option(names = "--file", paramLabel = "FILE", description = "write it here instead of standard output")
-        Path file;
+        @Mixin
+        Options.Document document;
 
         @Override
         public Integer call() throws IOException {
@@ -290,15 +288,100 @@ final class ContractsCommand {
             directory.contracts().values().forEach(builder::produces);
             consumes.forEach(location -> builder.consumes(DataContract.load(location)));
             dev.headwater.pipeline.AsyncApiExport export = builder.build();
-            String text = format.equalsIgnoreCase("json") ? export.toJson() : export.toYaml();
-            if (file == null) {
-                spec.commandLine().getOut().print(text);
-                spec.commandLine().getOut().flush();
-            } else {
-                java.nio.file.Files.writeString(file, text);
-                spec.commandLine().getErr().println("headwater: wrote " + file);
-            }
+            write(spec, document.json() ? export.toJson() : export.toYaml(), document.file);
             return 0;
+        }
+    }
+
+    /** {@code headwater contracts odcs export|import}. */
+    @Command(name = "odcs", mixinStandardHelpOptions = true,
+            description = "Write a contract as an Open Data Contract Standard (ODCS v3.1.0) document, or read one as a "
+                    + "contract.",
+            subcommands = {OdcsExportCommand.class, OdcsImportCommand.class})
+    static final class Odcs {
+    }
+
+    /** {@code headwater contracts odcs export}. */
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Write a contract as an ODCS v3.1.0 document: schema, rules as data-quality checks, owner, "
+                    + "SLAs, classifications.")
+    static final class OdcsExportCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @picocli.CommandLine.Parameters(paramLabel = "CONTRACT", description = "the contract (a file, classpath: "
+                + "resource or URL)")
+        String contract;
+        @Mixin
+        Options.Document document;
+
+        @Override
+        public Integer call() throws IOException {
+            dev.headwater.pipeline.OdcsExport export = dev.headwater.pipeline.OdcsExport.of(
+                    DataContract.load(contract));
+            write(spec, document.json() ? export.toJson() : export.toYaml(), document.file);
+            return 0;
+        }
+    }
+
+    /** {@code headwater contracts odcs import}. */
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = "Read an ODCS v3 document as a Headwater contract. What the contract cannot hold is listed "
+                    + "(and kept as comments at the head of the contract); with --strict it fails the command.")
+    static final class OdcsImportCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        Options.Output output;
+        @picocli.CommandLine.Parameters(paramLabel = "ODCS_FILE", description = "the ODCS document (YAML or JSON)")
+        Path document;
+        @Option(names = "--file", paramLabel = "FILE", description = "write the contract here instead of standard "
+                + "output")
+        Path file;
+        @Option(names = "--strict", description = "exit 1 when part of the document cannot be represented")
+        boolean strict;
+
+        @Override
+        public Integer call() throws IOException {
+            Report report = new Report("contracts odcs import");
+            dev.headwater.pipeline.OdcsImport imported;
+            try {
+                imported = dev.headwater.pipeline.OdcsImport.read(document);
+            } catch (dev.headwater.contract.ContractDefinitionException e) {
+                String prefix = document + ": ";
+                e.problems().forEach(problem -> report.problems(List.of(new Problem("odcs", document.toString(),
+                        problem.startsWith(prefix) ? problem.substring(prefix.length()) : problem))));
+                return report.print(output.format, spec.commandLine().getOut());
+            }
+            if (file != null || output.format == Report.OutputFormat.text) {
+                write(spec, imported.contractYaml(), file);
+            }
+            boolean failed = false;
+            for (String item : imported.notRepresented()) {
+                spec.commandLine().getErr().println("not represented: " + item);
+                if (strict) {
+                    failed = true;
+                    report.problems(List.of(new Problem("odcs", document.toString(), "not represented: " + item)));
+                }
+            }
+            report.detail("subject", imported.contract().subject());
+            report.detail("notRepresented", imported.notRepresented());
+            if (file == null) {
+                report.detail("contract", imported.contractYaml());
+            }
+            if (output.format == Report.OutputFormat.json) {
+                return report.print(output.format, spec.commandLine().getOut());
+            }
+            return failed ? report.print(output.format, spec.commandLine().getErr()) : 0;
+        }
+    }
+
+    private static void write(CommandSpec spec, String text, Path file) throws IOException {
+        if (file == null) {
+            spec.commandLine().getOut().print(text);
+            spec.commandLine().getOut().flush();
+        } else {
+            java.nio.file.Files.writeString(file, text);
+            spec.commandLine().getErr().println("headwater: wrote " + file);
         }
     }
 }

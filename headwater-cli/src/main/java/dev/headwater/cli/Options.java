@@ -21,6 +21,20 @@ final class Options {
         Report.OutputFormat format;
     }
 
+    /** {@code --format yaml|json} and {@code --file} of commands that write a document. */
+    static final class Document {
+        @Option(names = "--format", defaultValue = "yaml", paramLabel = "yaml|json", description = "yaml (default) "
+                + "or json")
+        String format;
+        @Option(names = "--file", paramLabel = "FILE", description = "write it here instead of standard output")
+        Path file;
+
+        /** @return true when JSON was asked for */
+        boolean json() {
+            return format.equalsIgnoreCase("json");
+        }
+    }
+
     /** Where the contracts are. */
     static final class Contracts {
         @Option(names = "--dir", defaultValue = "src/main/contracts", paramLabel = "DIR",

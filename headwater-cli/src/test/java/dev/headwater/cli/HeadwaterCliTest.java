@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headwater.contract.DataContract;
 import dev.headwater.registry.SchemaRegistryClient;
 import dev.headwater.testkit.EmbeddedKafkaCluster;
 import dev.headwater.testkit.EmbeddedSchemaRegistry;
@@ -191,6 +192,61 @@ class HeadwaterCliTest {
                 .isEqualTo("retail.orders.placed.v1");
         assertThat(document.path("operations").path("sendRetailOrdersPlacedV1").path("action").asText())
                 .isEqualTo("send");
+    }
+
+    @Test
+    void odcsExportThenImportGivesTheContractBack() throws Exception {
+        Path odcs = work.resolve("orders.odcs.yaml");
+        Run export = headwater(Map.of(), "contracts", "odcs", "export", contracts.resolve("orders.yaml").toString(),
+                "--file", odcs.toString());
+        assertThat(export.exit()).as(export.all()).isZero();
+        assertThat(Files.readString(odcs)).contains("apiVersion: v3.1.0").contains("kind: DataContract");
+
+        Path back = work.resolve("orders-back.yaml");
+        Run imported = headwater(Map.of(), "contracts", "odcs", "import", odcs.toString(), "--file", back.toString(),
+                "--strict");
+        assertThat(imported.exit()).as(imported.all()).isZero();
+        assertThat(imported.err()).doesNotContain("not represented");
+        DataContract original = DataContract.load(contracts.resolve("orders.yaml"));
+        DataContract again = DataContract.load(back);
+        assertThat(again.subject()).isEqualTo(original.subject());
+        assertThat(again.schema()).isEqualTo(original.schema());
+        assertThat(again.rules()).hasSameSizeAs(original.rules());
+    }
+
+    @Test
+    void odcsImportListsWhatTheContractCannotHoldAndStrictFailsOnIt() throws Exception {
+        Path odcs = work.resolve("foreign.odcs.yaml");
+        Files.writeString(odcs, """
+                apiVersion: v3.1.0
+                kind: DataContract
+                id: orders
+                version: 1.0.0
+                status: active
+                team: {name: team-orders}
+                servers:
+                  - {server: production, type: kafka, host: "broker-1:9092"}
+                schema:
+                  - name: orders
+                    physicalName: orders
+                    properties:
+                      - {name: id, logicalType: string, required: true}
+                """);
+        Run lenient = headwater(Map.of(), "contracts", "odcs", "import", odcs.toString(), "--output", "json");
+        assertThat(lenient.exit()).as(lenient.all()).isZero();
+        JsonNode report = JSON.readTree(lenient.out());
+        assertThat(report.path("subject").asText()).isEqualTo("orders-value");
+        assertThat(report.path("notRepresented").toString()).contains("servers");
+        assertThat(report.path("contract").asText()).contains("subject: orders-value");
+
+        Run strict = headwater(Map.of(), "contracts", "odcs", "import", odcs.toString(), "--strict");
+        assertThat(strict.exit()).as(strict.all()).isEqualTo(1);
+        assertThat(strict.err()).contains("not represented: servers");
+
+        Files.writeString(odcs, "apiVersion: v3.1.0\nkind: DataContract\nversion: 1.0.0\n");
+        Run refused = headwater(Map.of(), "contracts", "odcs", "import", odcs.toString());
+        assertThat(refused.exit()).as(refused.all()).isEqualTo(1);
+        assertThat(refused.out()).contains("team.name is missing").contains("schema is missing");
     }
 
     @Test

@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.avro.Schema;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * An application's data contracts as an AsyncAPI 3.0 document: one channel per topic (its address, Kafka binding and
@@ -63,19 +61,12 @@ public final class AsyncApiExport {
 
     /** @return the document as JSON text */
     public String toJson() {
-        try {
-            return JSON.writeValueAsString(document);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Documents.json(document);
     }
 
     /** @return the document as YAML text */
     public String toYaml() {
-        DumperOptions options = new DumperOptions();
-        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-        options.setWidth(120);
-        return new Yaml(options).dump(JSON.convertValue(document, Map.class));
+        return Documents.yaml(document);
     }
 
     /** Builds an {@link AsyncApiExport}. Not thread safe. */

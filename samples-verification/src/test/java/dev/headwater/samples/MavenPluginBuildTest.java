@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -110,6 +111,15 @@ class MavenPluginBuildTest {
     }
 
     @Test
+    void odcsWritesEachContractAsAnOdcsDocument() throws Exception {
+        Build build = mvn("headwater:odcs");
+        assertThat(build.exit()).as(build.output()).isZero();
+        String document = Files.readString(project.resolve("target/odcs/orders.odcs.yaml"));
+        assertThat(document).contains("apiVersion: v3.1.0").contains("kind: DataContract")
+                .contains("id: retail.orders.placed.v1-value").contains("physicalName: retail.orders.placed.v1");
+    }
+
+    @Test
     void registerThenCompatibilityRoundTripsAndABreakingChangeFailsWithTheReport(EmbeddedSchemaRegistry registry)
             throws Exception {
         String url = "-Dheadwater.registry.url=" + registry.url();
@@ -147,12 +157,24 @@ class MavenPluginBuildTest {
         assertThat(provision.exit()).as(provision.output()).isZero();
         assertThat(provision.output()).contains("created retail.orders.placed.v1")
                 .contains("created retail.orders.placed.v1.dlq");
-        assertThat(kafka.admin().listTopics().names().get(30, TimeUnit.SECONDS))
+        assertThat(topicsOnceVisible(kafka, Set.of("retail.orders.placed.v1", "retail.orders.placed.v1.dlq")))
+                .as("created by the build, seen by this cluster's metadata")
                 .contains("retail.orders.placed.v1", "retail.orders.placed.v1.dlq");
 
         Build drift = mvn("headwater:provision", cluster, "-Dheadwater.checkOnly=true");
         assertThat(drift.exit()).as(drift.output()).isZero();
         assertThat(drift.output()).contains("topics of tenant retail (check only): ok");
+    }
+
+    /** The cluster's topics once the expected ones are in its metadata (a broker learns of new topics shortly after). */
+    private static Set<String> topicsOnceVisible(EmbeddedKafkaCluster kafka, Set<String> expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Set<String> names = kafka.admin().listTopics().names().get(30, TimeUnit.SECONDS);
+        while (!names.containsAll(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            names = kafka.admin().listTopics().names().get(30, TimeUnit.SECONDS);
+        }
+        return names;
     }
 
     private void change(String from, String to) throws IOException {

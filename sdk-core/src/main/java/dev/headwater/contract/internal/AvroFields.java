@@ -17,7 +17,16 @@ public final class AvroFields {
      * @return its value type
      */
     public static Schema valueType(Schema.Field field) {
-        Schema type = field.schema();
+        return valueType(field.schema());
+    }
+
+    /**
+     * Returns a type with a {@code ["null", T]} union unwrapped to T.
+     *
+     * @param type a field's or an array's item type
+     * @return the value type
+     */
+    public static Schema valueType(Schema type) {
         if (type.getType() == Schema.Type.UNION) {
             List<Schema> branches = type.getTypes().stream().filter(s -> s.getType() != Schema.Type.NULL).toList();
             if (branches.size() == 1) {
@@ -29,7 +38,11 @@ public final class AvroFields {
 
     /** @return true when the field accepts null */
     public static boolean nullable(Schema.Field field) {
-        Schema type = field.schema();
+        return nullable(field.schema());
+    }
+
+    /** @return true when the type accepts null */
+    public static boolean nullable(Schema type) {
         return type.getType() == Schema.Type.NULL || (type.getType() == Schema.Type.UNION
                 && type.getTypes().stream().anyMatch(s -> s.getType() == Schema.Type.NULL));
     }
