@@ -288,7 +288,7 @@ final class ContractsCommand {
             directory.contracts().values().forEach(builder::produces);
             consumes.forEach(location -> builder.consumes(DataContract.load(location)));
             dev.headwater.pipeline.AsyncApiExport export = builder.build();
-            write(spec, document.json() ? export.toJson() : export.toYaml(), document.file);
+            Report.write(spec, document.json() ? export.toJson() : export.toYaml(), document.file);
             return 0;
         }
     }
@@ -318,7 +318,7 @@ final class ContractsCommand {
         public Integer call() throws IOException {
             dev.headwater.pipeline.OdcsExport export = dev.headwater.pipeline.OdcsExport.of(
                     DataContract.load(contract));
-            write(spec, document.json() ? export.toJson() : export.toYaml(), document.file);
+            Report.write(spec, document.json() ? export.toJson() : export.toYaml(), document.file);
             return 0;
         }
     }
@@ -353,7 +353,7 @@ final class ContractsCommand {
                 return report.print(output.format, spec.commandLine().getOut());
             }
             if (file != null || output.format == Report.OutputFormat.text) {
-                write(spec, imported.contractYaml(), file);
+                Report.write(spec, imported.contractYaml(), file);
             }
             boolean failed = false;
             for (String item : imported.notRepresented()) {
@@ -372,16 +372,6 @@ final class ContractsCommand {
                 return report.print(output.format, spec.commandLine().getOut());
             }
             return failed ? report.print(output.format, spec.commandLine().getErr()) : 0;
-        }
-    }
-
-    private static void write(CommandSpec spec, String text, Path file) throws IOException {
-        if (file == null) {
-            spec.commandLine().getOut().print(text);
-            spec.commandLine().getOut().flush();
-        } else {
-            java.nio.file.Files.writeString(file, text);
-            spec.commandLine().getErr().println("headwater: wrote " + file);
         }
     }
 }

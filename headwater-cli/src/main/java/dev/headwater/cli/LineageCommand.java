@@ -77,13 +77,7 @@ final class LineageCommand {
                 default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--format must be "
                         + "text, dot, mermaid or html, was '" + format + "'");
             };
-            if (file == null) {
-                spec.commandLine().getOut().print(text);
-                spec.commandLine().getOut().flush();
-            } else {
-                Files.writeString(file, text);
-                spec.commandLine().getErr().println("headwater: wrote " + file);
-            }
+            Report.write(spec, text, file);
             return 0;
         }
 

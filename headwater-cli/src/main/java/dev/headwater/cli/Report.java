@@ -3,12 +3,16 @@ package dev.headwater.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.headwater.pipeline.Problem;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * What a command found, printed as text (a line per finding, then a summary) or as one JSON object:
@@ -81,5 +85,24 @@ final class Report {
     /** The output formats. */
     enum OutputFormat {
         text, json
+    }
+
+    /**
+     * Writes a document a command made: to the file when one was given (saying so on standard error), else to
+     * standard output.
+     *
+     * @param spec the command
+     * @param text the document
+     * @param file where, or null for standard output
+     * @throws IOException when the file cannot be written
+     */
+    static void write(CommandSpec spec, String text, Path file) throws IOException {
+        if (file == null) {
+            spec.commandLine().getOut().print(text);
+            spec.commandLine().getOut().flush();
+        } else {
+            Files.writeString(file, text);
+            spec.commandLine().getErr().println("headwater: wrote " + file);
+        }
     }
 }

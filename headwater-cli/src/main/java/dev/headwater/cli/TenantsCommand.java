@@ -2,19 +2,32 @@ package dev.headwater.cli;
 
 import dev.headwater.pipeline.ContractDirectory;
 import dev.headwater.pipeline.TenantProvisioning;
+import dev.headwater.pipeline.usage.CostModel;
+import dev.headwater.pipeline.usage.QuotaAdherence;
+import dev.headwater.pipeline.usage.UsageCollector;
+import dev.headwater.pipeline.usage.UsageReport;
 import dev.headwater.tenant.TenantPolicy;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code headwater tenants ...}: a tenant's topics from its policy and contracts. */
 @Command(name = "tenants", mixinStandardHelpOptions = true,
-        description = "Provision a tenant's topics from its policy and contracts, or report their drift.",
-        subcommands = {TenantsCommand.Provision.class, TenantsCommand.Drift.class})
+        description = "Provision a tenant's topics from its policy and contracts, report their drift, or report "
+                + "what tenants used and what it costs.",
+        subcommands = {TenantsCommand.Provision.class, TenantsCommand.Drift.class, TenantsCommand.Usage.class})
 final class TenantsCommand {
 
     private TenantsCommand() {
@@ -87,6 +100,89 @@ final class TenantsCommand {
         @Override
         public Integer call() {
             return run("tenants drift", true);
+        }
+    }
+
+    /** {@code headwater tenants usage}. */
+    @Command(name = "usage", mixinStandardHelpOptions = true,
+            description = "What each tenant used in a period (storage, partitions, records and bytes produced and "
+                    + "consumed, quota adherence) from the brokers and the governed clients' metrics, and with "
+                    + "--cost-model what it costs, the calculation shown.")
+    static final class Usage implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        Options.Kafka kafka;
+        @Option(names = "--tenant-policy", required = true, paramLabel = "FILE",
+                description = "a tenant's policy (repeatable; its owns patterns tell which topics are the tenant's)")
+        List<String> tenantPolicies;
+        @Option(names = "--environment", paramLabel = "ENV", defaultValue = "",
+                description = "the environment: the policies' overrides and the cost model's prices")
+        String environment;
+        @Option(names = "--metrics", paramLabel = "FILE", description = "the governed clients' metrics in OTLP JSON "
+                + "lines, as the OpenTelemetry Collector's file exporter writes them (repeatable)")
+        List<Path> metrics = new ArrayList<>();
+        @Option(names = "--from", paramLabel = "INSTANT", description = "the period's start, such as "
+                + "2026-11-01T00:00:00Z (default: --last before --to)")
+        Instant from;
+        @Option(names = "--to", paramLabel = "INSTANT", description = "the period's end (default: now)")
+        Instant to;
+        @Option(names = "--last", paramLabel = "DURATION", defaultValue = "P30D",
+                description = "the period's length when --from is not given, such as P30D or PT1H "
+                        + "(default: ${DEFAULT-VALUE})")
+        Duration last;
+        @Option(names = "--intervals", paramLabel = "N", defaultValue = "60",
+                description = "how many intervals the period is cut into for rates (default: ${DEFAULT-VALUE})")
+        int intervals;
+        @Option(names = "--cost-model", paramLabel = "FILE", description = "prices per GB stored per month, per GB "
+                + "produced and consumed, per partition per month (YAML)")
+        Path costModel;
+        @Option(names = "--format", defaultValue = "table", paramLabel = "table|csv|json|html",
+                description = "table (default), csv, json or html (a page with charts)")
+        String format;
+        @Option(names = "--file", paramLabel = "FILE", description = "write it here instead of standard output")
+        Path file;
+        @Option(names = "--fail-over-quota", description = "exit 1 when a tenant went over its quota")
+        boolean failOverQuota;
+
+        @Override
+        public Integer call() throws IOException {
+            Instant end = to == null ? Instant.now() : to;
+            Instant start = from == null ? end.minus(last) : from;
+            List<TenantPolicy> policies = tenantPolicies.stream()
+                    .map(location -> TenantPolicy.load(location, environment)).toList();
+            CostModel prices = costModel == null ? null
+                    : CostModel.load(costModel, environment);
+            spec.commandLine().getErr().println("headwater: usage of " + policies.size() + " tenant(s) from " + start
+                    + " to " + end + ", " + metrics.size() + " metrics file(s)");
+            UsageReport report;
+            try (Admin admin = Admin.create(kafka.settings())) {
+                report = UsageCollector.builder(admin).tenants(policies).metrics(metrics)
+                        .period(start, end).intervals(intervals).environment(environment).build().collect();
+            }
+            if (prices != null) {
+                report = report.withCosts(prices);
+            }
+            String text = switch (format.toLowerCase(Locale.ROOT)) {
+                case "csv" -> report.toCsv();
+                case "json" -> report.toJson();
+                case "html" -> report.toHtml();
+                case "table", "text" -> report.toText();
+                default -> throw new ParameterException(spec.commandLine(), "--format '" + format
+                        + "' is not one of table, csv, json, html");
+            };
+            Report.write(spec, text, file);
+            boolean over = report.tenants().stream().anyMatch(usage -> usage.quota().status()
+                    == QuotaAdherence.Status.OVER);
+            if (over) {
+                report.tenants().stream().filter(usage -> usage.quota().status()
+                        == QuotaAdherence.Status.OVER).forEach(usage ->
+                        spec.commandLine().getErr().println("headwater: tenant " + usage.tenant() + " went over its "
+                                + "quota (peak " + Math.round(usage.quota().peakRecordsPerSecond()) + " records/s, "
+                                + "quota " + usage.quota().quotaRecordsPerSecond() + ", " + usage.quota().rejections()
+                                + " refused)"));
+            }
+            return over && failOverQuota ? Headwater.VIOLATION : 0;
         }
     }
 }

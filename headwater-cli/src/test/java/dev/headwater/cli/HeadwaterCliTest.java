@@ -260,6 +260,64 @@ class HeadwaterCliTest {
     }
 
     @Test
+    void usageReportsTheTenantsTopicsAndCostsInEachFormat(EmbeddedKafkaCluster kafka) throws Exception {
+        String topic = "retail.usage" + System.nanoTime() % 100_000 + ".events.v1";
+        kafka.createTopic(topic, 2, (short) 1);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(Map.of(
+                "bootstrap.servers", kafka.bootstrapServers()),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            for (int i = 0; i < 50; i++) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "k" + i, "v".repeat(100)));
+            }
+            producer.flush();
+        }
+        Path costs = work.resolve("costs.yaml");
+        Files.writeString(costs, "currency: EUR\nprices: {storageGbMonth: 0.10, producedGb: 0.04, consumedGb: 0.01,"
+                + " partitionMonth: 0.50}\n");
+        Map<String, String> env = Map.of("HEADWATER_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+
+        Run json = headwater(env, "tenants", "usage", "--tenant-policy", "src/test/resources/tenant-retail.yaml",
+                "--last", "PT10M", "--cost-model", costs.toString(), "--format", "json");
+        assertThat(json.exit()).as(json.all()).isZero();
+        JsonNode retail = JSON.readTree(json.out()).path("tenants").get(0);
+        assertThat(retail.path("tenant").asText()).isEqualTo("retail");
+        JsonNode ours = null;
+        for (JsonNode each : retail.path("topics")) {
+            if (each.path("topic").asText().equals(topic)) {
+                ours = each;
+            }
+        }
+        assertThat(ours).as("the tenant's topic, from the brokers").isNotNull();
+        assertThat(ours.path("recordsAppended").asLong()).isEqualTo(50);
+        assertThat(ours.path("partitions").asInt()).isEqualTo(2);
+        assertThat(ours.path("storageBytes").asLong()).isGreaterThan(50 * 100);
+        assertThat(retail.path("cost").path("lines")).hasSize(4);
+        assertThat(retail.path("cost").path("lines").get(0).path("calculation").asText()).startsWith("storage: ");
+
+        Path page = work.resolve("usage.html");
+        Run html = headwater(env, "tenants", "usage", "--tenant-policy", "src/test/resources/tenant-retail.yaml",
+                "--last", "PT10M", "--cost-model", costs.toString(), "--format", "html", "--file", page.toString());
+        assertThat(html.exit()).as(html.all()).isZero();
+        assertThat(Files.readString(page)).contains("<svg id=\"usage-chart\"").contains("<svg id=\"cost-chart\"")
+                .contains("retail");
+        Run csv = headwater(env, "tenants", "usage", "--tenant-policy", "src/test/resources/tenant-retail.yaml",
+                "--last", "PT10M", "--format", "csv");
+        assertThat(csv.exit()).as(csv.all()).isZero();
+        assertThat(csv.out().lines().findFirst().orElseThrow()).startsWith("period_start,period_end,environment,tenant");
+        Run table = headwater(env, "tenants", "usage", "--tenant-policy", "src/test/resources/tenant-retail.yaml",
+                "--last", "PT10M");
+        assertThat(table.exit()).as(table.all()).isZero();
+        assertThat(table.out()).contains("tenant").contains("retail").contains("no quota");
+
+        Files.writeString(costs, "currency: EUR\nprices: {storageGbMonth: lots}\n");
+        Run bad = headwater(env, "tenants", "usage", "--tenant-policy", "src/test/resources/tenant-retail.yaml",
+                "--cost-model", costs.toString());
+        assertThat(bad.exit()).as(bad.all()).isEqualTo(2);
+        assertThat(bad.err()).contains("prices.storageGbMonth is 'lots', not a number");
+    }
+
+    @Test
     void provisionCreatesTheTenantsTopicsThenReportsNoDriftUntilOneDrifts(EmbeddedKafkaCluster kafka)
             throws Exception {
         Map<String, String> env = Map.of("HEADWATER_BOOTSTRAP_SERVERS", kafka.bootstrapServers());

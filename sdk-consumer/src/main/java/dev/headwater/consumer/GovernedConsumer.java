@@ -20,6 +20,7 @@ import dev.headwater.lineage.LineageDescriptors;
 import dev.headwater.registry.SchemaRegistryClient;
 import dev.headwater.serde.AvroDeserializer;
 import dev.headwater.serde.AvroSerdeConfig;
+import dev.headwater.telemetry.internal.QuotaTelemetry;
 import dev.headwater.tenant.GuardrailViolationException;
 import dev.headwater.tenant.TenantPolicy;
 import dev.headwater.tenant.TenantQuotas;
@@ -93,6 +94,8 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
     private final HandlerRetry retry;
     private final ConsumerTelemetry telemetry;
     private final TenantQuotas quotas;
+    /** The consume quota's metrics, unregistered on close. */
+    private final AutoCloseable quotaTelemetry;
     private final String groupId;
     private final Offsets offsets;
     private final TransientRetries transientRetries;
@@ -131,6 +134,8 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
                 String.valueOf(kafka.getOrDefault(ConsumerConfig.CLIENT_ID_CONFIG, groupId)), builder.tenant,
                 contract == null ? "" : contract.subject(),
                 contract == null ? Duration.ZERO : contract.serviceLevels().freshness());
+        this.quotaTelemetry = quotas == null ? () -> { }
+                : QuotaTelemetry.observe(builder.openTelemetry, ConsumerTelemetry.SCOPE, quotas);
         this.transientRetries = new TransientRetries(builder.transientBackoff, builder.maxTransientBackoff);
         this.offsets = new Offsets(transientRetries::forget);
         this.descriptors = LineageDescriptors.fromKafka(kafka, builder.descriptorTopic);
@@ -377,7 +382,7 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
             LineageContext lineage = LineageContext.of(raw.topic(), raw.partition(), raw.offset(), raw.headers());
             try (LineageContext.Scope context = lineage.makeCurrent()) {
                 retry.run(() -> handler.handle(record));
-                telemetry.finished(raw.topic(), false);
+                telemetry.finished(raw.topic(), Math.max(0, raw.serializedValueSize()), false);
             } catch (HandlerRetry.Stopped stopped) {
                 return false;
             } catch (InterruptedException e) {
@@ -414,7 +419,7 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
             }
             throw e;
         }
-        telemetry.finished(raw.topic(), true);
+        telemetry.finished(raw.topic(), Math.max(0, raw.serializedValueSize()), true);
         return true;
     }
 
@@ -492,6 +497,11 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
             }
             datasetUses.forEach(datasetEvents::completed);
             datasetEvents.close();
+            try {
+                quotaTelemetry.close();
+            } catch (Exception e) {
+                log.debug("Could not unregister the tenant quota's metrics", e);
+            }
         }
     }
 

@@ -134,7 +134,8 @@ public final class RecordGovernance implements AutoCloseable {
         Scope scope = span.getSpanContext().isValid() ? span.makeCurrent() : Scope.noop();
         LineageContext.Scope lineage = LineageContext.of(record.topic(), record.partition(), record.offset(),
                 record.headers()).makeCurrent();
-        Handling handling = new Handling(telemetry, record.topic(), span, scope, lineage);
+        Handling handling = new Handling(telemetry, record.topic(), Math.max(0, record.serializedValueSize()), span,
+                scope, lineage);
         long createdAt = Lineage.createdAtMillis(record);
         if (createdAt >= 0) {
             telemetry.delay(record.topic(), System.currentTimeMillis() - createdAt);
@@ -195,7 +196,7 @@ public final class RecordGovernance implements AutoCloseable {
                 violation != null ? violation.violations() : List.of(),
                 contract == null ? "" : contract.subject() + "@" + contract.version(), "", record.topic(),
                 record.partition(), record.offset(), readBy));
-        telemetry(readBy, contract).finished(record.topic(), true);
+        telemetry(readBy, contract).finished(record.topic(), Math.max(0, record.serializedValueSize()), true);
         return headers;
     }
 
@@ -250,16 +251,18 @@ public final class RecordGovernance implements AutoCloseable {
     public static final class Handling implements AutoCloseable {
         private final ConsumerTelemetry telemetry;
         private final String topic;
+        private final long valueBytes;
         private final Span span;
         private final Scope scope;
         private final LineageContext.Scope lineage;
         private boolean failed;
         private boolean closed;
 
-        private Handling(ConsumerTelemetry telemetry, String topic, Span span, Scope scope,
+        private Handling(ConsumerTelemetry telemetry, String topic, long valueBytes, Span span, Scope scope,
                 LineageContext.Scope lineage) {
             this.telemetry = telemetry;
             this.topic = topic;
+            this.valueBytes = valueBytes;
             this.span = span;
             this.scope = scope;
             this.lineage = lineage;
@@ -282,7 +285,7 @@ public final class RecordGovernance implements AutoCloseable {
             scope.close();
             span.end();
             if (!failed) {
-                telemetry.finished(topic, false);
+                telemetry.finished(topic, valueBytes, false);
             }
         }
     }

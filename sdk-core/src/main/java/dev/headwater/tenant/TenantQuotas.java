@@ -185,6 +185,16 @@ public final class TenantQuotas {
         }
     }
 
+    /** @return the tenant whose quota this is */
+    public String tenant() {
+        return tenant;
+    }
+
+    /** @return {@code produce} or {@code consume} */
+    public String direction() {
+        return direction;
+    }
+
     /** @return the quota */
     public Quota quota() {
         return quota;

@@ -29,12 +29,14 @@ import org.slf4j.LoggerFactory;
 public final class ConsumerTelemetry {
 
     private static final Logger log = LoggerFactory.getLogger(ConsumerTelemetry.class);
-    private static final String SCOPE = "dev.headwater.consumer";
+    /** The instrumentation scope of the consumer's spans and metrics. */
+    public static final String SCOPE = "dev.headwater.consumer";
     private static final long WARN_INTERVAL_NANOS = Duration.ofMinutes(1).toNanos();
 
     private final Tracer tracer;
     private final TextMapPropagator propagator;
     private final LongCounter records;
+    private final LongCounter bytes;
     private final DoubleHistogram delay;
     private final LongCounter breaches;
     private final LongCounter retries;
@@ -62,6 +64,9 @@ public final class ConsumerTelemetry {
         this.records = meter.counterBuilder("headwater.consumer.records")
                 .setDescription("Records the governed consumer finished, by outcome: handled, dead_lettered")
                 .setUnit("{record}").build();
+        this.bytes = meter.counterBuilder("headwater.consumer.bytes")
+                .setDescription("Serialized value bytes of the records the governed consumer finished")
+                .setUnit("By").build();
         this.delay = meter.histogramBuilder("headwater.consumer.delay")
                 .setDescription("End-to-end delay: consumption time minus the record's creation time")
                 .setUnit("s").setExplicitBucketBoundariesAdvice(MessagingAttributes.SECONDS_BUCKETS).build();
@@ -131,10 +136,17 @@ public final class ConsumerTelemetry {
         retries.add(1, state(topic).metric);
     }
 
-    /** Counts a finished record. */
-    public void finished(String topic, boolean deadLettered) {
+    /**
+     * Counts a finished record and its value's bytes.
+     *
+     * @param topic the topic it was read from
+     * @param valueBytes its serialized value's size
+     * @param deadLettered true when it was set aside rather than handled
+     */
+    public void finished(String topic, long valueBytes, boolean deadLettered) {
         TopicState state = state(topic);
         records.add(1, deadLettered ? state.deadLettered : state.handled);
+        bytes.add(valueBytes, state.metric);
     }
 
     /**

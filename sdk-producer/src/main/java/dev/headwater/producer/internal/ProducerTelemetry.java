@@ -3,6 +3,7 @@ package dev.headwater.producer.internal;
 import dev.headwater.contract.Violation;
 import dev.headwater.telemetry.MessagingAttributes;
 import dev.headwater.telemetry.internal.HeadersTextMap;
+import dev.headwater.telemetry.internal.QuotaTelemetry;
 import dev.headwater.tenant.TenantQuotas;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
@@ -45,9 +46,8 @@ public final class ProducerTelemetry {
     /** Registered metric callbacks, unregistered on close. */
     private final List<AutoCloseable> callbacks = new CopyOnWriteArrayList<>();
     /** Tenant quota metrics, registered once per OpenTelemetry instance and quota, whatever the producers. */
-    private static final Map<QuotaKey, QuotaMetrics> QUOTA_METRICS = new ConcurrentHashMap<>();
     private final OpenTelemetry openTelemetry;
-    private volatile QuotaKey observedQuota;
+    private volatile AutoCloseable observedQuota;
     private volatile TopicAttributes lastTopic;
 
     /**
@@ -139,71 +139,7 @@ public final class ProducerTelemetry {
      * @param quotas the tenant's shared quota
      */
     public void observeQuota(TenantQuotas quotas) {
-        QuotaKey key = new QuotaKey(openTelemetry, quotas);
-        QUOTA_METRICS.compute(key, (k, registered) -> registered != null ? registered.retain()
-                : new QuotaMetrics(registerQuota(quotas)));
-        observedQuota = key;
-    }
-
-    /**
-     * Registers the callbacks of one tenant quota's metrics. They read the quota shared by every producer of the
-     * tenant, so they are registered once per OpenTelemetry instance and quota, not per producer (else readings would
-     * add up as many times as there are producers), and unregistered when the last of those producers closes.
-     */
-    private List<AutoCloseable> registerQuota(TenantQuotas quotas) {
-        Attributes tenantAttributes = Attributes.of(MessagingAttributes.TENANT, tenant);
-        return List.of(
-                meter.counterBuilder("headwater.tenant.quota.records").setUnit("{record}")
-                        .setDescription("Records taken from the tenant's produce quota")
-                        .buildWithCallback(m -> m.record(quotas.recordsUsed(), tenantAttributes)),
-                meter.counterBuilder("headwater.tenant.quota.bytes").setUnit("By")
-                        .setDescription("Bytes taken from the tenant's produce quota")
-                        .buildWithCallback(m -> m.record(quotas.bytesUsed(), tenantAttributes)),
-                meter.counterBuilder("headwater.tenant.quota.throttled").ofDoubles().setUnit("s")
-                        .setDescription("Time producers of the tenant waited for quota")
-                        .buildWithCallback(m -> m.record(quotas.throttledNanos() / 1e9, tenantAttributes)),
-                meter.counterBuilder("headwater.tenant.quota.rejections").setUnit("{record}")
-                        .setDescription("Records the tenant's produce quota refused")
-                        .buildWithCallback(m -> m.record(quotas.rejections(), tenantAttributes)),
-                meter.gaugeBuilder("headwater.tenant.quota.limit").ofLongs().setUnit("{record}/s")
-                        .setDescription("The tenant's produce quota in records per second (0: unlimited)")
-                        .buildWithCallback(m -> m.record(quotas.quota().recordsPerSecond(), tenantAttributes)));
-    }
-
-    /** The metric callbacks of one tenant quota on one OpenTelemetry instance, and how many producers use them. */
-    private static final class QuotaMetrics {
-        private final List<AutoCloseable> callbacks;
-        private int users = 1;
-
-        QuotaMetrics(List<AutoCloseable> callbacks) {
-            this.callbacks = callbacks;
-        }
-
-        QuotaMetrics retain() {
-            users++;
-            return this;
-        }
-
-        /** @return this, or null once the last user released it (its callbacks are then unregistered) */
-        QuotaMetrics release() {
-            if (--users > 0) {
-                return this;
-            }
-            callbacks.forEach(ProducerTelemetry::unregister);
-            return null;
-        }
-    }
-
-    private record QuotaKey(OpenTelemetry openTelemetry, TenantQuotas quotas) {
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof QuotaKey that && openTelemetry == that.openTelemetry && quotas == that.quotas;
-        }
-
-        @Override
-        public int hashCode() {
-            return System.identityHashCode(openTelemetry) * 31 + System.identityHashCode(quotas);
-        }
+        observedQuota = QuotaTelemetry.observe(openTelemetry, SCOPE, quotas);
     }
 
     /**
@@ -237,10 +173,10 @@ public final class ProducerTelemetry {
     public void close() {
         callbacks.forEach(ProducerTelemetry::unregister);
         callbacks.clear();
-        QuotaKey key = observedQuota;
-        if (key != null) {
+        AutoCloseable quota = observedQuota;
+        if (quota != null) {
             observedQuota = null;
-            QUOTA_METRICS.computeIfPresent(key, (k, registered) -> registered.release());
+            unregister(quota);
         }
     }
 

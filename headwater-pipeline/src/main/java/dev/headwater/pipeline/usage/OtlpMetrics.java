@@ -1,0 +1,184 @@
+package dev.headwater.pipeline.usage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headwater.HeadwaterException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * Metric points read from OTLP JSON: the OpenTelemetry Protocol's JSON encoding, one {@code ExportMetricsServiceRequest}
+ * ({@code {"resourceMetrics": [...]}}) per line, as the OpenTelemetry Collector's {@code file} exporter and the SDK's
+ * OTLP stdout exporter write it. Sums and histograms (their sums), cumulative or delta.
+ */
+final class OtlpMetrics {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One series: a metric of one resource with one set of attributes, since one start time (cumulative). */
+    private record Series(String metric, Map<String, String> attributes, long startNanos, boolean cumulative) {
+    }
+
+    private final Map<Series, TreeMap<Long, Double>> series = new HashMap<>();
+    private int points;
+
+    private OtlpMetrics() {
+    }
+
+    /**
+     * Reads files of OTLP JSON lines.
+     *
+     * @param files the files
+     * @return their points
+     * @throws HeadwaterException naming the file and line that is not OTLP JSON
+     */
+    static OtlpMetrics read(List<Path> files) {
+        OtlpMetrics metrics = new OtlpMetrics();
+        for (Path file : files) {
+            try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                String line;
+                int number = 0;
+                while ((line = reader.readLine()) != null) {
+                    number++;
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    JsonNode request;
+                    try {
+                        request = JSON.readTree(line);
+                    } catch (IOException e) {
+                        throw new HeadwaterException("Metrics file " + file + ":" + number + " is not OTLP JSON (one "
+                                + "{\"resourceMetrics\": [...]} object per line): " + e.getMessage(), e);
+                    }
+                    if (!request.has("resourceMetrics")) {
+                        throw new HeadwaterException("Metrics file " + file + ":" + number + " has no resourceMetrics; "
+                                + "write the metrics with the OpenTelemetry Collector's file exporter or the OTLP "
+                                + "JSON stdout exporter");
+                    }
+                    metrics.add(request);
+                }
+            } catch (IOException e) {
+                throw new HeadwaterException("Metrics file " + file + " cannot be read: " + e.getMessage(), e);
+            }
+        }
+        return metrics;
+    }
+
+    /** @return how many points were read */
+    int points() {
+        return points;
+    }
+
+    private void add(JsonNode request) {
+        for (JsonNode resourceMetrics : request.path("resourceMetrics")) {
+            Map<String, String> resource = attributes(resourceMetrics.path("resource").path("attributes"));
+            for (JsonNode scopeMetrics : resourceMetrics.path("scopeMetrics")) {
+                for (JsonNode metric : scopeMetrics.path("metrics")) {
+                    String name = metric.path("name").asText();
+                    if (metric.has("sum")) {
+                        addPoints(name, resource, metric.path("sum"), false);
+                    } else if (metric.has("histogram")) {
+                        addPoints(name, resource, metric.path("histogram"), true);
+                    }
+                }
+            }
+        }
+    }
+
+    private void addPoints(String name, Map<String, String> resource, JsonNode data, boolean histogram) {
+        JsonNode temporality = data.path("aggregationTemporality");
+        boolean cumulative = temporality.isTextual() ? temporality.asText().endsWith("CUMULATIVE")
+                : temporality.asInt(2) == 2;
+        for (JsonNode point : data.path("dataPoints")) {
+            Map<String, String> attributes = new LinkedHashMap<>(resource);
+            attributes.putAll(attributes(point.path("attributes")));
+            long start = point.path("startTimeUnixNano").asLong();
+            long time = point.path("timeUnixNano").asLong();
+            double value = histogram ? point.path("sum").asDouble()
+                    : point.has("asDouble") ? point.path("asDouble").asDouble() : point.path("asInt").asDouble();
+            Series key = new Series(name, attributes, cumulative ? start : 0, cumulative);
+            TreeMap<Long, Double> values = series.computeIfAbsent(key, k -> new TreeMap<>());
+            if (cumulative) {
+                values.put(time, value);
+            } else {
+                values.merge(time, value, Double::sum);
+            }
+            points++;
+        }
+    }
+
+    private static Map<String, String> attributes(JsonNode list) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        for (JsonNode attribute : list) {
+            JsonNode value = attribute.path("value");
+            String text = value.has("stringValue") ? value.path("stringValue").asText()
+                    : value.has("intValue") ? value.path("intValue").asText()
+                    : value.has("boolValue") ? value.path("boolValue").asText()
+                    : value.has("doubleValue") ? value.path("doubleValue").asText() : value.toString();
+            attributes.put(attribute.path("key").asText(), text);
+        }
+        return attributes;
+    }
+
+    /**
+     * How much a metric grew in a period, by the value of one attribute.
+     *
+     * @param metric the metric's name
+     * @param filter which series count, by their attributes (resource and point)
+     * @param by the attribute to group by
+     * @param from the period's start
+     * @param to the period's end
+     * @return the growth per value of {@code by}
+     */
+    Map<String, Double> increase(String metric, Predicate<Map<String, String>> filter, String by, Instant from,
+            Instant to) {
+        long fromNanos = nanos(from);
+        long toNanos = nanos(to);
+        Map<String, Double> totals = new LinkedHashMap<>();
+        series.forEach((key, values) -> {
+            if (!key.metric().equals(metric) || !filter.test(key.attributes())) {
+                return;
+            }
+            double growth;
+            if (key.cumulative()) {
+                Map.Entry<Long, Double> end = values.floorEntry(toNanos);
+                if (end == null) {
+                    return;
+                }
+                Map.Entry<Long, Double> start = key.startNanos() >= fromNanos ? null : values.floorEntry(fromNanos);
+                growth = end.getValue() - (start == null ? 0 : start.getValue());
+            } else {
+                growth = values.subMap(fromNanos, false, toNanos, true).values().stream()
+                        .mapToDouble(Double::doubleValue).sum();
+            }
+            totals.merge(key.attributes().getOrDefault(by, ""), growth, Double::sum);
+        });
+        return totals;
+    }
+
+    /** @return the names of the metrics read, for messages */
+    List<String> metricNames() {
+        List<String> names = new ArrayList<>();
+        series.keySet().forEach(key -> {
+            if (!names.contains(key.metric())) {
+                names.add(key.metric());
+            }
+        });
+        return names;
+    }
+
+    private static long nanos(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+    }
+}
