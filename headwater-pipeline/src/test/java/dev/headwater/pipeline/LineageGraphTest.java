@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -79,16 +79,12 @@ class LineageGraphTest {
 
     @Test
     void aBrowserRendersThePageWhenOneIsInstalled(@TempDir Path work) throws Exception {
-        String browser = List.of("chromium", "chromium-browser", "google-chrome", "google-chrome-stable").stream()
-                .filter(name -> onPath(name)).findFirst().orElse(null);
-        Assumptions.assumeTrue(browser != null, "no headless browser on this machine; the page is checked by "
+        Optional<HeadlessBrowser> browser = HeadlessBrowser.find();
+        Assumptions.assumeTrue(browser.isPresent(), "no headless browser on this machine; the page is checked by "
                 + "parsing it (theHtmlPageIsSelfContainedAndDrawsEveryNodeAndEdge)");
         Path page = work.resolve("lineage.html");
         Files.writeString(page, LineageGraph.fromOpenLineage(EVENTS).toHtml("Lineage"));
-        Process process = new ProcessBuilder(browser, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
-                page.toUri().toString()).redirectErrorStream(false).start();
-        String dom = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String dom = browser.get().dom(page);
         assertThat(dom).contains("retail.orders.placed.v1").contains("<svg");
     }
 
@@ -98,14 +94,6 @@ class LineageGraphTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("line 2");
     }
 
-    private static boolean onPath(String name) {
-        for (String directory : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(directory, name))) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     private static String event(String type, String namespace, String job, List<String> inputs, List<String> outputs) {
         return "{\"eventType\":\"" + type + "\",\"eventTime\":\"2026-11-29T10:00:00Z\",\"run\":{\"runId\":"

@@ -151,6 +151,20 @@ class UsageReportTest {
     }
 
     @Test
+    void aBrowserOpensThePageWithoutAServerWhenOneIsInstalled(@TempDir Path dir) throws Exception {
+        java.util.Optional<dev.headwater.pipeline.HeadlessBrowser> browser = dev.headwater.pipeline.HeadlessBrowser
+                .find();
+        org.junit.jupiter.api.Assumptions.assumeTrue(browser.isPresent(), "no headless browser on this machine; "
+                + "the page is checked by parsing it (theReportReadsAsATableCsvJsonAndAPage)");
+        Path page = dir.resolve("usage.html");
+        Files.writeString(page, report.withCosts(CostModel.parse(MODEL, "costs.yaml", "prod")).toHtml());
+        String dom = browser.get().dom(page);
+        assertThat(dom).contains("<svg id=\"usage-chart\"").contains("<svg id=\"cost-chart\"")
+                .contains("id=\"rates-retail\"").contains("id=\"rates-payments\"").contains("<polyline")
+                .contains("legacy.events");
+    }
+
+    @Test
     void otlpJsonCountersAreReadAsTheirGrowthInThePeriod(@TempDir Path dir) throws Exception {
         long t0 = nanos(FROM.minus(Duration.ofHours(1)));
         long t1 = nanos(FROM.plus(Duration.ofDays(1)));
