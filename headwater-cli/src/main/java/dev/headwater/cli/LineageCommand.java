@@ -23,7 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code headwater lineage ...}: the dataset lineage graph from OpenLineage events. */
 @Command(name = "lineage", mixinStandardHelpOptions = true,
-        description = "Who produces and consumes each topic, from OpenLineage events.",
+        description = "Who produces and consumes each topic, from OpenLineage events or the cluster itself.",
         subcommands = {LineageCommand.Graph.class})
 final class LineageCommand {
 
@@ -33,8 +33,10 @@ final class LineageCommand {
     /** {@code headwater lineage graph}. */
     @Command(name = "graph", mixinStandardHelpOptions = true,
             description = "Read OpenLineage events (files of JSON lines, as OpenLineage's file transport writes them, "
-                    + "or a Kafka topic its Kafka transport writes to) and print who produces and consumes each topic, "
-                    + "or write the graph as Graphviz DOT, Mermaid or a self-contained HTML page.")
+                    + "or a Kafka topic its Kafka transport writes to), or the cluster itself (--from-cluster: the "
+                    + "Headwater lineage of each topic's latest records and the consumer groups' committed offsets), "
+                    + "and print who produces and consumes each topic, or write the graph as Graphviz DOT, Mermaid or "
+                    + "a self-contained HTML page.")
     static final class Graph implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -45,6 +47,14 @@ final class LineageCommand {
         @Option(names = "--kafka-topic", paramLabel = "TOPIC", description = "a topic of OpenLineage events, read "
                 + "from its beginning to its end (with --bootstrap-servers)")
         String topic;
+        @Option(names = "--from-cluster", description = "read the graph from the cluster (--bootstrap-servers): "
+                + "producers from the lineage headers of each partition's latest records, consumers from committed "
+                + "offsets")
+        boolean fromCluster;
+        @Option(names = "--records-per-partition", defaultValue = "100", paramLabel = "N",
+                description = "with --from-cluster, how many of each partition's latest records to read "
+                        + "(default: ${DEFAULT-VALUE})")
+        int recordsPerPartition;
         @Option(names = "--format", defaultValue = "text", paramLabel = "text|dot|mermaid|html",
                 description = "text (default), dot, mermaid or html")
         String format;
@@ -55,20 +65,30 @@ final class LineageCommand {
 
         @Override
         public Integer call() throws IOException {
-            if (files.isEmpty() && topic == null) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give --events FILE or "
-                        + "--kafka-topic TOPIC");
+            if (files.isEmpty() && topic == null && !fromCluster) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give --events FILE, "
+                        + "--kafka-topic TOPIC or --from-cluster");
             }
-            List<String> lines = new ArrayList<>();
-            for (Path events : files) {
-                lines.addAll(Files.readAllLines(events));
+            LineageGraph graph;
+            if (fromCluster) {
+                if (!files.isEmpty() || topic != null) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--from-cluster reads the "
+                            + "cluster only; leave out --events and --kafka-topic");
+                }
+                graph = LineageGraph.fromCluster(kafka.settings(), recordsPerPartition, Duration.ofSeconds(60));
+                spec.commandLine().getErr().println("headwater: " + graph.topics().size() + " topic(s) in the cluster");
+            } else {
+                List<String> lines = new ArrayList<>();
+                for (Path events : files) {
+                    lines.addAll(Files.readAllLines(events));
+                }
+                if (topic != null) {
+                    lines.addAll(readTopic());
+                }
+                spec.commandLine().getErr().println("headwater: " + lines.stream().filter(l -> !l.isBlank()).count()
+                        + " OpenLineage event(s)");
+                graph = LineageGraph.fromOpenLineage(lines);
             }
-            if (topic != null) {
-                lines.addAll(readTopic());
-            }
-            spec.commandLine().getErr().println("headwater: " + lines.stream().filter(l -> !l.isBlank()).count()
-                    + " OpenLineage event(s)");
-            LineageGraph graph = LineageGraph.fromOpenLineage(lines);
             String text = switch (format) {
                 case "dot" -> graph.toDot();
                 case "mermaid" -> graph.toMermaid();

@@ -260,6 +260,44 @@ class HeadwaterCliTest {
     }
 
     @Test
+    void lineageGraphFromTheClusterNamesProducersByTheirRecordsLineageAndConsumersByTheirGroups(
+            EmbeddedKafkaCluster kafka) throws Exception {
+        String topic = "retail.cluster" + System.nanoTime() % 100_000 + ".graph.v1";
+        kafka.createTopic(topic, 2, (short) 1);
+        try (var producer = dev.headwater.producer.GovernedProducer.<String, String>builder()
+                .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers()))
+                .keySerializer(new org.apache.kafka.common.serialization.StringSerializer())
+                .valueSerializer(new org.apache.kafka.common.serialization.StringSerializer())
+                .application("billing-service", "2.0").tenant("retail").build()) {
+            for (int i = 0; i < 20; i++) {
+                producer.send(topic, "k" + i, "v").join();
+            }
+        }
+        try (var consumer = dev.headwater.consumer.GovernedConsumer.<String, String>builder()
+                .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers(), "group.id", "ledger-writers"))
+                .keyDeserializer(new org.apache.kafka.common.serialization.StringDeserializer())
+                .valueDeserializer(new org.apache.kafka.common.serialization.StringDeserializer())
+                .topics(topic).handler(record -> { }).build()) {
+            for (int i = 0; i < 10; i++) {
+                consumer.pollOnce(java.time.Duration.ofSeconds(1));
+            }
+        }
+
+        Map<String, String> env = Map.of("HEADWATER_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        Run text = headwater(env, "lineage", "graph", "--from-cluster", "--records-per-partition", "5");
+        assertThat(text.exit()).as(text.all()).isZero();
+        String block = text.out().substring(text.out().indexOf(topic));
+        assertThat(block).startsWith(topic + "  (kafka://");
+        assertThat(block.lines().limit(3).toList()).contains("  produced by: billing-service",
+                "  consumed by: ledger-writers");
+        Run mermaid = headwater(env, "lineage", "graph", "--from-cluster", "--format", "mermaid");
+        assertThat(mermaid.exit()).as(mermaid.all()).isZero();
+        assertThat(mermaid.out()).contains("billing-service").contains(topic).contains("ledger-writers");
+        assertThat(headwater(env, "lineage", "graph", "--from-cluster", "--kafka-topic", "x").exit())
+                .as("one source at a time").isEqualTo(2);
+    }
+
+    @Test
     void usageReportsTheTenantsTopicsAndCostsInEachFormat(EmbeddedKafkaCluster kafka) throws Exception {
         String topic = "retail.usage" + System.nanoTime() % 100_000 + ".events.v1";
         kafka.createTopic(topic, 2, (short) 1);

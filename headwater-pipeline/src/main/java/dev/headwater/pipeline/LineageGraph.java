@@ -2,20 +2,36 @@ package dev.headwater.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headwater.lineage.Lineage;
+import dev.headwater.lineage.LineageDescriptors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Who produces and who consumes each topic, read from OpenLineage run events (those Headwater's clients emit, or any
- * other producer's): applications write topics, consumer groups read them. Printed as text, or written as Graphviz
+ * other producer's) or from the cluster itself (the lineage of each topic's latest records, the consumer groups'
+ * committed offsets): applications write topics, consumer groups read them. Printed as text, or written as Graphviz
  * DOT, Mermaid, or a self-contained HTML page (inline SVG and a table, no script, no network) a person opens in a
  * browser. Immutable.
  */
@@ -79,13 +95,105 @@ public final class LineageGraph {
         return new LineageGraph(producers, consumers);
     }
 
+    /**
+     * Reads the graph from a cluster itself, for applications that send no OpenLineage events: each topic's producers
+     * are the applications named by the Headwater lineage of its latest records (format 1 or 2, descriptors read from
+     * the cluster's descriptor topic), its consumers the consumer groups that committed offsets on it. Topics are
+     * named in {@code kafka://{first bootstrap server}} like OpenLineage's; producers are in their tenant's namespace
+     * (or {@code headwater}), groups in the cluster's. Records without Headwater lineage name no producer; Kafka's
+     * internal topics and the descriptor topic are left out.
+     *
+     * @param clientSettings connection and security settings of the cluster (bootstrap.servers and the rest), as
+     *     every client of it takes them
+     * @param recordsPerPartition how many of each partition's latest records are read, at least 1
+     * @param timeout how long reading them may take
+     * @return the graph
+     * @throws IllegalStateException when the cluster does not answer
+     */
+    public static LineageGraph fromCluster(Map<String, Object> clientSettings, int recordsPerPartition,
+            Duration timeout) {
+        if (recordsPerPartition < 1) {
+            throw new IllegalArgumentException("recordsPerPartition must be at least 1, was " + recordsPerPartition);
+        }
+        Object bootstrap = clientSettings.get("bootstrap.servers");
+        if (bootstrap == null) {
+            throw new IllegalArgumentException("bootstrap.servers is required to read the graph from a cluster");
+        }
+        String first = String.valueOf(bootstrap).split(",")[0].trim();
+        String namespace = "kafka://" + (first.contains("://") ? first.substring(first.indexOf("://") + 3) : first);
+        Comparator<Topic> byTopic = Comparator.comparing(Topic::name).thenComparing(Topic::namespace);
+        Map<Topic, Set<Job>> producers = new TreeMap<>(byTopic);
+        Map<Topic, Set<Job>> consumers = new TreeMap<>(byTopic);
+        Map<String, Object> consumerSettings = new HashMap<>(clientSettings);
+        consumerSettings.remove("group.id");
+        consumerSettings.put("enable.auto.commit", false);
+        consumerSettings.put("client.id", "headwater-lineage-graph-" + UUID.randomUUID());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = Admin.create(clientSettings);
+                LineageDescriptors descriptors = LineageDescriptors
+                        .fromKafka(clientSettings);
+                KafkaConsumer<byte[], byte[]> consumer =
+                        new KafkaConsumer<>(consumerSettings,
+                                new ByteArrayDeserializer(),
+                                new ByteArrayDeserializer())) {
+            long seconds = Math.max(1, timeout.toSeconds());
+            Set<String> names = new TreeSet<>(admin.listTopics().names()
+                    .get(seconds, TimeUnit.SECONDS));
+            names.removeIf(name -> name.startsWith("__") || name.equals(LineageDescriptors.DEFAULT_TOPIC));
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String name : names) {
+                consumer.partitionsFor(name, timeout).forEach(info -> partitions.add(
+                        new TopicPartition(info.topic(), info.partition())));
+            }
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
+            Map<TopicPartition, Long> starts = consumer.beginningOffsets(partitions, timeout);
+            List<TopicPartition> withRecords = partitions.stream()
+                    .filter(partition -> ends.get(partition) > starts.get(partition)).toList();
+            consumer.assign(withRecords);
+            for (TopicPartition partition : withRecords) {
+                consumer.seek(partition, Math.max(starts.get(partition), ends.get(partition) - recordsPerPartition));
+            }
+            Set<TopicPartition> reading = new HashSet<>(withRecords);
+            while (!reading.isEmpty() && System.nanoTime() < deadline) {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    Lineage.from(record, descriptors).ifPresent(lineage -> {
+                        if (!lineage.application().isEmpty()) {
+                            producers.computeIfAbsent(new Topic(namespace, record.topic()),
+                                    t -> new LinkedHashSet<>()).add(new Job(lineage.tenant().isEmpty()
+                                    ? "headwater" : lineage.tenant(), lineage.application()));
+                        }
+                    });
+                }
+                reading.removeIf(partition -> consumer.position(partition) >= ends.get(partition));
+            }
+            for (var group : admin.listConsumerGroups().all().get(seconds, TimeUnit.SECONDS)) {
+                Map<TopicPartition, OffsetAndMetadata>
+                        offsets = admin.listConsumerGroupOffsets(group.groupId()).partitionsToOffsetAndMetadata()
+                        .get(seconds, TimeUnit.SECONDS);
+                for (var partition : offsets.keySet()) {
+                    if (names.contains(partition.topic())) {
+                        consumers.computeIfAbsent(new Topic(namespace, partition.topic()), t -> new LinkedHashSet<>())
+                                .add(new Job(namespace, group.groupId()));
+                    }
+                }
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("The cluster " + first + " did not answer: " + (e.getCause() == null
+                    ? e.toString() : e.getCause().getMessage()), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while reading the lineage graph from " + first, e);
+        }
+        return new LineageGraph(producers, consumers);
+    }
+
     private static Topic topic(JsonNode dataset) {
         return new Topic(dataset.path("namespace").asText(), dataset.path("name").asText());
     }
 
     /** @return every topic, by name */
     public List<Topic> topics() {
-        Set<Topic> topics = new java.util.TreeSet<>(Comparator.comparing(Topic::name)
+        Set<Topic> topics = new TreeSet<>(Comparator.comparing(Topic::name)
                 .thenComparing(Topic::namespace));
         topics.addAll(producers.keySet());
         topics.addAll(consumers.keySet());
