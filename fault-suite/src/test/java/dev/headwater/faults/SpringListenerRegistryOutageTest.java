@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -26,6 +27,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.DefaultErrorHandler;
 
 /**
  * The schema registry is down when a Spring Kafka listener governed by the starter meets schema ids it has not
@@ -75,7 +78,15 @@ class SpringListenerRegistryOutageTest {
                         "headwater.registry.url", url,
                         "outage.topic", topic))
                 .run()) {
-            Thread.sleep(5_000); // the listener meets the outage, and is told to wait
+            // the listener meets the outage and Spring's error handler is told to read the records again later
+            AtomicInteger failedDeliveries = new AtomicInteger();
+            ((DefaultErrorHandler) application.getBean(CommonErrorHandler.class))
+                    .setRetryListeners((record, error, attempt) -> failedDeliveries.incrementAndGet());
+            long met = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (failedDeliveries.get() < 2 && System.nanoTime() < met) {
+                Thread.sleep(100);
+            }
+            assertThat(failedDeliveries.get()).as("deliveries that met the outage").isGreaterThanOrEqualTo(2);
             assertThat(HANDLED).as("handled while the registry is down").isEmpty();
             assertThat(Faults.read(kafka.bootstrapServers(), contract.deadLetterTopic(), 1, Duration.ofSeconds(1)))
                     .as("dead letters while the registry is down").isEmpty();

@@ -229,8 +229,8 @@ public final class LineageGraph {
                     .append("];\n");
         }
         for (Topic topic : topics()) {
-            dot.append("  ").append(quote(topicId(topic))).append(" [shape=cylinder, label=").append(quote(topic.name()))
-                    .append("];\n");
+            dot.append("  ").append(quote(topicId(topic))).append(" [shape=cylinder, label=")
+                    .append(quote(topic.name())).append("];\n");
         }
         for (Topic topic : topics()) {
             for (Job job : producers.getOrDefault(topic, Set.of())) {
@@ -350,7 +350,8 @@ public final class LineageGraph {
 
     private static void edge(StringBuilder svg, int x1, int y1, int x2, int y2, String kind) {
         svg.append("<line class=\"").append(kind).append("\" x1=\"").append(x1).append("\" y1=\"").append(y1)
-                .append("\" x2=\"").append(x2).append("\" y2=\"").append(y2).append("\" marker-end=\"url(#arrow)\"/>\n");
+                .append("\" x2=\"").append(x2).append("\" y2=\"").append(y2)
+                .append("\" marker-end=\"url(#arrow)\"/>\n");
     }
 
     private static void box(StringBuilder svg, int x, int row, int width, int height, int gap, String kind,

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headwater.contract.ContractRule;
 import dev.headwater.contract.DataContract;
 import dev.headwater.contract.FieldInfo;
+import dev.headwater.contract.OnFailure;
 import dev.headwater.contract.RuleMode;
 import dev.headwater.contract.ServiceLevels;
 import dev.headwater.contract.internal.AvroFields;
@@ -22,11 +23,12 @@ import org.apache.avro.Schema;
  * <ul>
  *   <li>{@code id} the registry subject, {@code name} the topic, {@code version}, {@code status: active},
  *       {@code domain}, {@code tags}, {@code description.purpose};</li>
- *   <li>{@code team.name} the owning team, {@code support} its contact (an e-mail address as a {@code mailto:} URL);</li>
+ *   <li>{@code team.name} the owning team, {@code support} its contact (an e-mail address as a {@code mailto:}
+ *       URL);</li>
  *   <li>{@code slaProperties}: freshness as {@code latency} (seconds), the expected volume as {@code throughput}
  *       (records per minute);</li>
- *   <li>one schema object for the topic ({@code physicalType: topic}) whose properties are the Avro fields: logical type,
- *       Avro type as physical type, {@code required} for a field that cannot be null, the field's meaning and
+ *   <li>one schema object for the topic ({@code physicalType: topic}) whose properties are the Avro fields: logical
+ *       type, Avro type as physical type, {@code required} for a field that cannot be null, the field's meaning and
  *       classification;</li>
  *   <li>every rule as a data-quality check on its property (expression rules on the schema object): in ODCS's own
  *       library where it says the same thing ({@code nullValues} for a required field, {@code invalidValues} for a
@@ -320,7 +322,7 @@ public final class OdcsExport {
         check.put("severity", "error");
         ArrayNode custom = check.putArray("customProperties");
         custom.addObject().put("property", ON_FAILURE).put("value", rule.onFailure().name())
-                .put("description", rule.onFailure() == dev.headwater.contract.OnFailure.ERROR
+                .put("description", rule.onFailure() == OnFailure.ERROR
                         ? "A record that fails the check is refused to the caller"
                         : "A record that fails the check is written to the dead-letter topic with the reason");
         if (rule.mode() != RuleMode.WRITEREAD) {

@@ -1,16 +1,18 @@
 package dev.headwater.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.headwater.contract.ContractDefinitionException;
+import dev.headwater.contract.ContractRule;
 import dev.headwater.contract.DataContract;
 import dev.headwater.contract.FieldInfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -19,8 +21,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -51,7 +53,8 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class OdcsImport {
 
     private static final Pattern AVRO_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    private static final Pattern DECIMAL = Pattern.compile("(?i)(?:decimal|numeric)\\s*\\(\\s*(\\d+)\\s*,\\s*(\\d+)\\s*\\)");
+    private static final Pattern DECIMAL = Pattern.compile(
+            "(?i)(?:decimal|numeric)\\s*\\(\\s*\\d+\\s*,\\s*\\d+\\s*\\)");
     /** logicalTypeOptions formats that say how a value is stored, not which values are allowed. */
     private static final Set<String> REPRESENTATION_FORMATS = Set.of("i8", "i16", "i32", "i64", "i128", "u8", "u16",
             "u32", "u64", "u128", "f32", "f64", "binary", "byte", "uuid");
@@ -143,7 +146,7 @@ public final class OdcsImport {
         private final Set<String> ruleNames = new LinkedHashSet<>();
         private boolean schemaMissing;
 
-        Conversion(String source, com.fasterxml.jackson.databind.JsonNode document) {
+        Conversion(String source, JsonNode document) {
             this.source = source;
             this.document = (ObjectNode) document;
         }
@@ -205,7 +208,8 @@ public final class OdcsImport {
             Schema schema = schema(object);
             Map<String, Object> fields = new LinkedHashMap<>();
             List<Map<String, Object>> rules = new ArrayList<>();
-            ArrayNode properties = object.path("properties") instanceof ArrayNode array ? array : JSON.createArrayNode();
+            ArrayNode properties = object.path("properties") instanceof ArrayNode array ? array
+                    : JSON.createArrayNode();
             for (int i = 0; i < properties.size(); i++) {
                 property((ObjectNode) properties.get(i), "schema[0].properties[" + i + "]", fields, rules);
             }
@@ -246,7 +250,7 @@ public final class OdcsImport {
 
         private List<String> topics(Map<String, String> custom, ObjectNode object) {
             if (document.path("customProperties").isArray()) {
-                for (com.fasterxml.jackson.databind.JsonNode property : document.path("customProperties")) {
+                for (JsonNode property : document.path("customProperties")) {
                     if (OdcsExport.TOPICS.equals(property.path("property").asText())) {
                         return strings(property.path("value"));
                     }
@@ -270,7 +274,7 @@ public final class OdcsImport {
         }
 
         private Map<String, String> owner() {
-            com.fasterxml.jackson.databind.JsonNode team = document.path("team");
+            JsonNode team = document.path("team");
             String name = "";
             if (team.isObject()) {
                 name = team.path("name").asText("");
@@ -284,7 +288,7 @@ public final class OdcsImport {
                     }
                 }
             } else if (team.isArray()) {
-                for (com.fasterxml.jackson.databind.JsonNode member : team) {
+                for (JsonNode member : team) {
                     if (member.path("role").asText("").toLowerCase(Locale.ROOT).contains("owner")) {
                         name = member.path("username").asText("");
                         break;
@@ -301,9 +305,9 @@ public final class OdcsImport {
             }
             Map<String, String> owner = new LinkedHashMap<>();
             owner.put("team", name);
-            com.fasterxml.jackson.databind.JsonNode support = document.path("support");
+            JsonNode support = document.path("support");
             if (support.isArray() && !support.isEmpty()) {
-                com.fasterxml.jackson.databind.JsonNode first = support.get(0);
+                JsonNode first = support.get(0);
                 String url = first.path("url").asText("");
                 String contact = url.startsWith("mailto:") ? url.substring("mailto:".length())
                         : !url.isEmpty() ? url : first.path("description").asText("");
@@ -319,7 +323,7 @@ public final class OdcsImport {
         }
 
         private String description() {
-            com.fasterxml.jackson.databind.JsonNode description = document.path("description");
+            JsonNode description = document.path("description");
             if (description.isTextual()) {
                 return description.asText();
             }
@@ -344,9 +348,9 @@ public final class OdcsImport {
 
         private Map<String, Object> serviceLevels() {
             Map<String, Object> slo = new LinkedHashMap<>();
-            com.fasterxml.jackson.databind.JsonNode sla = document.path("slaProperties");
+            JsonNode sla = document.path("slaProperties");
             for (int i = 0; i < sla.size(); i++) {
-                com.fasterxml.jackson.databind.JsonNode property = sla.get(i);
+                JsonNode property = sla.get(i);
                 String name = property.path("property").asText("");
                 String path = "slaProperties[" + i + "] (" + name + ")";
                 if (OdcsExport.LATENCY.equalsIgnoreCase(name) && property.path("value").isNumber()) {
@@ -384,7 +388,7 @@ public final class OdcsImport {
             if (seconds < 0) {
                 return null;
             }
-            return java.time.Duration.ofMillis(Math.round(seconds * 1000)).toString();
+            return Duration.ofMillis(Math.round(seconds * 1000)).toString();
         }
 
         private Schema schema(ObjectNode object) {
@@ -419,7 +423,7 @@ public final class OdcsImport {
         private List<Schema.Field> fields(ArrayNode properties, String path) {
             List<Schema.Field> fields = new ArrayList<>();
             for (int i = 0; i < properties.size(); i++) {
-                com.fasterxml.jackson.databind.JsonNode property = properties.get(i);
+                JsonNode property = properties.get(i);
                 String where = path + ".properties[" + i + "]";
                 String name = property.path("name").asText("");
                 if (!AVRO_NAME.matcher(name).matches()) {
@@ -447,7 +451,7 @@ public final class OdcsImport {
         }
 
         /** The Avro type of a property, from its logical type, options and physical type. */
-        private Schema type(com.fasterxml.jackson.databind.JsonNode property, String path) {
+        private Schema type(JsonNode property, String path) {
             String logical = property.path("logicalType").asText("");
             String physical = property.path("physicalType").asText("").toLowerCase(Locale.ROOT);
             String format = property.path("logicalTypeOptions").path("format").asText("").toLowerCase(Locale.ROOT);
@@ -458,7 +462,7 @@ public final class OdcsImport {
                     }
                     Schema string = Schema.create(Schema.Type.STRING);
                     return format.equals("uuid") || physical.equals("uuid")
-                            ? org.apache.avro.LogicalTypes.uuid().addToSchema(string) : string;
+                            ? LogicalTypes.uuid().addToSchema(string) : string;
                 }
                 case "integer" -> {
                     boolean small = Set.of("i8", "i16", "i32", "u8", "u16").contains(format)
@@ -467,8 +471,7 @@ public final class OdcsImport {
                             ? Schema.Type.INT : Schema.Type.LONG);
                 }
                 case "number" -> {
-                    Matcher decimal = DECIMAL.matcher(physical);
-                    if (decimal.matches()) {
+                    if (DECIMAL.matcher(physical).matches()) {
                         left(path, "physicalType " + physical + ": taken as an Avro double");
                     }
                     return Schema.create(format.equals("f32") || physical.equals("float") ? Schema.Type.FLOAT
@@ -478,15 +481,15 @@ public final class OdcsImport {
                     return Schema.create(Schema.Type.BOOLEAN);
                 }
                 case "date" -> {
-                    return org.apache.avro.LogicalTypes.date().addToSchema(Schema.create(Schema.Type.INT));
+                    return LogicalTypes.date().addToSchema(Schema.create(Schema.Type.INT));
                 }
                 case "time" -> {
-                    return org.apache.avro.LogicalTypes.timeMillis().addToSchema(Schema.create(Schema.Type.INT));
+                    return LogicalTypes.timeMillis().addToSchema(Schema.create(Schema.Type.INT));
                 }
                 case "timestamp" -> {
                     return physical.contains("micros")
-                            ? org.apache.avro.LogicalTypes.timestampMicros().addToSchema(Schema.create(Schema.Type.LONG))
-                            : org.apache.avro.LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG));
+                            ? LogicalTypes.timestampMicros().addToSchema(Schema.create(Schema.Type.LONG))
+                            : LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG));
                 }
                 case "object" -> {
                     if (property.path("properties") instanceof ArrayNode nested && !nested.isEmpty()) {
@@ -497,7 +500,7 @@ public final class OdcsImport {
                     return Schema.createMap(Schema.create(Schema.Type.STRING));
                 }
                 case "array" -> {
-                    com.fasterxml.jackson.databind.JsonNode items = property.path("items");
+                    JsonNode items = property.path("items");
                     if (items.isMissingNode()) {
                         left(path, "an array without items: taken as an array of strings");
                         return Schema.createArray(Schema.create(Schema.Type.STRING));
@@ -562,16 +565,16 @@ public final class OdcsImport {
 
         /** logicalTypeOptions that limit values become one rule named {field}Limits. */
         private void options(ObjectNode property, String field, String where, List<Map<String, Object>> rules) {
-            com.fasterxml.jackson.databind.JsonNode options = property.path("logicalTypeOptions");
+            JsonNode options = property.path("logicalTypeOptions");
             if (!options.isObject()) {
                 return;
             }
             Map<String, Object> rule = new LinkedHashMap<>();
             String logical = property.path("logicalType").asText("");
             boolean numeric = logical.equals("number") || logical.equals("integer");
-            for (Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> option : options.properties()) {
+            for (Map.Entry<String, JsonNode> option : options.properties()) {
                 String key = option.getKey();
-                com.fasterxml.jackson.databind.JsonNode value = option.getValue();
+                JsonNode value = option.getValue();
                 if (numeric && key.equals("minimum") && value.isNumber()) {
                     rule.put("min", value.numberValue());
                 } else if (numeric && key.equals("maximum") && value.isNumber()) {
@@ -586,12 +589,12 @@ public final class OdcsImport {
                         Locale.ROOT))) {
                     continue;
                 } else if (key.equals("format") && logical.equals("string")
-                        && dev.headwater.contract.ContractRule.FORMATS.contains(value.asText().toLowerCase(Locale.ROOT))) {
+                        && ContractRule.FORMATS.contains(value.asText().toLowerCase(Locale.ROOT))) {
                     rule.put("format", value.asText().toLowerCase(Locale.ROOT));
                 } else {
                     left(where + ".logicalTypeOptions." + key, "'" + value.asText() + "': Headwater's rules have "
                             + "inclusive min and max, lengths, a pattern and the formats "
-                            + dev.headwater.contract.ContractRule.FORMATS);
+                            + ContractRule.FORMATS);
                 }
             }
             if (!rule.isEmpty()) {
@@ -605,10 +608,10 @@ public final class OdcsImport {
         }
 
         /** Data-quality checks that hold for each record become rules; the others are listed. */
-        private void quality(com.fasterxml.jackson.databind.JsonNode checks, String path, String field,
+        private void quality(JsonNode checks, String path, String field,
                 List<Map<String, Object>> rules) {
             for (int i = 0; i < checks.size(); i++) {
-                com.fasterxml.jackson.databind.JsonNode check = checks.get(i);
+                JsonNode check = checks.get(i);
                 String label = check.path("name").asText(check.path("id").asText(""));
                 String where = path + "[" + i + "]" + (label.isEmpty() ? "" : " (" + label + ")");
                 String type = check.path("type").asText(check.has("metric") || check.has("rule") ? "library" : "");
@@ -667,21 +670,21 @@ public final class OdcsImport {
             }
         }
 
-        private Map<String, Object> custom(com.fasterxml.jackson.databind.JsonNode check, String where,
+        private Map<String, Object> custom(JsonNode check, String where,
                 String field) {
             String engine = check.path("engine").asText("");
             if (!OdcsExport.ENGINE.equals(engine)) {
                 left(where, "a check for the engine '" + engine + "': only its engine runs it");
                 return null;
             }
-            com.fasterxml.jackson.databind.JsonNode implementation = check.path("implementation");
+            JsonNode implementation = check.path("implementation");
             if (!implementation.isObject()) {
                 problem(where + ".implementation", "a headwater check's implementation is a mapping of the rule's "
                         + "keys (field, min, max, minLength, maxLength, regex, in, format, notInFuture, expr, type)");
                 return null;
             }
             Map<String, Object> rule = new LinkedHashMap<>();
-            for (Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> entry : implementation.properties()) {
+            for (Map.Entry<String, JsonNode> entry : implementation.properties()) {
                 rule.put(entry.getKey(), JSON.convertValue(entry.getValue(), Object.class));
             }
             if (field != null && !rule.containsKey("field") && !rule.containsKey("expr")) {
@@ -690,10 +693,10 @@ public final class OdcsImport {
             return rule;
         }
 
-        private Map<String, Object> library(com.fasterxml.jackson.databind.JsonNode check, String where,
+        private Map<String, Object> library(JsonNode check, String where,
                 String field) {
             String metric = check.path("metric").asText(check.path("rule").asText(""));
-            boolean none = check.has("mustBe") && check.path("mustBe").isNumber() && check.path("mustBe").asDouble() == 0
+            boolean none = check.path("mustBe").isNumber() && check.path("mustBe").asDouble() == 0
                     || check.has("mustBeLessThan") && check.path("mustBeLessThan").asDouble() == 1
                     || check.has("mustBeLessOrEqualTo") && check.path("mustBeLessOrEqualTo").asDouble() == 0;
             if (field == null) {
@@ -710,7 +713,7 @@ public final class OdcsImport {
             switch (metric) {
                 case "nullValues" -> rule.put("required", true);
                 case "invalidValues" -> {
-                    com.fasterxml.jackson.databind.JsonNode arguments = check.path("arguments");
+                    JsonNode arguments = check.path("arguments");
                     if (arguments.has("validValues")) {
                         rule.put("in", strings(arguments.path("validValues")));
                     }
@@ -736,7 +739,7 @@ public final class OdcsImport {
             return rule;
         }
 
-        private static String tolerance(com.fasterxml.jackson.databind.JsonNode check) {
+        private static String tolerance(JsonNode check) {
             for (String key : List.of("mustBe", "mustNotBe", "mustBeGreaterThan", "mustBeGreaterOrEqualTo",
                     "mustBeLessThan", "mustBeLessOrEqualTo", "mustBeBetween", "mustNotBeBetween")) {
                 if (check.has(key)) {
@@ -746,14 +749,14 @@ public final class OdcsImport {
             return "no operator";
         }
 
-        private Map<String, String> customProperties(com.fasterxml.jackson.databind.JsonNode list, String path,
+        private Map<String, String> customProperties(JsonNode list, String path,
                 Set<String> known) {
             Map<String, String> values = new LinkedHashMap<>();
             for (int i = 0; i < list.size(); i++) {
-                com.fasterxml.jackson.databind.JsonNode entry = list.get(i);
+                JsonNode entry = list.get(i);
                 String property = entry.path("property").asText("");
                 if (known.contains(property)) {
-                    com.fasterxml.jackson.databind.JsonNode value = entry.path("value");
+                    JsonNode value = entry.path("value");
                     values.put(property, value.isValueNode() ? value.asText() : value.toString());
                 } else {
                     left(path + "[" + i + "] (" + property + ")", "'" + entry.path("value").asText(
@@ -763,13 +766,13 @@ public final class OdcsImport {
             return values;
         }
 
-        private void leftOverKeys(com.fasterxml.jackson.databind.JsonNode node, Set<String> handled, String path) {
-            for (Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> entry : node.properties()) {
+        private void leftOverKeys(JsonNode node, Set<String> handled, String path) {
+            for (Map.Entry<String, JsonNode> entry : node.properties()) {
                 String key = entry.getKey();
                 if (handled.contains(key)) {
                     continue;
                 }
-                com.fasterxml.jackson.databind.JsonNode value = entry.getValue();
+                JsonNode value = entry.getValue();
                 if (value.isBoolean() && !value.asBoolean()
                         || value.isNumber() && key.endsWith("Position") && value.asInt() == -1) {
                     continue;
@@ -790,7 +793,7 @@ public final class OdcsImport {
         }
 
         private boolean hasCustom(String property, String value) {
-            for (com.fasterxml.jackson.databind.JsonNode entry : document.path("customProperties")) {
+            for (JsonNode entry : document.path("customProperties")) {
                 if (property.equals(entry.path("property").asText()) && value.equals(entry.path("value").asText())) {
                     return true;
                 }
@@ -798,9 +801,10 @@ public final class OdcsImport {
             return false;
         }
 
-        private static String describe(String key, com.fasterxml.jackson.databind.JsonNode value) {
-            String what = value.isContainerNode() ? (value.isArray() ? value.size() + (value.size() == 1 ? " entry" : " entries") : "a mapping")
-                    : "'" + value.asText() + "'";
+        private static String describe(String key, JsonNode value) {
+            String what = !value.isContainerNode() ? "'" + value.asText() + "'"
+                    : !value.isArray() ? "a mapping"
+                    : value.size() + (value.size() == 1 ? " entry" : " entries");
             return what + switch (key) {
                 case "servers" -> ": where the data lives is the clients' bootstrap servers, not the contract";
                 case "roles" -> ": access is granted by the cluster's ACLs, not the contract";
@@ -836,7 +840,7 @@ public final class OdcsImport {
             return Character.isDigit(out.charAt(0)) ? "_" + out : out.toString();
         }
 
-        private static List<String> strings(com.fasterxml.jackson.databind.JsonNode node) {
+        private static List<String> strings(JsonNode node) {
             List<String> values = new ArrayList<>();
             if (node.isArray()) {
                 node.forEach(item -> values.add(item.asText()));
@@ -847,7 +851,7 @@ public final class OdcsImport {
         }
 
         private String text(String key) {
-            com.fasterxml.jackson.databind.JsonNode value = document.path(key);
+            JsonNode value = document.path(key);
             return value.isValueNode() ? value.asText() : "";
         }
 

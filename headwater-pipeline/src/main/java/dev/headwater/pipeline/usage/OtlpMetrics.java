@@ -18,7 +18,8 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
- * Metric points read from OTLP JSON: the OpenTelemetry Protocol's JSON encoding, one {@code ExportMetricsServiceRequest}
+ * Metric points read from OTLP JSON: the OpenTelemetry Protocol's JSON encoding, one
+ * {@code ExportMetricsServiceRequest}
  * ({@code {"resourceMetrics": [...]}}) per line, as the OpenTelemetry Collector's {@code file} exporter and the SDK's
  * OTLP stdout exporter write it. Sums and histograms (their sums), cumulative or delta.
  */

@@ -309,7 +309,8 @@ public record UsageReport(Instant from, Instant to, String environment, int inte
         double scale = max <= 0 ? 0 : 160 / max;
         StringBuilder svg = new StringBuilder("<svg id=\"" + id + "\" xmlns=\"http://www.w3.org/2000/svg\" width=\""
                 + width + "\" height=\"" + height + "\" role=\"img\">\n");
-        svg.append("<text x=\"4\" y=\"14\">max ").append(inBytes ? bytes((long) max) : decimal(max)).append("</text>\n");
+        svg.append("<text x=\"4\" y=\"14\">max ").append(inBytes ? bytes((long) max) : decimal(max))
+                .append("</text>\n");
         for (int t = 0; t < tenants.size(); t++) {
             int x0 = 60 + t * groupWidth;
             double[] row = values.get(t);
