@@ -658,10 +658,10 @@ public final class OdcsImport {
                 if (custom.containsKey(OdcsExport.MODE)) {
                     named.put("mode", custom.get(OdcsExport.MODE));
                 }
-                for (String key : List.of("dimension", "businessImpact", "schedule", "scheduler", "method", "unit",
-                        "tags", "authoritativeDefinitions")) {
-                    if (check.has(key) && !(key.equals("dimension") && OdcsExport.ENGINE.equals(
-                            check.path("engine").asText()) || key.equals("dimension") && type.equals("library"))) {
+                // a check's dimension is a label that the rule's kind already says; these are not kept
+                for (String key : List.of("businessImpact", "schedule", "scheduler", "method", "unit", "tags",
+                        "authoritativeDefinitions")) {
+                    if (check.has(key)) {
                         left(where + "." + key, "'" + check.path(key).asText(check.path(key).toString())
                                 + "' not kept");
                     }

@@ -90,7 +90,7 @@ public final class UsageCollector {
         OtlpMetrics clientMetrics = OtlpMetrics.read(metrics);
         try {
             Map<String, TopicDescription> topics = describeTopics();
-            Map<String, Long> storage = storage();
+            Map<TopicPartition, Long> storage = storage();
             List<TopicPartition> partitions = new ArrayList<>();
             topics.values().forEach(topic -> topic.partitions().forEach(partition ->
                     partitions.add(new TopicPartition(topic.name(), partition.partition()))));
@@ -121,7 +121,7 @@ public final class UsageCollector {
                 long[] perInterval = tenant.isEmpty() ? new long[intervals] : intervalsByTenant.get(tenant);
                 for (var info : topic.partitions()) {
                     TopicPartition partition = new TopicPartition(topic.name(), info.partition());
-                    size += storage.getOrDefault(topic.name() + "-" + info.partition(), 0L);
+                    size += storage.getOrDefault(partition, 0L);
                     inLog += latest.getOrDefault(partition, 0L) - earliest.getOrDefault(partition, 0L);
                     appended += atEdges.get(intervals).get(partition) - atEdges.get(0).get(partition);
                     for (int i = 0; i < intervals; i++) {
@@ -210,16 +210,16 @@ public final class UsageCollector {
         return admin.describeTopics(names).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** @return bytes per "{topic}-{partition}", summed over every replica on every broker */
-    private Map<String, Long> storage() throws InterruptedException, ExecutionException, TimeoutException {
+    /** @return bytes per partition, summed over every replica on every broker */
+    private Map<TopicPartition, Long> storage() throws InterruptedException, ExecutionException, TimeoutException {
         Collection<Node> nodes = admin.describeCluster().nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         List<Integer> brokers = nodes.stream().map(Node::id).toList();
         Map<Integer, Map<String, LogDirDescription>> dirs = admin.describeLogDirs(brokers).allDescriptions()
                 .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        Map<String, Long> sizes = new HashMap<>();
+        Map<TopicPartition, Long> sizes = new HashMap<>();
         dirs.values().forEach(byDir -> byDir.values().forEach(dir -> {
             for (Map.Entry<TopicPartition, ReplicaInfo> replica : dir.replicaInfos().entrySet()) {
-                sizes.merge(replica.getKey().toString(), replica.getValue().size(), Long::sum);
+                sizes.merge(replica.getKey(), replica.getValue().size(), Long::sum);
             }
         }));
         return sizes;
