@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.headwater.consumer.GovernedConsumer;
 import dev.headwater.contract.DataContract;
-import dev.headwater.producer.GovernedProducer;
 import dev.headwater.registry.SchemaRegistryClient;
 import dev.headwater.testkit.EmbeddedKafkaCluster;
 import dev.headwater.testkit.EmbeddedSchemaRegistry;
@@ -13,7 +12,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -22,7 +20,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,30 +35,16 @@ class RegistryOutageTest {
     @Test
     void recordsAreReadAgainWhenTheRegistryIsBackAndNoneIsDeadLettered(EmbeddedKafkaCluster kafka,
             @TempDir Path dir) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        Path journal = dir.resolve("registry.journal");
-        String topic = Faults.topic("outage");
-        DataContract contract = Faults.contract(topic);
-        kafka.createTopic(topic, 2, (short) 1);
-        kafka.createTopic(contract.deadLetterTopic(), 1, (short) 1);
-        EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(port, journal);
-        try (var producer = GovernedProducer.<String, GenericRecord>builder()
-                .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers()))
-                .keySerializer(new StringSerializer()).schemaRegistry(registry.url()).contract(contract)
-                .application("payments-service", "1.0").build()) {
-            for (int i = 0; i < RECORDS; i++) {
-                producer.send(topic, "k-" + i, Faults.payment("p-" + i, 10.0 + i, "EUR")).join();
-            }
-        }
-        String url = registry.url();
-        registry.close(); // down before any consumer has read a schema
+        // down before any consumer has read a schema
+        Faults.RegistryOutage outage = Faults.registryDownAfterWriting(kafka, dir, "outage", RECORDS);
+        String topic = outage.topic();
+        DataContract contract = outage.contract();
+        String url = outage.url();
 
         InMemoryMetricReader metrics = InMemoryMetricReader.create();
         Set<String> handled = ConcurrentHashMap.newKeySet();
         long retried;
+        EmbeddedSchemaRegistry registry = null;
         SchemaRegistryClient client = SchemaRegistryClient.builder().urls(url).retries(1, Duration.ofMillis(50))
                 .circuitBreaker(CircuitBreakerConfig.custom().slidingWindowSize(4).minimumNumberOfCalls(2)
                         .waitDurationInOpenState(Duration.ofMillis(500)).build())
@@ -78,11 +61,13 @@ class RegistryOutageTest {
             assertThat(handled).as("handled while the registry is down").isEmpty();
             assertThat(retries(metrics)).as("records retried later").isGreaterThanOrEqualTo(4);
 
-            registry = EmbeddedSchemaRegistry.start(port, journal); // back, with every schema it had
+            registry = outage.restart(); // back, with every schema it had
             Faults.pollUntil(consumer, () -> handled.size() >= RECORDS, Duration.ofSeconds(60));
             retried = retries(metrics);
         } finally {
-            registry.close();
+            if (registry != null) {
+                registry.close();
+            }
         }
         long deadLettered = Faults.read(kafka.bootstrapServers(), contract.deadLetterTopic(), 1,
                 Duration.ofSeconds(2)).size();

@@ -3,11 +3,9 @@ package dev.headwater.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.headwater.contract.DataContract;
-import dev.headwater.producer.GovernedProducer;
 import dev.headwater.testkit.EmbeddedKafkaCluster;
 import dev.headwater.testkit.EmbeddedSchemaRegistry;
 import dev.headwater.testkit.HeadwaterTest;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -17,7 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.WebApplicationType;
@@ -45,29 +42,15 @@ class SpringListenerRegistryOutageTest {
     @Test
     void aListenerReadsRecordsAgainWhenTheRegistryIsBackAndNoneIsDeadLettered(EmbeddedKafkaCluster kafka,
             @TempDir Path dir) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        Path journal = dir.resolve("registry.journal");
-        String topic = Faults.topic("springoutage");
-        contract = Faults.contract(topic);
-        kafka.createTopic(topic, 2, (short) 1);
-        kafka.createTopic(contract.deadLetterTopic(), 1, (short) 1);
-        EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(port, journal);
-        try (var producer = GovernedProducer.<String, GenericRecord>builder()
-                .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers()))
-                .keySerializer(new StringSerializer()).schemaRegistry(registry.url()).contract(contract)
-                .application("payments-service", "1.0").build()) {
-            for (int i = 0; i < RECORDS; i++) {
-                producer.send(topic, "k-" + i, Faults.payment("p-" + i, 10.0 + i, "EUR")).join();
-            }
-        }
-        String url = registry.url();
-        registry.close(); // down before the listener has read a schema
+        // down before the listener has read a schema
+        Faults.RegistryOutage outage = Faults.registryDownAfterWriting(kafka, dir, "springoutage", RECORDS);
+        String topic = outage.topic();
+        contract = outage.contract();
+        String url = outage.url();
 
         HANDLED.clear();
         long deadLettered;
+        EmbeddedSchemaRegistry registry = null;
         try (ConfigurableApplicationContext application = new SpringApplicationBuilder(ListenerApplication.class)
                 .web(WebApplicationType.NONE)
                 .properties(Map.of(
@@ -82,28 +65,25 @@ class SpringListenerRegistryOutageTest {
             AtomicInteger failedDeliveries = new AtomicInteger();
             ((DefaultErrorHandler) application.getBean(CommonErrorHandler.class))
                     .setRetryListeners((record, error, attempt) -> failedDeliveries.incrementAndGet());
-            long met = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (failedDeliveries.get() < 2 && System.nanoTime() < met) {
-                Thread.sleep(100);
-            }
-            assertThat(failedDeliveries.get()).as("deliveries that met the outage").isGreaterThanOrEqualTo(2);
+            Faults.await("two deliveries meeting the outage", () -> failedDeliveries.get() >= 2,
+                    Duration.ofSeconds(30));
             assertThat(HANDLED).as("handled while the registry is down").isEmpty();
             assertThat(Faults.read(kafka.bootstrapServers(), contract.deadLetterTopic(), 1, Duration.ofSeconds(1)))
                     .as("dead letters while the registry is down").isEmpty();
 
-            registry = EmbeddedSchemaRegistry.start(port, journal); // back, with every schema it had
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (HANDLED.size() < RECORDS && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
+            registry = outage.restart(); // back, with every schema it had
+            Faults.await("every record handled once the registry is back", () -> HANDLED.size() >= RECORDS,
+                    Duration.ofSeconds(90));
         } finally {
-            registry.close();
+            if (registry != null) {
+                registry.close();
+            }
         }
         deadLettered = Faults.read(kafka.bootstrapServers(), contract.deadLetterTopic(), 1, Duration.ofSeconds(2))
                 .size();
         assertThat(HANDLED).hasSize(RECORDS);
         assertThat(deadLettered).as("dead letters for a transient failure").isZero();
-        Figures.record("schema registry down when a Spring Kafka listener (starter) starts, back 5 s later", RECORDS,
+        Figures.record("schema registry down when a Spring Kafka listener (starter) starts, back after two failed deliveries", RECORDS,
                 HANDLED.size(), deadLettered, RECORDS - HANDLED.size() - deadLettered, 0,
                 "read again by Spring's error handler with back-off, none dead-lettered");
     }
