@@ -10,7 +10,7 @@ import dev.headwater.contract.DataContract;
 import dev.headwater.contract.RuleMode;
 import dev.headwater.deadletter.DeadLetterHeaders;
 import dev.headwater.lineage.Lineage;
-import dev.headwater.producer.FailurePolicy;
+import dev.headwater.contract.FailurePolicy;
 import dev.headwater.producer.GovernedProducer;
 import dev.headwater.support.Contracts;
 import dev.headwater.support.Polling;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.headwater.contract.ContractViolationException;
 import dev.headwater.contract.DataContract;
+import dev.headwater.contract.FailurePolicy;
 import dev.headwater.contract.Violation;
 import dev.headwater.deadletter.DeadLetterHeaders;
 import dev.headwater.lineage.Lineage;

@@ -3,6 +3,7 @@ package dev.headwater.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.headwater.SharedResources;
 import dev.headwater.producer.GovernedProducer;
 import dev.headwater.support.Polling;
 import dev.headwater.testkit.EmbeddedKafkaCluster;
@@ -54,7 +55,7 @@ class TenantQuotasTest {
             double rate = pushFor(producer, tenant + ".load.test.v1", Duration.ofSeconds(5));
             assertThat(rate).as("records/s against a quota of 200/s").isBetween(180.0, 220.0);
         }
-        assertThat(TenantQuotas.produce(policy).throttledNanos()).isPositive();
+        assertThat(SharedResources.global().produceQuota(policy).orElseThrow().throttledNanos()).isPositive();
     }
 
     @Test
@@ -74,7 +75,7 @@ class TenantQuotasTest {
                 }
             }
             assertThat(refused).isGreaterThan(50);
-            assertThat(TenantQuotas.produce(policy).rejections()).isEqualTo(refused);
+            assertThat(rejections(policy)).isEqualTo(refused);
         }
         assertThatThrownBy(() -> new Quota(-1, 0, Quota.Mode.BLOCK, Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -110,7 +111,7 @@ class TenantQuotasTest {
             assertThat(quietRate).as("the quiet tenant's rate, quota 200/s, while the noisy one pushes")
                     .isGreaterThanOrEqualTo(180.0);
         }
-        assertThat(TenantQuotas.produce(noisyPolicy).recordsUsed())
+        assertThat(SharedResources.global().produceQuota(noisyPolicy).orElseThrow().recordsUsed())
                 .as("the noisy tenant got no more than its own quota")
                 .isLessThanOrEqualTo((long) (100 * 4 * 1.1) + 20);
         assertThat(noisyAttempts.get()).isGreaterThan(2000);
@@ -133,14 +134,14 @@ class TenantQuotasTest {
             var rejections = data.stream().filter(m -> m.getName().equals("headwater.tenant.quota.rejections"))
                     .findFirst().orElseThrow();
             assertThat(rejections.getLongSumData().getPoints()).singleElement().satisfies(p -> {
-                assertThat(p.getValue()).isEqualTo(TenantQuotas.produce(policy).rejections()).isPositive();
+                assertThat(p.getValue()).isEqualTo(rejections(policy)).isPositive();
                 assertThat(p.getAttributes().get(dev.headwater.telemetry.MessagingAttributes.TENANT))
                         .isEqualTo(tenant);
             });
             var used = data.stream().filter(m -> m.getName().equals("headwater.tenant.quota.records")).findFirst()
                     .orElseThrow();
             assertThat(used.getLongSumData().getPoints()).singleElement()
-                    .satisfies(p -> assertThat(p.getValue()).isEqualTo(50 - TenantQuotas.produce(policy).rejections()));
+                    .satisfies(p -> assertThat(p.getValue()).isEqualTo(50 - rejections(policy)));
             assertThat(data).anySatisfy(m -> assertThat(m.getName()).isEqualTo("headwater.tenant.quota.limit"));
         }
     }
@@ -168,7 +169,7 @@ class TenantQuotasTest {
             consumer.close();
         }
         assertThat(handled).hasSize(10);
-        TenantQuotas quotas = TenantQuotas.consume(policy);
+        TenantQuotas quotas = SharedResources.global().consumeQuota(policy).orElseThrow();
         assertThat(quotas.quota().mode()).isEqualTo(Quota.Mode.BLOCK);
         assertThat(quotas.recordsUsed()).isEqualTo(10);
         assertThat(quotas.rejections()).as("waits of a second at least, not a spin").isLessThanOrEqualTo(5);
@@ -179,8 +180,8 @@ class TenantQuotasTest {
     @Test
     void aCallerRefusedForItsBytesTakesNoRecordsEither() {
         String tenant = "b" + UUID.randomUUID().toString().substring(0, 6);
-        TenantQuotas quotas = TenantQuotas.produce(TenantPolicy.builder(tenant).owns(List.of("{tenant}.*"))
-                .produceQuota(new Quota(1000, 100, Quota.Mode.REJECT, Duration.ZERO)).build());
+        TenantQuotas quotas = new TenantQuotas(tenant, "produce", new Quota(1000, 100, Quota.Mode.REJECT,
+                Duration.ZERO));
 
         assertThatThrownBy(() -> quotas.acquire(1, 1_000)).isInstanceOf(QuotaExceededException.class)
                 .hasMessageContaining("1000 records/s and 100 bytes/s");
@@ -232,5 +233,9 @@ class TenantQuotasTest {
             assertThat(metrics.collectAllMetrics()).filteredOn(m -> m.getName().equals(
                     "headwater.tenant.quota.records")).as("reported by no closed producer").isEmpty();
         }
+    }
+
+    private static long rejections(TenantPolicy policy) {
+        return SharedResources.global().produceQuota(policy).orElseThrow().rejections();
     }
 }

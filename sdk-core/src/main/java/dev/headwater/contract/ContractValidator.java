@@ -2,7 +2,6 @@ package dev.headwater.contract;
 
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelVariableResolver;
-import dev.headwater.contract.internal.AvroFields;
 import dev.headwater.contract.internal.CelFastPath;
 import dev.headwater.contract.internal.CelSupport;
 import dev.headwater.contract.internal.CelValues;
@@ -113,9 +112,15 @@ public final class ContractValidator {
         int[] positions = positions(indexed.getSchema());
         for (int i = 0; i < fieldRules.length; i++) {
             FieldRule rule = fieldRules[i];
-            Object value = positions == null ? indexed.get(rule.position) : positions[i] < 0 ? null
-                    : indexed.get(positions[i]);
-            String problem = rule.test(value);
+            Object value = null;
+            String problem;
+            try {
+                value = positions == null ? indexed.get(rule.position) : positions[i] < 0 ? null
+                        : indexed.get(positions[i]);
+                problem = rule.test(value);
+            } catch (RuntimeException e) {
+                problem = couldNotCheck(e);
+            }
             if (problem != null) {
                 if (violations == null) {
                     violations = new ArrayList<>(4);
@@ -126,12 +131,36 @@ public final class ContractValidator {
             }
         }
         if (celRules.length > 0) {
-            Map<String, Object> view = CelValues.record(indexed);
+            Map<String, Object> view = null;
+            RuntimeException unreadable = null;
+            try {
+                view = CelValues.record(indexed);
+            } catch (RuntimeException e) {
+                unreadable = e;
+            }
             for (CelRule rule : celRules) {
-                violations = rule.evaluate(indexed, view, violations);
+                try {
+                    if (unreadable != null) {
+                        throw unreadable;
+                    }
+                    violations = rule.evaluate(indexed, view, violations);
+                } catch (RuntimeException e) {
+                    violations = violations == null ? new ArrayList<>(4) : violations;
+                    violations.add(new Violation(rule.rule.name(), "", "expression '" + rule.rule.expr() + "' "
+                            + couldNotCheck(e), "", rule.rule.onFailure()));
+                }
             }
         }
         return violations == null ? List.of() : violations;
+    }
+
+    /**
+     * A rule that cannot be evaluated on a record is broken by it, under its own name and with its own onFailure: a
+     * record of another schema whose field has another type is set aside or refused as the rule says, on every route.
+     */
+    private static String couldNotCheck(RuntimeException e) {
+        return "could not be checked on this record: " + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
     /** Field positions for a record schema other than the contract's own; null when the contract's positions hold. */

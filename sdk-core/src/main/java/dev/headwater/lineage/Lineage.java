@@ -235,6 +235,26 @@ public record Lineage(
     }
 
     /**
+     * Reads only the event id of a record, without the rest of its lineage: for the {@code messaging.message.id} of a
+     * consumer's span.
+     *
+     * @param headers the record's headers
+     * @return the event id; empty for records without lineage, or with a malformed {@code hw} header
+     */
+    public static Optional<String> eventIdOf(Headers headers) {
+        Header compact = headers.lastHeader(LineageHeaders.COMPACT);
+        if (compact != null && CompactLineage.isCompact(compact.value())) {
+            try {
+                return Optional.of(CompactLineage.eventIdOf(compact.value()));
+            } catch (IllegalArgumentException malformed) {
+                return Optional.empty();
+            }
+        }
+        String id = HeaderValues.last(headers, LineageHeaders.ID);
+        return id.isEmpty() ? Optional.empty() : Optional.of(id);
+    }
+
+    /**
      * Returns the producing application's name, taken from {@code ce_source} ({@code /headwater/{application}}).
      *
      * @return the application name, or the whole source when it does not have Headwater's form

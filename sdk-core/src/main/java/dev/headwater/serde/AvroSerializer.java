@@ -6,7 +6,7 @@ import dev.headwater.registry.SchemaRegistryClient;
 import dev.headwater.registry.SchemaRegistryException;
 import dev.headwater.serde.internal.AvroSchemas;
 import dev.headwater.serde.internal.AvroWireWriter;
-import dev.headwater.serde.internal.SharedRegistryClients;
+import dev.headwater.SharedResources;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
@@ -52,7 +52,7 @@ public final class AvroSerializer<T> implements Serializer<T> {
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
         this.config = AvroSerdeConfig.fromProperties(configs);
-        this.client = SharedRegistryClients.forConfig(config);
+        this.client = SharedResources.from(configs).registryClient(config.registryProperties());
         this.isKey = isKey;
     }
 

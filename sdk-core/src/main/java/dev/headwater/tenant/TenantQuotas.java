@@ -1,13 +1,12 @@
 package dev.headwater.tenant;
 
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A tenant's client-side quota for one direction, shared by every producer (or consumer) of the tenant in this JVM:
+ * A tenant's client-side quota for one direction, shared by every producer (or consumer) of the tenant handed the same
+ * {@link dev.headwater.SharedResources} (by default, every one in the JVM):
  * token buckets for records and bytes per second that refill continuously and hold at most a tenth of a second's worth
  * (at least one record), so bursts stay small. Records and bytes are taken together or not at all: a caller refused for
  * its bytes has not used up records. In {@link Quota.Mode#BLOCK} a caller waits up to the quota's maximum wait
@@ -20,7 +19,6 @@ public final class TenantQuotas {
     private static final Duration BURST = Duration.ofMillis(100);
     /** The longest one wait of a consumer lasts before it checks whether it should stop. */
     public static final Duration MIN_CONSUMER_WAIT = Duration.ofSeconds(1);
-    private static final Map<String, TenantQuotas> SHARED = new ConcurrentHashMap<>();
 
     private final String tenant;
     private final String direction;
@@ -32,42 +30,19 @@ public final class TenantQuotas {
     private final AtomicLong throttledNanos = new AtomicLong();
     private final AtomicLong rejections = new AtomicLong();
 
-    private TenantQuotas(String tenant, String direction, Quota quota) {
-        this.tenant = tenant;
-        this.direction = direction;
-        this.quota = quota;
+    /**
+     * Creates a quota. Clients share one per tenant and direction through {@link dev.headwater.SharedResources}.
+     *
+     * @param tenant the tenant
+     * @param direction {@code produce} or {@code consume}
+     * @param quota the limits
+     */
+    public TenantQuotas(String tenant, String direction, Quota quota) {
+        this.tenant = java.util.Objects.requireNonNull(tenant, "tenant");
+        this.direction = java.util.Objects.requireNonNull(direction, "direction");
+        this.quota = java.util.Objects.requireNonNull(quota, "quota");
         this.records = quota.recordsPerSecond() > 0 ? new Bucket(quota.recordsPerSecond()) : null;
         this.bytes = quota.bytesPerSecond() > 0 ? new Bucket(quota.bytesPerSecond()) : null;
-    }
-
-    /**
-     * Returns the produce quota of a tenant, shared by every producer of the tenant in this JVM.
-     *
-     * @param policy the tenant's policy
-     * @return the shared quota
-     */
-    public static TenantQuotas produce(TenantPolicy policy) {
-        return shared(policy.tenant(), "produce", policy.produceQuota());
-    }
-
-    /**
-     * Returns the consume quota of a tenant, shared by every consumer of the tenant in this JVM. Consumers cannot refuse
-     * records they already polled, so this quota always waits ({@link Quota.Mode#BLOCK}), whatever the policy's mode.
-     *
-     * @param policy the tenant's policy
-     * @return the shared quota
-     */
-    public static TenantQuotas consume(TenantPolicy policy) {
-        Quota quota = policy.consumeQuota();
-        Duration wait = quota.maxWait().compareTo(MIN_CONSUMER_WAIT) < 0 ? MIN_CONSUMER_WAIT : quota.maxWait();
-        return shared(policy.tenant(), "consume", new Quota(quota.recordsPerSecond(), quota.bytesPerSecond(),
-                Quota.Mode.BLOCK, wait));
-    }
-
-    private static TenantQuotas shared(String tenant, String direction, Quota quota) {
-        return SHARED.compute(tenant + "/" + direction, (key, existing) ->
-                existing != null && existing.quota.equals(quota) ? existing
-                        : new TenantQuotas(tenant, direction, quota));
     }
 
     /**

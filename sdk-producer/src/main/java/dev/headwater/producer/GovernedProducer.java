@@ -1,34 +1,22 @@
 package dev.headwater.producer;
 
-import dev.headwater.HeadwaterException;
 import dev.headwater.contract.ContractViolationException;
 import dev.headwater.contract.DataContract;
-import dev.headwater.contract.OnFailure;
-import dev.headwater.contract.Violation;
-import dev.headwater.internal.HeadwaterProperties;
-import dev.headwater.lineage.DatasetEvents;
-import dev.headwater.lineage.LineageDescriptors;
-import dev.headwater.lineage.LineageFormat;
+import dev.headwater.contract.FailurePolicy;
+import dev.headwater.governance.HeadwaterClientBuilder;
+import dev.headwater.governance.Write;
+import dev.headwater.governance.WriteBuilder;
+import dev.headwater.governance.WritePipeline;
 import dev.headwater.lineage.LineageStamp;
-import dev.headwater.producer.internal.Governance;
-import dev.headwater.producer.internal.ProducerTelemetry;
-import dev.headwater.registry.SchemaRegistryClient;
 import dev.headwater.serde.SerdeException;
 import dev.headwater.tenant.GuardrailViolationException;
 import dev.headwater.tenant.QuotaExceededException;
-import dev.headwater.tenant.TenantPolicy;
 import io.opentelemetry.api.GlobalOpenTelemetry;
-import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.trace.Span;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -38,24 +26,18 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.metrics.KafkaMetric;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * A Kafka producer that governs every record it sends. Per record, in this order and once: the tenant's topic guardrail
- * is applied, the contract's rules are checked, key and value are serialized (values in the Confluent wire format under
- * the contract's registered schema), the tenant's quota is taken for the record and its bytes together,
- * lineage is stamped (see {@link dev.headwater.lineage.LineageHeaders}; by default one compact header, the producer's
- * descriptor published once to a compacted topic), a PRODUCER span is started with its context in the headers, and
- * the record is sent.
+ * A Kafka producer that governs every record it sends: the key is serialized, then the record goes through the
+ * {@link WritePipeline} (guardrail, contract rules, value in the Confluent wire format under the contract's registered
+ * schema, lineage, PRODUCER span with its context in the headers, size, tenant quota) and is sent, to its topic or to
+ * the dead-letter topic, as the pipeline decides. The same pipeline governs the serializer route
+ * ({@link GovernedSerializer}), so both give the same outcome.
  *
  * <pre>{@code
  * DataContract contract = DataContract.load(Path.of("contracts/orders.yaml"));
@@ -86,53 +68,23 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class GovernedProducer<K, V> implements AutoCloseable {
 
-    private static final Map<String, AtomicInteger> CLIENT_NUMBERS = new ConcurrentHashMap<>();
-
     private final Producer<byte[], byte[]> delegate;
     private final Serializer<K> keySerializer;
     private final Serializer<V> valueSerializer;
-    private final Governance governance;
-    private final DatasetEvents datasetEvents;
-    private final ProducerTelemetry telemetry;
-    private final ProducerView view = new ProducerView();
+    private final WritePipeline pipeline;
+    private final GovernedProducerView<K, V> view;
 
-    private GovernedProducer(Builder<K, V> builder) {
+    private GovernedProducer(Builder<K, V> builder, Map<String, Object> kafka) {
         this.keySerializer = builder.keySerializer;
         this.valueSerializer = builder.valueSerializer;
-        Map<String, Object> kafka = kafkaSettings(builder.kafkaProperties, builder.application);
-        this.governance = new Governance(new Governance.Settings(builder.application, builder.applicationVersion,
-                builder.tenant, builder.contract, builder.registry, builder.failurePolicy, builder.tenantPolicy,
-                builder.openTelemetry, builder.lineageFormat, builder.descriptorTopic, kafka,
-                String.valueOf(kafka.get(ProducerConfig.CLIENT_ID_CONFIG)), builder.datasetEvents));
-        this.datasetEvents = builder.datasetEvents;
-        this.telemetry = governance.telemetry();
+        this.pipeline = builder.pipeline(kafka);
         try {
             this.delegate = new KafkaProducer<>(kafka, new ByteArraySerializer(), new ByteArraySerializer());
         } catch (RuntimeException e) {
-            governance.close();
-            datasetEvents.close();
+            pipeline.close();
             throw e;
         }
-    }
-
-    /**
-     * The Kafka settings of a governed producer: safe defaults where the application set none ({@code acks=all}, and
-     * idempotence with it; with {@code acks=0} or {@code 1} Kafka's own default, off, applies as in a plain producer),
-     * and a client id unique per producer, as Kafka's own default is, so that two producers of one application share
-     * neither JMX names nor broker quotas by accident.
-     */
-    static Map<String, Object> kafkaSettings(Map<String, ?> given, String application) {
-        Map<String, Object> kafka = new HashMap<>(given);
-        kafka.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
-        String acks = String.valueOf(kafka.get(ProducerConfig.ACKS_CONFIG)).trim();
-        if (acks.equals("all") || acks.equals("-1")) {
-            kafka.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        }
-        kafka.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, application + "-"
-                + CLIENT_NUMBERS.computeIfAbsent(application, a -> new AtomicInteger()).incrementAndGet());
-        kafka.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
-        kafka.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
-        return kafka;
+        this.view = new GovernedProducerView<>(this, delegate);
     }
 
     /**
@@ -162,7 +114,7 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
      */
     public static <K, V> GovernedProducer<K, V> fromProperties(Map<String, ?> properties, Serializer<K> keySerializer,
             Serializer<V> valueSerializer) {
-        Builder<K, V> builder = GovernedProducerConfig.apply(properties, GovernedProducer.<K, V>builder())
+        Builder<K, V> builder = GovernedProducerConfig.apply(properties, GovernedProducer.<K, V>builder(), false)
                 .keySerializer(keySerializer);
         if (valueSerializer != null) {
             builder.valueSerializer(valueSerializer);
@@ -188,8 +140,8 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
      *
      * @param record the record
      * @return a future completed with the result, or exceptionally with a {@link GuardrailViolationException}, a
-     *     {@link QuotaExceededException}, a {@link ContractViolationException}, a {@link SerdeException} or the Kafka
-     *     exception that refused it
+     *     {@link QuotaExceededException}, a {@link ContractViolationException}, a {@link SerdeException}, Kafka's
+     *     {@code RecordTooLargeException} or the Kafka exception that refused it
      */
     public CompletableFuture<SendResult> send(ProducerRecord<K, V> record) {
         CompletableFuture<SendResult> result = new CompletableFuture<>();
@@ -201,41 +153,6 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
             }
         });
         return result;
-    }
-
-    /** Told once what became of one record: its result and Kafka's metadata, or why it was not written. */
-    @FunctionalInterface
-    private interface Completion {
-        void done(SendResult result, RecordMetadata metadata, Exception error);
-    }
-
-    /** Governs and sends one record; {@code completion} is told on the I/O thread, or here when refused. */
-    private void dispatch(ProducerRecord<K, V> record, Completion completion) {
-        Objects.requireNonNull(record, "record");
-        try {
-            governance.checkGuardrail(record.topic());
-            List<Violation> violations = governance.validate(record.value());
-            if (!violations.isEmpty() && !governance.deadLetters(violations)) {
-                completion.done(null, null, governance.refuse(record.topic(), violations));
-                return;
-            }
-            Headers headers = new RecordHeaders(record.headers().toArray());
-            byte[] key = serializeKey(record.topic(), headers, record.key());
-            byte[] value = governance.serializeValue(record.topic(), headers, record.value(), valueSerializer);
-            // records and bytes taken together, once the size is known: all or nothing
-            governance.takeQuota(record.topic(), (key == null ? 0 : key.length) + (value == null ? 0 : value.length));
-            String eventId = governance.stamp(headers);
-            if (violations.isEmpty()) {
-                write(new ProducerRecord<>(record.topic(), record.partition(), record.timestamp(), key, value,
-                        headers), record.topic(), eventId, false, completion);
-            } else {
-                governance.markDeadLetter(headers, record.topic(), violations);
-                write(new ProducerRecord<>(governance.deadLetterTopic(), null, record.timestamp(), key, value,
-                        headers), record.topic(), eventId, true, completion);
-            }
-        } catch (RuntimeException e) {
-            completion.done(null, null, e);
-        }
     }
 
     /**
@@ -250,35 +167,46 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
         send(record).whenComplete(callback);
     }
 
-    private void write(ProducerRecord<byte[], byte[]> record, String intendedTopic, String eventId,
-            boolean deadLettered, Completion completion) {
-        Span span = telemetry.startSend(record.topic(), record.headers(), eventId);
-        int valueSize = record.value() == null ? 0 : record.value().length;
-        try {
-            delegate.send(record, (metadata, error) -> {
-                if (error != null) {
-                    telemetry.failed(span, error);
-                    completion.done(null, null, error);
-                } else {
-                    telemetry.sent(span, intendedTopic, metadata.partition(), metadata.offset(), valueSize,
-                            deadLettered);
-                    completion.done(new SendResult(deadLettered ? SendResult.Outcome.DEAD_LETTERED
-                            : SendResult.Outcome.SENT, metadata.topic(), metadata.partition(), metadata.offset(),
-                            eventId), metadata, null);
-                }
-            });
-        } catch (RuntimeException e) {
-            telemetry.failed(span, e);
-            throw e;
-        }
+    /** Told once what became of one record: its result and Kafka's metadata, or why it was not written. */
+    @FunctionalInterface
+    interface Completion {
+        void done(SendResult result, RecordMetadata metadata, Exception error);
     }
 
-    private byte[] serializeKey(String topic, Headers headers, K key) {
+    /** Governs and sends one record; {@code completion} is told on the I/O thread, or here when refused. */
+    void dispatch(ProducerRecord<K, V> record, Completion completion) {
+        Objects.requireNonNull(record, "record");
+        Headers headers = new RecordHeaders(record.headers().toArray());
+        byte[] key;
         try {
-            return keySerializer.serialize(topic, headers, key);
+            key = keySerializer.serialize(record.topic(), headers, record.key());
         } catch (RuntimeException e) {
-            throw new SerdeException("Could not serialize the key of a record for topic '" + topic + "': "
-                    + e.getMessage() + ". Nothing was sent.", topic, -1, e);
+            completion.done(null, null, new SerdeException("Could not serialize the key of a record for topic '"
+                    + record.topic() + "': " + e.getMessage() + ". Nothing was sent.", record.topic(), -1, e));
+            return;
+        }
+        Write write = pipeline.write(record.topic(), headers, record.value(), valueSerializer);
+        if (write.outcome() == Write.Outcome.REFUSED) {
+            completion.done(null, null, write.error());
+            return;
+        }
+        boolean deadLetter = write.outcome() == Write.Outcome.DEAD_LETTER;
+        try {
+            delegate.send(new ProducerRecord<>(write.topic(), deadLetter ? null : record.partition(),
+                    record.timestamp(), key, write.value(), write.headers()), (metadata, error) -> {
+                        if (error != null) {
+                            pipeline.failed(write, error);
+                            completion.done(null, null, error);
+                        } else {
+                            pipeline.acknowledged(write, metadata.partition(), metadata.offset());
+                            completion.done(new SendResult(deadLetter ? SendResult.Outcome.DEAD_LETTERED
+                                    : SendResult.Outcome.SENT, metadata.topic(), metadata.partition(),
+                                    metadata.offset(), write.eventId()), metadata, null);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            pipeline.failed(write, e);
+            completion.done(null, null, e);
         }
     }
 
@@ -324,17 +252,21 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
      * @param timeout the longest time to wait
      */
     public void close(Duration timeout) {
-        governance.close();
-        delegate.close(timeout);
-        datasetEvents.close();
+        try {
+            delegate.close(timeout);
+        } finally {
+            pipeline.close();
+        }
     }
 
     /** Closes the producer, waiting for buffered records to be sent. */
     @Override
     public void close() {
-        governance.close();
-        delegate.close();
-        datasetEvents.close();
+        try {
+            delegate.close();
+        } finally {
+            pipeline.close();
+        }
     }
 
     /**
@@ -352,201 +284,29 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
         return view;
     }
 
-    /** This producer seen as a Kafka {@link Producer}. */
-    private final class ProducerView implements Producer<K, V> {
-
-        @Override
-        public Future<RecordMetadata> send(ProducerRecord<K, V> record) {
-            return send(record, null);
-        }
-
-        @Override
-        public Future<RecordMetadata> send(ProducerRecord<K, V> record, Callback callback) {
-            CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
-            dispatch(record, (sent, metadata, error) -> {
-                if (callback != null) {
-                    callback.onCompletion(metadata, error);
-                }
-                if (error != null) {
-                    result.completeExceptionally(error);
-                } else {
-                    result.complete(metadata);
-                }
-            });
-            return result;
-        }
-
-        @Override
-        public void initTransactions() {
-            delegate.initTransactions();
-        }
-
-        @Override
-        public void beginTransaction() {
-            delegate.beginTransaction();
-        }
-
-        @Override
-        public void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets,
-                ConsumerGroupMetadata groupMetadata) {
-            delegate.sendOffsetsToTransaction(offsets, groupMetadata);
-        }
-
-        @Override
-        public void commitTransaction() {
-            delegate.commitTransaction();
-        }
-
-        @Override
-        public void abortTransaction() {
-            delegate.abortTransaction();
-        }
-
-        @Override
-        public void registerMetricForSubscription(KafkaMetric metric) {
-            delegate.registerMetricForSubscription(metric);
-        }
-
-        @Override
-        public void unregisterMetricFromSubscription(KafkaMetric metric) {
-            delegate.unregisterMetricFromSubscription(metric);
-        }
-
-        @Override
-        public void flush() {
-            delegate.flush();
-        }
-
-        @Override
-        public List<PartitionInfo> partitionsFor(String topic) {
-            return delegate.partitionsFor(topic);
-        }
-
-        @Override
-        public Map<MetricName, ? extends Metric> metrics() {
-            return delegate.metrics();
-        }
-
-        @Override
-        public Uuid clientInstanceId(Duration timeout) {
-            return delegate.clientInstanceId(timeout);
-        }
-
-        @Override
-        public void close() {
-            GovernedProducer.this.close();
-        }
-
-        @Override
-        public void close(Duration timeout) {
-            GovernedProducer.this.close(timeout);
-        }
-    }
-
     /** @return the lineage stamp of this producer: its format, descriptor and descriptor id */
     public LineageStamp lineage() {
-        return governance.lineage();
+        return pipeline.lineage();
     }
 
     /** @return the contract this producer enforces, or null when it has none */
     public DataContract contract() {
-        return governance.contract();
+        return pipeline.contracts().isEmpty() ? null : pipeline.contracts().get(0);
     }
 
     /**
-     * Builds a {@link GovernedProducer}. Not thread safe.
+     * Builds a {@link GovernedProducer}: the settings every governed client takes ({@link HeadwaterClientBuilder}),
+     * those of every producing route ({@link WriteBuilder}) and the serializers. Not thread safe.
      *
      * @param <K> the key type
      * @param <V> the value type
      */
-    public static final class Builder<K, V> {
-        private Map<String, Object> kafkaProperties = Map.of();
+    public static final class Builder<K, V> extends WriteBuilder<Builder<K, V>> {
         private Serializer<K> keySerializer;
         private Serializer<V> valueSerializer;
-        private String application;
-        private String applicationVersion = "";
-        private String tenant = "";
-        private DataContract contract;
-        private SchemaRegistryClient registry;
-        private FailurePolicy failurePolicy = FailurePolicy.PER_RULE;
-        private OpenTelemetry openTelemetry;
-        private TenantPolicy tenantPolicy;
-        private LineageFormat lineageFormat = LineageFormat.COMPACT;
-        private String descriptorTopic = LineageDescriptors.DEFAULT_TOPIC;
-        private DatasetEvents datasetEvents;
 
         private Builder() {
-        }
-
-        /**
-         * Sets where the topics this producer writes are reported, for dataset lineage and catalogs (such as
-         * OpenLineage with {@code headwater-openlineage}). By default they are reported as the JVM's system properties
-         * {@code headwater.lineage.openlineage.*} or OpenLineage's own configuration say, and not at all when neither
-         * is set. The producer closes them when it closes.
-         *
-         * @param events the dataset events
-         * @return this builder
-         */
-        public Builder<K, V> datasetEvents(DatasetEvents events) {
-            this.datasetEvents = Objects.requireNonNull(events, "events");
-            return this;
-        }
-
-        /**
-         * Chooses how records carry their lineage: {@link LineageFormat#COMPACT} (format 2, the default: one header of
-         * at most 16 bytes, the producer's descriptor published once to the descriptor topic) or
-         * {@link LineageFormat#CLOUDEVENTS} (format 1: CloudEvents binary-mode headers, about 400 bytes per record,
-         * for consumers that read CloudEvents).
-         *
-         * @param format the format
-         * @return this builder
-         */
-        public Builder<K, V> lineageFormat(LineageFormat format) {
-            this.lineageFormat = Objects.requireNonNull(format, "format");
-            return this;
-        }
-
-        /**
-         * Sets the compacted topic the producer publishes its lineage descriptor to (format 2); consumers must read
-         * the same. It is created when missing, if the cluster lets this client create topics.
-         *
-         * @param topic the topic; {@value LineageDescriptors#DEFAULT_TOPIC} by default
-         * @return this builder
-         */
-        public Builder<K, V> lineageDescriptorTopic(String topic) {
-            this.descriptorTopic = Objects.requireNonNull(topic, "topic");
-            if (topic.isBlank()) {
-                throw new IllegalArgumentException("lineageDescriptorTopic must name a topic, was blank");
-            }
-            return this;
-        }
-
-        /**
-         * Puts the producer inside a tenant's guardrails: records to topics outside the tenant's namespaces are refused
-         * with a {@link GuardrailViolationException} before anything is sent, and the tenant's produce quota (shared by
-         * all its producers in the JVM) is taken per record: records first, bytes once serialized.
-         *
-         * @param policy the tenant's policy; also sets {@link #tenant(String)}
-         * @return this builder
-         */
-        public Builder<K, V> tenantPolicy(TenantPolicy policy) {
-            this.tenantPolicy = Objects.requireNonNull(policy, "policy");
-            this.tenant = policy.tenant();
-            return this;
-        }
-
-        /**
-         * Sets the Kafka producer properties; {@code bootstrap.servers} is required. Serializer classes given here are
-         * ignored: use {@link #keySerializer} and {@link #valueSerializer}.
-         *
-         * @param properties Kafka producer configuration
-         * @return this builder
-         */
-        public Builder<K, V> kafkaProperties(Map<String, ?> properties) {
-            HeadwaterProperties.refuseHeadwaterKeys(Objects.requireNonNull(properties, "properties"),
-                    "GovernedProducer");
-            this.kafkaProperties = Map.copyOf(properties);
-            return this;
+            super("GovernedProducer");
         }
 
         /** @param serializer serializes keys @return this builder */
@@ -567,59 +327,8 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
             return this;
         }
 
-        /**
-         * Names the producing application, written to every record's lineage ({@code ce_source}).
-         *
-         * @param name the application's name
-         * @param version the application's version
-         * @return this builder
-         */
-        public Builder<K, V> application(String name, String version) {
-            this.application = Objects.requireNonNull(name, "name");
-            this.applicationVersion = Objects.requireNonNull(version, "version");
-            return this;
-        }
-
-        /** @param tenant the tenant this producer works for @return this builder */
-        public Builder<K, V> tenant(String tenant) {
-            this.tenant = Objects.requireNonNull(tenant, "tenant");
-            return this;
-        }
-
-        /**
-         * Enforces a data contract: its rules are checked on every record, its schema is registered (with metadata
-         * and rules) when the producer is built, and values are written with that schema's id.
-         *
-         * @param contract the contract
-         * @return this builder
-         */
-        public Builder<K, V> contract(DataContract contract) {
-            this.contract = Objects.requireNonNull(contract, "contract");
-            return this;
-        }
-
-        /** @param url the schema registry's URL(s), comma-separated @return this builder */
-        public Builder<K, V> schemaRegistry(String url) {
-            this.registry = SchemaRegistryClient.builder().urls(Objects.requireNonNull(url, "url")).build();
-            return this;
-        }
-
-        /** @param client a configured registry client (auth, TLS, retries) @return this builder */
-        public Builder<K, V> schemaRegistry(SchemaRegistryClient client) {
-            this.registry = Objects.requireNonNull(client, "client");
-            return this;
-        }
-
-        /** @param policy what to do with records that break the contract; default PER_RULE @return this builder */
-        public Builder<K, V> failurePolicy(FailurePolicy policy) {
-            this.failurePolicy = Objects.requireNonNull(policy, "policy");
-            return this;
-        }
-
-        /** @param openTelemetry where spans and metrics go; {@link GlobalOpenTelemetry} by default @return this */
-        public Builder<K, V> openTelemetry(OpenTelemetry openTelemetry) {
-            this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
-            return this;
+        private WritePipeline pipeline(Map<String, Object> kafka) {
+            return buildPipeline(kafka, String.valueOf(kafka.get(ProducerConfig.CLIENT_ID_CONFIG)));
         }
 
         /**
@@ -627,50 +336,43 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
          *
          * @return a new producer; close it when done
          * @throws IllegalArgumentException naming the missing or conflicting setting
-         * @throws HeadwaterException when the contract cannot be registered
+         * @throws dev.headwater.HeadwaterException when the contract cannot be registered
          */
         public GovernedProducer<K, V> build() {
-            if (!kafkaProperties.containsKey(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)) {
-                throw new IllegalArgumentException("Kafka property 'bootstrap.servers' is required: pass it in "
-                        + "kafkaProperties(...)");
-            }
+            requireKafkaProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG);
             require(keySerializer, "keySerializer");
-            require(application, "application");
-            if (contract == null) {
+            require(application(), "application");
+            if (contracts().size() > 1) {
+                throw new IllegalArgumentException("GovernedProducer enforces one contract; for several, use one "
+                        + "producer per contract, or GovernedSerializer, which governs each topic by the contract "
+                        + "that lists it");
+            }
+            if (contracts().isEmpty()) {
                 require(valueSerializer, "valueSerializer");
-            } else {
-                if (registry == null) {
-                    throw new IllegalArgumentException("GovernedProducer setting 'schemaRegistry' is required with a "
-                            + "contract: the contract's schema is registered there and values carry its id");
-                }
-                if (valueSerializer != null) {
-                    throw new IllegalArgumentException("GovernedProducer: with a contract, values are serialized "
-                            + "with the contract's schema; remove valueSerializer(...)");
-                }
-                boolean needsDlq = failurePolicy == FailurePolicy.DLQ
-                        || contract.rules().stream().anyMatch(r -> r.onFailure() == OnFailure.DLQ);
-                if (needsDlq && contract.deadLetterTopic().isEmpty()) {
-                    throw new IllegalArgumentException("Contract " + contract.subject() + " dead-letters records but "
-                            + "has no deadLetterTopic: set one in the contract");
-                }
+            } else if (valueSerializer != null) {
+                throw new IllegalArgumentException("GovernedProducer: with a contract, values are serialized with "
+                        + "the contract's schema; remove valueSerializer(...)");
             }
-            if (tenantPolicy != null && contract != null && !contract.deadLetterTopic().isEmpty()) {
-                tenantPolicy.checkWrite(contract.deadLetterTopic());
-            }
-            if (openTelemetry == null) {
-                openTelemetry = GlobalOpenTelemetry.get();
-            }
-            if (datasetEvents == null) {
-                datasetEvents = DatasetEvents.configure(Map.of());
-            }
-            return new GovernedProducer<>(this);
+            return new GovernedProducer<>(this, kafkaSettings());
         }
 
-        private static void require(Object value, String setting) {
-            if (value == null) {
-                throw new IllegalArgumentException("GovernedProducer setting '" + setting + "' is required: call "
-                        + setting + "(...) on the builder");
+        /**
+         * The Kafka settings of a governed producer: safe defaults where the application set none ({@code acks=all},
+         * and idempotence with it; with {@code acks=0} or {@code 1} Kafka's own default, off, applies as in a plain
+         * producer), and a client id unique per producer, as Kafka's own default is, so that two producers of one
+         * application share neither JMX names nor broker quotas by accident.
+         */
+        private Map<String, Object> kafkaSettings() {
+            Map<String, Object> kafka = new HashMap<>(kafkaProperties());
+            kafka.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+            String acks = String.valueOf(kafka.get(ProducerConfig.ACKS_CONFIG)).trim();
+            if (acks.equals("all") || acks.equals("-1")) {
+                kafka.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
             }
+            kafka.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, sharedResources().nextClientId(application()));
+            kafka.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
+            kafka.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
+            return kafka;
         }
     }
 }

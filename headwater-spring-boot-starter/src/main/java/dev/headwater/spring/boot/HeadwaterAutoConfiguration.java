@@ -1,12 +1,10 @@
 package dev.headwater.spring.boot;
 
-import dev.headwater.consumer.RecordGovernance;
 import dev.headwater.contract.DataContract;
-import dev.headwater.lineage.DatasetEvents;
+import dev.headwater.governance.HeadwaterClientConfig;
+import dev.headwater.governance.ReadPipeline;
 import dev.headwater.producer.GovernedSerializer;
 import dev.headwater.registry.SchemaRegistryClient;
-import dev.headwater.serde.AvroDeserializer;
-import dev.headwater.spring.kafka.DeadLetterSerializer;
 import dev.headwater.spring.kafka.GovernedDeadLetters;
 import dev.headwater.spring.kafka.GovernedRecordInterceptor;
 import dev.headwater.tenant.TenantPolicy;
@@ -18,6 +16,11 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -30,21 +33,23 @@ import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ContainerCustomizer;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.RecordInterceptor;
-import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 
 /**
  * Spring Boot auto-configuration of Headwater, on when {@code headwater.application.name} is set (nothing changes
  * otherwise). With a contract ({@code headwater.contract}) and a registry ({@code headwater.registry.url}):
- * Spring Boot's {@code KafkaTemplate} writes values through {@link GovernedSerializer} (write rules, wire format,
- * lineage, spans; refused and dead-lettered sends throw), and listener containers read values as wire-format Avro
- * behind an {@link ErrorHandlingDeserializer}. Always: {@code @KafkaListener} methods run inside
- * {@link GovernedRecordInterceptor} (read rules, lineage context, process span, freshness), and failures go through a
- * {@link org.springframework.kafka.listener.DefaultErrorHandler} whose dead letters carry Headwater's headers beside
- * Spring's. Every internal client inherits {@code spring.kafka.*} connection and security settings.
+ * Spring Boot's {@code KafkaTemplate} writes values through {@link GovernedSerializer}, the route of the write
+ * pipeline (write rules, wire format, lineage, spans; refused and dead-lettered sends throw). Always: listener
+ * containers read bytes and {@code @KafkaListener} methods run inside {@link GovernedRecordInterceptor}, the route of
+ * the {@link ReadPipeline} (decode, read rules, lineage context, process span, freshness), and failures go through a
+ * {@link org.springframework.kafka.listener.DefaultErrorHandler} that writes the pipeline's dead letters (with
+ * Headwater's headers beside Spring's). Every internal client inherits {@code spring.kafka.*} connection and security
+ * settings.
  */
 @AutoConfiguration(before = KafkaAutoConfiguration.class)
 @ConditionalOnClass(KafkaTemplate.class)
@@ -156,82 +161,121 @@ public class HeadwaterAutoConfiguration {
     }
 
     /**
-     * Makes Spring Boot's consumer factory read values as wire-format Avro, a record that cannot be read becoming a
-     * {@code DeserializationException} for the error handler to dead-letter.
+     * Makes Spring Boot's consumer factory read keys and values as bytes: the {@link ReadPipeline} decodes them (with
+     * the deserializers the application configured, values as wire-format Avro with a contract), so that a record it
+     * refuses is dead-lettered exactly as it was read.
      *
-     * @param properties Headwater's settings
-     * @param contracts the contracts; none leaves the consumer factory as it is
      * @return the customizer
      */
     @Bean
-    public DefaultKafkaConsumerFactoryCustomizer headwaterConsumerFactoryCustomizer(HeadwaterProperties properties,
-            HeadwaterContracts contracts) {
-        return factory -> {
-            if (contracts.isEmpty()) {
-                return;
-            }
-            Map<String, Object> settings = new HashMap<>(properties.getRegistry().settings());
-            settings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ErrorHandlingDeserializer.class);
-            settings.put(ErrorHandlingDeserializer.VALUE_DESERIALIZER_CLASS, AvroDeserializer.class);
-            factory.updateConfigs(settings);
-        };
+    public DefaultKafkaConsumerFactoryCustomizer headwaterConsumerFactoryCustomizer() {
+        return factory -> factory.updateConfigs(Map.of(
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
     }
 
     /**
+     * The read pipeline of every listener container: decode (the application's deserializers; values as wire-format
+     * Avro through the registry with a contract), read rules, lineage, spans, freshness, dead letters.
+     *
      * @param properties Headwater's settings
-     * @param kafka Spring Boot's Kafka settings
+     * @param kafka Spring Boot's Kafka settings, inherited by the pipeline's internal clients
      * @param contracts the contracts whose read rules apply
      * @param openTelemetry the application's OpenTelemetry, if any
-     * @return what is done around each listener call
+     * @return the pipeline
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public RecordGovernance headwaterRecordGovernance(HeadwaterProperties properties, KafkaProperties kafka,
+    public ReadPipeline headwaterReadPipeline(HeadwaterProperties properties, KafkaProperties kafka,
             HeadwaterContracts contracts, ObjectProvider<OpenTelemetry> openTelemetry) {
-        RecordGovernance.Builder builder = RecordGovernance.builder().openTelemetry(openTelemetry(openTelemetry))
-                .tenant(properties.getTenant()).clientId(properties.getApplication().getName())
-                .group(kafka.getConsumer().getGroupId() == null ? properties.getApplication().getName()
-                        : kafka.getConsumer().getGroupId());
-        contracts.all().forEach(builder::contract);
-        builder.datasetEvents(DatasetEvents.configure(properties.getLineage().datasetEventSettings()),
-                properties.getApplication().getName(), properties.getApplication().getVersion(),
-                String.join(",", kafka.getBootstrapServers()));
+        Map<String, Object> settings = properties.clientSettings();
+        settings.put(HeadwaterClientConfig.OPENTELEMETRY, openTelemetry(openTelemetry));
+        if (!contracts.isEmpty()) {
+            requireRegistry(properties);
+            settings.put(HeadwaterClientConfig.CONTRACTS, contracts.all());
+        }
+        HeadwaterClientConfig.Split split = HeadwaterClientConfig.split(settings, HeadwaterClientConfig.common(),
+                "Spring listener");
+        ReadPipeline.Builder builder = ReadPipeline.builder();
+        HeadwaterClientConfig.apply(new AbstractConfig(HeadwaterClientConfig.common(), split.headwater(), false),
+                split, builder, true);
+        Map<String, Object> consumer = kafka.buildConsumerProperties();
         try {
-            return builder.build();
+            return builder.consumer(consumer, properties.getApplication().getName())
+                    .deserializers(deserializer(consumer, ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, true),
+                            contracts.isEmpty() ? deserializer(consumer,
+                                    ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, false) : null)
+                    .build();
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("headwater.contract and headwater.contracts: " + e.getMessage(), e);
         }
     }
 
+    /** The deserializer the application configured ({@code spring.kafka.consumer.*-deserializer}), configured. */
+    private static Deserializer<?> deserializer(Map<String, Object> consumer, String key, boolean isKey) {
+        Object configured = consumer.getOrDefault(key, StringDeserializer.class);
+        Deserializer<?> deserializer;
+        try {
+            Class<?> type = configured instanceof Class<?> given ? given
+                    : Class.forName(configured.toString().trim(), true, HeadwaterAutoConfiguration.class
+                            .getClassLoader());
+            deserializer = (Deserializer<?>) type.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new IllegalStateException("spring.kafka.consumer." + (isKey ? "key" : "value") + "-deserializer="
+                    + configured + " cannot be created as a Kafka Deserializer: " + e, e);
+        }
+        deserializer.configure(consumer, isKey);
+        return deserializer;
+    }
+
     /**
-     * @param governance what is done around each listener call
+     * Checks each listener container's topics when it is created, as a governed consumer checks its own when it is
+     * built: a topic the tenant may not read stops startup, naming tenant, topic and rule.
+     *
+     * @param pipeline the read pipeline, which holds the tenant's guardrail
+     * @return the customizer Spring Boot applies to every listener container
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>>
+            headwaterListenerGuardrail(ReadPipeline pipeline) {
+        return container -> {
+            String[] topics = container.getContainerProperties().getTopics();
+            if (topics != null) {
+                String group = container.getGroupId();
+                pipeline.reading(group == null ? "" : group, List.of(topics));
+            }
+        };
+    }
+
+    /**
+     * @param pipeline governs each listener call
      * @return the record interceptor Spring Boot sets on the listener container factory
      */
     @Bean
     @ConditionalOnMissingBean
-    public RecordInterceptor<Object, Object> headwaterRecordInterceptor(RecordGovernance governance) {
-        return new GovernedRecordInterceptor(governance);
+    public RecordInterceptor<Object, Object> headwaterRecordInterceptor(ReadPipeline pipeline) {
+        return new GovernedRecordInterceptor(pipeline);
     }
 
     /**
-     * @param governance writes the dead letters' headers
+     * @param pipeline makes the dead letters and names their topics
      * @param kafka Spring Boot's Kafka settings, inherited by the dead-letter producer
      * @param properties Headwater's settings
      * @return the error handler Spring Boot sets on the listener container factory
      */
     @Bean
     @ConditionalOnMissingBean
-    public CommonErrorHandler headwaterErrorHandler(RecordGovernance governance, KafkaProperties kafka,
+    public CommonErrorHandler headwaterErrorHandler(ReadPipeline pipeline, KafkaProperties kafka,
             HeadwaterProperties properties) {
         Map<String, Object> producer = new HashMap<>(kafka.buildProducerProperties());
-        producer.putAll(properties.getRegistry().settings());
-        producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, DeadLetterSerializer.class);
-        producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, DeadLetterSerializer.class);
+        producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         producer.put(ProducerConfig.ACKS_CONFIG, "all");
         producer.put(ProducerConfig.CLIENT_ID_CONFIG, properties.getApplication().getName() + "-dead-letters");
         producer.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
-        KafkaTemplate<Object, Object> template = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(producer));
-        return GovernedDeadLetters.errorHandler(governance, template, properties.getListener().getRetries(),
+        KafkaTemplate<byte[], byte[]> template = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(producer));
+        return GovernedDeadLetters.errorHandler(pipeline, template, properties.getListener().getRetries(),
                 properties.getListener().getRetryBackoffMs());
     }
 

@@ -3,7 +3,8 @@ package dev.headwater.spring.boot;
 import dev.headwater.lineage.DatasetEvents;
 import dev.headwater.lineage.LineageDescriptors;
 import dev.headwater.lineage.LineageFormat;
-import dev.headwater.producer.FailurePolicy;
+import dev.headwater.contract.FailurePolicy;
+import dev.headwater.governance.HeadwaterClientConfig;
 import dev.headwater.producer.GovernedProducerConfig;
 import dev.headwater.registry.SchemaRegistryClientConfig;
 import java.util.ArrayList;
@@ -137,19 +138,28 @@ public class HeadwaterProperties {
      *     registry's, under Confluent's names (the contracts are given as instances)
      */
     public Map<String, Object> producerSettings() {
-        Map<String, Object> settings = new HashMap<>(registry.settings());
-        settings.put(GovernedProducerConfig.APPLICATION_NAME, application.getName());
-        settings.put(GovernedProducerConfig.APPLICATION_VERSION, application.getVersion());
-        settings.put(GovernedProducerConfig.TENANT, tenant);
+        Map<String, Object> settings = clientSettings();
         settings.put(GovernedProducerConfig.FAILURE_POLICY, failurePolicy.name());
         settings.put(GovernedProducerConfig.LINEAGE_FORMAT, lineage.getFormat().name());
-        settings.put(GovernedProducerConfig.LINEAGE_DESCRIPTOR_TOPIC, lineage.getDescriptorTopic());
+        return settings;
+    }
+
+    /**
+     * @return the settings every governed client reads ({@link HeadwaterClientConfig#common()}), and the registry's,
+     *     under Confluent's names (the contracts are given as instances)
+     */
+    public Map<String, Object> clientSettings() {
+        Map<String, Object> settings = new HashMap<>(registry.settings());
+        settings.put(HeadwaterClientConfig.APPLICATION_NAME, application.getName());
+        settings.put(HeadwaterClientConfig.APPLICATION_VERSION, application.getVersion());
+        settings.put(HeadwaterClientConfig.TENANT, tenant);
+        settings.put(HeadwaterClientConfig.LINEAGE_DESCRIPTOR_TOPIC, lineage.getDescriptorTopic());
         settings.putAll(lineage.datasetEventSettings());
         if (tenantPolicy != null) {
-            settings.put(GovernedProducerConfig.TENANT_POLICY_FILE, tenantPolicy);
+            settings.put(HeadwaterClientConfig.TENANT_POLICY_FILE, tenantPolicy);
         }
         if (environment != null) {
-            settings.put(GovernedProducerConfig.ENVIRONMENT, environment);
+            settings.put(HeadwaterClientConfig.ENVIRONMENT, environment);
         }
         return settings;
     }

@@ -1,27 +1,34 @@
 package dev.headwater.spring.kafka;
 
-import dev.headwater.consumer.RecordGovernance;
-import dev.headwater.contract.ContractViolationException;
-import dev.headwater.registry.SchemaRegistryException;
+import dev.headwater.governance.Read;
+import dev.headwater.governance.ReadPipeline;
+import dev.headwater.governance.RecordRefusedException;
+import java.util.List;
 import java.util.Objects;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.listener.CommonContainerStoppingErrorHandler;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.ListenerExecutionFailedException;
+import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.support.KafkaUtils;
-import org.springframework.kafka.support.serializer.DeserializationException;
 import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.util.backoff.FixedBackOff;
 
 /**
- * Dead letters for Spring Kafka listeners through Spring's own error handling: a {@link DefaultErrorHandler} whose
- * {@link DeadLetterPublishingRecoverer} writes to the contract's dead-letter topic (or {@code {topic}.dlq}) with
- * Headwater's {@code hw_dlq_*} headers beside Spring's {@code kafka_dlt-*} ones. Contract violations and records that
- * cannot be deserialized are not retried; a record that could not be deserialized because the schema registry did not
- * answer is read again, with back-off, until it answers (never dead-lettered for a transient fault); other listener
- * failures are retried as configured, then dead-lettered. A dead letter that cannot be written leaves its record
- * unrecovered, to be read again: nothing is lost.
+ * Spring Kafka's error handling, adapted to the {@link ReadPipeline}: a {@link DefaultErrorHandler} whose
+ * {@link DeadLetterPublishingRecoverer} writes the dead letter the pipeline makes (the record's key, value and headers
+ * as read, byte for byte, plus the {@code hw_dlq_*} headers, beside Spring's {@code kafka_dlt-*}) to the dead-letter
+ * topic the pipeline names. A refused record ({@link RecordRefusedException}) is not retried; a record that could not
+ * be read because the schema registry did not answer is read again, with back-off, until it answers (never
+ * dead-lettered for a transient fault); a failing listener is retried as configured, then dead-lettered. Where the
+ * pipeline names no dead-letter topic, the container stops instead, the record uncommitted, as the governed consumer
+ * stops. A dead letter that cannot be written leaves its record unrecovered, to be read again: nothing is lost.
  */
 public final class GovernedDeadLetters {
 
@@ -31,47 +38,101 @@ public final class GovernedDeadLetters {
     /**
      * Builds the error handler.
      *
-     * @param governance writes the {@code hw_dlq_*} headers and knows the contract's dead-letter topic
-     * @param template writes the dead letters; its serializers must write the values as read (bytes, Avro, text)
+     * @param pipeline governs the records: where their dead letters go and what they say
+     * @param template writes the dead letters; its serializers must write bytes as they are
      * @param retries attempts after the first before a failing record is dead-lettered
      * @param backOffMillis the wait between them
      * @return the error handler
      */
-    public static DefaultErrorHandler errorHandler(RecordGovernance governance, KafkaOperations<?, ?> template,
+    public static DefaultErrorHandler errorHandler(ReadPipeline pipeline, KafkaOperations<?, ?> template,
             int retries, long backOffMillis) {
-        Objects.requireNonNull(governance, "governance");
-        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template, (record, error) -> {
-            String contractTopic = governance.deadLetterTopic(record.topic());
-            return new TopicPartition(contractTopic.isEmpty() ? record.topic() + ".dlq" : contractTopic, -1);
+        Objects.requireNonNull(pipeline, "pipeline");
+        ThreadLocal<Boolean> mustStop = new ThreadLocal<>();
+        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template, (record, error) ->
+                new TopicPartition(pipeline.deadLetterTopic(record.topic()).orElseThrow(), -1)) {
+            @Override
+            public void accept(ConsumerRecord<?, ?> record, Consumer<?, ?> consumer, Exception exception) {
+                if (pipeline.deadLetterTopic(record.topic()).isEmpty()) {
+                    mustStop.set(Boolean.TRUE);
+                    throw new IllegalStateException("Record at " + record.topic() + "-" + record.partition() + "@"
+                            + record.offset() + " failed and its topic has no dead-letter topic: the container "
+                            + "stops without committing it. Set one in the contract (deadLetterTopic) to set such "
+                            + "records aside instead.", exception);
+                }
+                super.accept(record, consumer, exception); // throws when the dead letter could not be written
+                member(pipeline, consumer).deadLettered(record);
+            }
+        };
+        recoverer.addHeadersFunction((record, error) -> {
+            RecordRefusedException refused = find(error, RecordRefusedException.class);
+            Read read = refused == null ? null : refused.read();
+            return pipeline.deadLetterHeaders(record, read != null ? read.reason() : Read.HANDLER,
+                    read != null ? read.error() : listenerException(error),
+                    read != null ? read.violations() : List.of(), group());
         });
-        // the container thread knows the listener's group (each @KafkaListener may have its own)
-        recoverer.addHeadersFunction((record, error) -> governance.deadLetterHeaders(record, error,
-                KafkaUtils.getConsumerGroupId()));
-        DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, new FixedBackOff(backOffMillis, retries));
-        handler.addNotRetryableExceptions(ContractViolationException.class);
-        // a record that cannot be deserialized is the record's fault, unless the registry did not answer: decided per
-        // exception below rather than by Spring's default (never retried)
-        handler.removeClassification(DeserializationException.class);
-        handler.setBackOffFunction((record, error) -> isTransient(error) ? untilTheRegistryAnswers()
-                : find(error, DeserializationException.class) != null ? new FixedBackOff(0, 0) : null);
+        DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, new FixedBackOff(backOffMillis, retries)) {
+            private final CommonContainerStoppingErrorHandler stopping = new CommonContainerStoppingErrorHandler();
+
+            @Override
+            public void handleRemaining(Exception thrownException, List<ConsumerRecord<?, ?>> records,
+                    Consumer<?, ?> consumer, MessageListenerContainer container) {
+                super.handleRemaining(thrownException, records, consumer, container);
+                if (Boolean.TRUE.equals(mustStop.get())) {
+                    mustStop.remove();
+                    stopping.handleRemaining(thrownException, records, consumer, container);
+                }
+            }
+        };
+        handler.addNotRetryableExceptions(RecordRefusedException.class);
+        handler.setBackOffFunction((record, error) -> ReadPipeline.isTransient(error) ? untilTheRegistryAnswers()
+                : null);
         return handler;
     }
 
+    private static ReadPipeline.Member member(ReadPipeline pipeline, Consumer<?, ?> consumer) {
+        return pipeline.member(group(), clientIdOf(consumer));
+    }
+
+    /** @return the listener's consumer group: the container thread knows it (each listener may have its own) */
+    private static String group() {
+        String group = KafkaUtils.getConsumerGroupId();
+        return group == null ? "" : group;
+    }
+
     /**
-     * Whether a listener failure is transient: the schema registry did not answer (no answer, 5xx, 429, 408) while
-     * the record was deserialized. Such a record is read again, with back-off, until the registry answers: it is not
-     * the record's fault and is never dead-lettered for it.
+     * @param consumer a container's consumer
+     * @return its client id, as its metrics name it
+     */
+    static String clientIdOf(Consumer<?, ?> consumer) {
+        if (consumer != null) {
+            for (MetricName name : consumer.metrics().keySet()) {
+                String id = name.tags().get("client-id");
+                if (id != null) {
+                    return id;
+                }
+            }
+        }
+        return "";
+    }
+
+    /** The listener's own exception, as a governed consumer's handler would have thrown it: Spring wraps it. */
+    static Throwable listenerException(Throwable error) {
+        Throwable root = error;
+        while (root instanceof ListenerExecutionFailedException && root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root;
+    }
+
+    /**
+     * Whether a listener failure is transient: the schema registry did not answer while the record was read.
      *
      * @param error the failure
      * @return true when it is transient
+     * @see ReadPipeline#isTransient(Throwable)
      */
     public static boolean isTransient(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SchemaRegistryException registry) {
-                return registry.isTransient();
-            }
-        }
-        return false;
+        return ReadPipeline.isTransient(error);
     }
 
     private static BackOff untilTheRegistryAnswers() {

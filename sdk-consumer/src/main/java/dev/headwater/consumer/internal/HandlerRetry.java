@@ -109,4 +109,27 @@ public final class HandlerRetry {
             signal.notifyAll();
         }
     }
+
+    /**
+     * Refuses retries whose back-offs alone could outlast {@code max.poll.interval.ms}: the group would then take the
+     * partitions away while the loop waits, and the retried record would be handled twice.
+     *
+     * @param maxAttempts attempts in all
+     * @param initialBackoff the first wait
+     * @param maxBackoff the longest wait
+     * @param kafka the consumer's Kafka settings
+     * @throws IllegalArgumentException saying what to change
+     */
+    public static void checkFits(int maxAttempts, Duration initialBackoff, Duration maxBackoff,
+            java.util.Map<String, ?> kafka) {
+        Object configured = kafka.get("max.poll.interval.ms");
+        long interval = configured == null ? 300_000 : Long.parseLong(configured.toString());
+        Duration worst = worstCaseWait(maxAttempts, initialBackoff, maxBackoff);
+        if (worst.toMillis() >= interval / 2) {
+            throw new IllegalArgumentException("GovernedConsumer setting 'retry': " + maxAttempts + " attempts "
+                    + "starting at " + initialBackoff + " can wait " + worst + " for one record, more than half of "
+                    + "max.poll.interval.ms (" + interval + " ms): the group would take the partition away meanwhile. "
+                    + "Use fewer attempts or a shorter back-off, or raise max.poll.interval.ms");
+        }
+    }
 }

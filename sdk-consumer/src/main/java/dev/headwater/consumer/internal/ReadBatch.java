@@ -1,6 +1,5 @@
 package dev.headwater.consumer.internal;
 
-import dev.headwater.lineage.Lineage;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -14,7 +13,7 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The records of one poll and, per record, what preparing it gave (the deserialized record, or why it cannot be
- * handled) and its creation time. Prepared on one thread (the read-ahead thread, or the polling thread), read by the
+ * handled). Prepared on one thread (the read-ahead thread, or the polling thread), read by the
  * polling thread after {@link #await()}. Partitions whose records must not be handled any more (revoked, or rewound
  * to retry a record) are marked {@link #skip skipped}. Internal: not for users.
  */
@@ -34,7 +33,6 @@ public final class ReadBatch {
     private final List<TopicPartition> partitions;
     private final List<List<ConsumerRecord<byte[], byte[]>>> records;
     private final List<Object[]> prepared;
-    private final List<long[]> createdAt;
     private final Set<TopicPartition> skipped = new HashSet<>();
     private Future<?> preparing;
 
@@ -44,12 +42,10 @@ public final class ReadBatch {
         this.partitions = List.copyOf(polled.partitions());
         this.records = new ArrayList<>(partitions.size());
         this.prepared = new ArrayList<>(partitions.size());
-        this.createdAt = new ArrayList<>(partitions.size());
         for (TopicPartition partition : partitions) {
             List<ConsumerRecord<byte[], byte[]>> part = polled.records(partition);
             records.add(part);
             prepared.add(new Object[part.size()]);
-            createdAt.add(new long[part.size()]);
         }
     }
 
@@ -58,11 +54,8 @@ public final class ReadBatch {
         for (int p = 0; p < partitions.size(); p++) {
             List<ConsumerRecord<byte[], byte[]>> part = records.get(p);
             Object[] results = prepared.get(p);
-            long[] created = createdAt.get(p);
             for (int i = 0; i < results.length; i++) {
-                ConsumerRecord<byte[], byte[]> record = part.get(i);
-                results[i] = preparer.prepare(record);
-                created[i] = Lineage.createdAtMillis(record);
+                results[i] = preparer.prepare(part.get(i));
             }
         }
     }
@@ -117,11 +110,6 @@ public final class ReadBatch {
     /** @return what preparing each record of the partition at an index gave */
     public Object[] prepared(int partition) {
         return prepared.get(partition);
-    }
-
-    /** @return the creation time of each record of the partition at an index (epoch ms), or -1 */
-    public long[] createdAt(int partition) {
-        return createdAt.get(partition);
     }
 
     /** Marks a partition whose records in this batch must not be handled. */

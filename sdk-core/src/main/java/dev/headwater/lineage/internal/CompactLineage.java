@@ -118,6 +118,22 @@ public final class CompactLineage {
     }
 
     /**
+     * Reads only the event id of a format 2 value: its first two fields, nothing after them.
+     *
+     * @param value the bytes
+     * @return the record's event id
+     * @throws IllegalArgumentException when they are not a well-formed format 2 value
+     */
+    public static String eventIdOf(byte[] value) {
+        if (!isCompact(value)) {
+            throw new IllegalArgumentException("not a lineage format 2 value");
+        }
+        Reader in = new Reader(value, 0, value.length);
+        long descriptorId = in.int64();
+        return eventId(descriptorId, in.varint());
+    }
+
+    /**
      * @param descriptorId a descriptor id
      * @param sequence an event's number within its producer
      * @return the event id, {@code {16 hex digits of the descriptor id}-{sequence}}: globally unique

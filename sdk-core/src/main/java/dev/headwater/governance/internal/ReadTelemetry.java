@@ -1,5 +1,6 @@
-package dev.headwater.consumer.internal;
+package dev.headwater.governance.internal;
 
+import dev.headwater.lineage.Lineage;
 import dev.headwater.telemetry.MessagingAttributes;
 import dev.headwater.telemetry.internal.HeadersTextMap;
 import io.opentelemetry.api.OpenTelemetry;
@@ -8,6 +9,8 @@ import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -26,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * {@code traceparent}; records by outcome; end-to-end delay against the contract's freshness objective, with a warning
  * at most once a minute per topic when it is breached. Thread safe. Internal: not for users.
  */
-public final class ConsumerTelemetry {
+public final class ReadTelemetry {
 
-    private static final Logger log = LoggerFactory.getLogger(ConsumerTelemetry.class);
+    private static final Logger log = LoggerFactory.getLogger(ReadTelemetry.class);
     /** The instrumentation scope of the consumer's spans and metrics. */
     public static final String SCOPE = "dev.headwater.consumer";
     private static final long WARN_INTERVAL_NANOS = Duration.ofMinutes(1).toNanos();
@@ -40,6 +43,7 @@ public final class ConsumerTelemetry {
     private final DoubleHistogram delay;
     private final LongCounter breaches;
     private final LongCounter retries;
+    private final LongCounter violations;
     private final String group;
     private final String clientId;
     private final String tenant;
@@ -56,7 +60,7 @@ public final class ConsumerTelemetry {
      * @param contract the contract subject, may be empty
      * @param freshness the freshness objective, zero when none
      */
-    public ConsumerTelemetry(OpenTelemetry openTelemetry, String group, String clientId, String tenant,
+    public ReadTelemetry(OpenTelemetry openTelemetry, String group, String clientId, String tenant,
             String contract, Duration freshness) {
         this.tracer = openTelemetry.tracerBuilder(SCOPE).setSchemaUrl(MessagingAttributes.SCHEMA_URL).build();
         this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
@@ -77,6 +81,9 @@ public final class ConsumerTelemetry {
                 .setDescription("Records read again later because they could not be read for a reason that is not "
                         + "their own (the schema registry did not answer)")
                 .setUnit("{record}").build();
+        this.violations = meter.counterBuilder("headwater.contract.violations")
+                .setDescription("Contract rule violations found on the records read, by rule")
+                .setUnit("{violation}").build();
         this.group = group;
         this.clientId = clientId;
         this.tenant = tenant;
@@ -85,50 +92,65 @@ public final class ConsumerTelemetry {
     }
 
     /**
-     * Starts the CONSUMER span of processing one record, as a child of the producer's span when the record carries
-     * trace context.
+     * Starts the CONSUMER span of processing one record: a child of the producer's span when the record carries trace
+     * context, and linked to it (the messaging conventions' creation context), with the record's event id as
+     * {@code messaging.message.id}.
      *
      * @param record the record
      * @return the span
      */
     public Span startProcess(ConsumerRecord<?, ?> record) {
-        Context parent = propagator.extract(Context.root(), record.headers(), HeadersTextMap.GETTER);
-        TopicState state = state(record.topic());
-        return tracer.spanBuilder(state.spanName)
-                .setParent(parent)
-                .setSpanKind(SpanKind.CONSUMER)
-                .setAllAttributes(state.span)
-                .setAttribute(MessagingAttributes.DESTINATION_PARTITION_ID, Integer.toString(record.partition()))
-                .setAttribute(MessagingAttributes.KAFKA_OFFSET, record.offset())
-                .startSpan();
+        return start(record, state(record.topic()).spanName, "process");
     }
 
     /**
-     * Starts and returns the CONSUMER span of receiving one record, as a child of the producer's span: for the
-     * consumer interceptor, which sees a record when it is polled but not how the application processes it, so its
-     * span says {@code receive}, not {@code process}.
+     * Starts the CONSUMER span of receiving one record, as {@link #startProcess} does: for the consumer interceptor,
+     * which sees a record when it is polled but not how the application processes it, so its span says
+     * {@code receive}, not {@code process}.
      *
      * @param record the record
      * @return the span; end it at once
      */
     public Span startReceive(ConsumerRecord<?, ?> record) {
+        return start(record, "receive " + record.topic(), "receive");
+    }
+
+    private Span start(ConsumerRecord<?, ?> record, String name, String operation) {
         Context parent = propagator.extract(Context.root(), record.headers(), HeadersTextMap.GETTER);
+        SpanContext creation = Span.fromContext(parent).getSpanContext();
         TopicState state = state(record.topic());
-        return tracer.spanBuilder("receive " + record.topic())
+        SpanBuilder builder = tracer.spanBuilder(name)
                 .setParent(parent)
                 .setSpanKind(SpanKind.CONSUMER)
                 .setAllAttributes(state.span)
-                .setAttribute(MessagingAttributes.OPERATION_NAME, "receive")
-                .setAttribute(MessagingAttributes.OPERATION_TYPE, "receive")
+                .setAttribute(MessagingAttributes.OPERATION_NAME, operation)
+                .setAttribute(MessagingAttributes.OPERATION_TYPE, operation)
                 .setAttribute(MessagingAttributes.DESTINATION_PARTITION_ID, Integer.toString(record.partition()))
-                .setAttribute(MessagingAttributes.KAFKA_OFFSET, record.offset())
-                .startSpan();
+                .setAttribute(MessagingAttributes.KAFKA_OFFSET, record.offset());
+        if (creation.isValid()) {
+            builder.addLink(creation);
+        }
+        Span span = builder.startSpan();
+        if (span.isRecording()) {
+            // read only when someone records it: without an SDK the id is never decoded
+            Lineage.eventIdOf(record.headers()).ifPresent(id -> span.setAttribute(MessagingAttributes.MESSAGE_ID, id));
+            span.setAttribute(MessagingAttributes.MESSAGE_BODY_SIZE, (long) Math.max(0, record.serializedValueSize()));
+        }
+        return span;
     }
 
     /** Ends a span of a record that failed. */
     public void failed(Span span, Throwable error) {
         span.recordException(error);
         span.setStatus(StatusCode.ERROR, error.getClass().getSimpleName());
+    }
+
+    /** Counts the read-rule violations of a record. */
+    public void violations(String topic, java.util.List<dev.headwater.contract.Violation> found) {
+        for (dev.headwater.contract.Violation violation : found) {
+            violations.add(1, state(topic).metric.toBuilder().put(MessagingAttributes.RULE, violation.rule())
+                    .build());
+        }
     }
 
     /** Counts a record that will be read again after a transient failure. */
@@ -181,8 +203,6 @@ public final class ConsumerTelemetry {
             Attributes span = Attributes.builder()
                     .put(MessagingAttributes.SYSTEM, "kafka")
                     .put(MessagingAttributes.DESTINATION_NAME, t)
-                    .put(MessagingAttributes.OPERATION_NAME, "process")
-                    .put(MessagingAttributes.OPERATION_TYPE, "process")
                     .put(MessagingAttributes.CONSUMER_GROUP_NAME, group)
                     .put(MessagingAttributes.CLIENT_ID, clientId)
                     .build();

@@ -1,9 +1,9 @@
-package dev.headwater.producer.internal;
+package dev.headwater.governance.internal;
 
+import dev.headwater.SharedResources;
 import dev.headwater.contract.Violation;
 import dev.headwater.telemetry.MessagingAttributes;
 import dev.headwater.telemetry.internal.HeadersTextMap;
-import dev.headwater.telemetry.internal.QuotaTelemetry;
 import dev.headwater.tenant.TenantQuotas;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
@@ -25,10 +25,10 @@ import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * The producer's spans and metrics, with the attribute sets of each topic built once. Uses the OpenTelemetry API only;
+ * The write pipeline's spans and metrics, with the attribute sets of each topic built once. Uses the OpenTelemetry API only;
  * with no SDK installed every call is a no-op. Thread safe. Internal: not for users.
  */
-public final class ProducerTelemetry {
+public final class WriteTelemetry {
 
     private static final String SCOPE = "dev.headwater.producer";
 
@@ -56,7 +56,7 @@ public final class ProducerTelemetry {
      * @param tenant the tenant, may be empty
      * @param contract the contract subject, may be empty
      */
-    public ProducerTelemetry(OpenTelemetry openTelemetry, String clientId, String tenant, String contract) {
+    public WriteTelemetry(OpenTelemetry openTelemetry, String clientId, String tenant, String contract) {
         this.openTelemetry = openTelemetry;
         this.tracer = openTelemetry.tracerBuilder(SCOPE).setSchemaUrl(MessagingAttributes.SCHEMA_URL).build();
         this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
@@ -111,6 +111,18 @@ public final class ProducerTelemetry {
         size.record(valueSize, attributes.metric);
     }
 
+    /**
+     * Ends a span for a record handed to a Kafka producer whose acknowledgement this route does not see (the
+     * serializer route), and counts it as sent.
+     */
+    public void handedOff(Span span, String topic, int valueSize) {
+        span.setAttribute(MessagingAttributes.MESSAGE_BODY_SIZE, (long) valueSize);
+        span.end();
+        TopicAttributes attributes = attributes(topic);
+        records.add(1, attributes.sent);
+        size.record(valueSize, attributes.metric);
+    }
+
     /** Ends a span for a record the broker refused. */
     public void failed(Span span, Throwable error) {
         span.recordException(error);
@@ -118,10 +130,15 @@ public final class ProducerTelemetry {
         span.end();
     }
 
-    /** Counts a refused record and its violations. */
+    /** Counts a refused record and its violations, if any. */
     public void refused(String topic, List<Violation> found) {
         records.add(1, attributes(topic).refused);
         violations(topic, found);
+    }
+
+    /** Counts a record refused for another reason than its violations (guardrail, quota, size, serialization). */
+    public void refused(String topic) {
+        records.add(1, attributes(topic).refused);
     }
 
     /** Counts violations of a dead-lettered record. */
@@ -136,10 +153,11 @@ public final class ProducerTelemetry {
      * Reports a tenant's produce quota as metrics: records and bytes taken, time throttled and rejections, beside the
      * limits, so usage can be compared with the quota per tenant.
      *
+     * @param resources where the quota's metric registrations are shared
      * @param quotas the tenant's shared quota
      */
-    public void observeQuota(TenantQuotas quotas) {
-        observedQuota = QuotaTelemetry.observe(openTelemetry, SCOPE, quotas);
+    public void observeQuota(SharedResources resources, TenantQuotas quotas) {
+        observedQuota = resources.observeQuota(openTelemetry, SCOPE, quotas);
     }
 
     /**
@@ -171,7 +189,7 @@ public final class ProducerTelemetry {
      * quota's callbacks when the last producer of the tenant closes).
      */
     public void close() {
-        callbacks.forEach(ProducerTelemetry::unregister);
+        callbacks.forEach(WriteTelemetry::unregister);
         callbacks.clear();
         AutoCloseable quota = observedQuota;
         if (quota != null) {

@@ -1,4 +1,4 @@
-package dev.headwater.producer;
+package dev.headwater.contract;
 
 /** What the governed producer does with a record that breaks its contract. */
 public enum FailurePolicy {

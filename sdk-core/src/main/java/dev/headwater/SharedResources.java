@@ -1,0 +1,233 @@
+package dev.headwater;
+
+import dev.headwater.registry.SchemaRegistryClient;
+import dev.headwater.telemetry.MessagingAttributes;
+import dev.headwater.tenant.Quota;
+import dev.headwater.tenant.TenantPolicy;
+import dev.headwater.tenant.TenantQuotas;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.Meter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What governed clients of one application share: each tenant's quota per direction (so that all producers of a tenant
+ * draw from one budget), one schema registry client per registry and credentials (so that their caches are shared),
+ * the registration of each quota's metrics (reported once however many clients use it) and the numbering of client
+ * ids. Like Resilience4j's registries: {@link #global()} is the instance every client uses unless its builder is
+ * handed another ({@code sharedResources(...)} on the builders, {@code headwater.shared.resources} in properties), and
+ * {@link #create()} makes an independent one, for two applications or two tests in one JVM that must not share a
+ * quota. Thread safe.
+ */
+public final class SharedResources {
+
+    /** The quota's direction: {@code produce} or {@code consume}. */
+    public static final AttributeKey<String> QUOTA_DIRECTION = AttributeKey.stringKey("headwater.quota.direction");
+
+    /** The key of a configuration map (a serializer's, a deserializer's) that may hand a client its resources. */
+    public static final String CONFIG_KEY = "headwater.shared.resources";
+
+    private static final SharedResources GLOBAL = new SharedResources();
+
+    private final Map<String, TenantQuotas> quotas = new ConcurrentHashMap<>();
+    private final Map<RegistryKey, SchemaRegistryClient> registries = new ConcurrentHashMap<>();
+    private final Map<QuotaMetricsKey, QuotaMetrics> quotaMetrics = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> clientNumbers = new ConcurrentHashMap<>();
+
+    private SharedResources() {
+    }
+
+    /** @return the resources every client shares unless given others */
+    public static SharedResources global() {
+        return GLOBAL;
+    }
+
+    /**
+     * Returns the resources a configuration map hands a client under {@value #CONFIG_KEY}, or the global ones.
+     *
+     * @param configs a client's, serializer's or deserializer's configuration
+     * @return the resources
+     * @throws IllegalArgumentException when the key holds something else
+     */
+    public static SharedResources from(Map<String, ?> configs) {
+        Object given = configs.get(CONFIG_KEY);
+        if (given == null) {
+            return GLOBAL;
+        }
+        if (!(given instanceof SharedResources resources)) {
+            throw new IllegalArgumentException("'" + CONFIG_KEY + "' must hold a " + SharedResources.class.getName()
+                    + ", was a " + given.getClass().getName());
+        }
+        return resources;
+    }
+
+    /** @return new resources, shared only by the clients handed them */
+    public static SharedResources create() {
+        return new SharedResources();
+    }
+
+    /**
+     * Returns a tenant's produce quota, shared by every producer handed these resources; a policy that changed the
+     * quota replaces it.
+     *
+     * @param policy the tenant's policy
+     * @return the quota, or empty when the policy sets no produce quota
+     */
+    public java.util.Optional<TenantQuotas> produceQuota(TenantPolicy policy) {
+        Quota quota = policy.produceQuota();
+        return quota.unlimited() ? java.util.Optional.empty()
+                : java.util.Optional.of(quota(policy.tenant(), "produce", quota));
+    }
+
+    /**
+     * Returns a tenant's consume quota, shared by every consumer handed these resources. Consumers cannot refuse
+     * records they already polled, so this quota always waits ({@link Quota.Mode#BLOCK}), in steps of at least
+     * {@link TenantQuotas#MIN_CONSUMER_WAIT}, whatever the policy's mode.
+     *
+     * @param policy the tenant's policy
+     * @return the quota, or empty when the policy sets no consume quota
+     */
+    public java.util.Optional<TenantQuotas> consumeQuota(TenantPolicy policy) {
+        Quota quota = policy.consumeQuota();
+        if (quota.unlimited()) {
+            return java.util.Optional.empty();
+        }
+        Duration wait = quota.maxWait().compareTo(TenantQuotas.MIN_CONSUMER_WAIT) < 0 ? TenantQuotas.MIN_CONSUMER_WAIT
+                : quota.maxWait();
+        return java.util.Optional.of(quota(policy.tenant(), "consume", new Quota(quota.recordsPerSecond(),
+                quota.bytesPerSecond(), Quota.Mode.BLOCK, wait)));
+    }
+
+    private TenantQuotas quota(String tenant, String direction, Quota quota) {
+        return quotas.compute(tenant + "/" + direction, (key, existing) ->
+                existing != null && existing.quota().equals(quota) ? existing
+                        : new TenantQuotas(tenant, direction, quota));
+    }
+
+    /**
+     * Returns the registry client for a set of settings (Confluent's key names), created on first use and shared
+     * after, so that serializers and deserializers configured by class name share one cache.
+     *
+     * @param settings the registry settings
+     * @return the client
+     */
+    public SchemaRegistryClient registryClient(Map<String, ?> settings) {
+        return registries.computeIfAbsent(new RegistryKey(Map.copyOf(settings)),
+                key -> SchemaRegistryClient.fromProperties(key.settings()));
+    }
+
+    /**
+     * Numbers the clients of an application, as Kafka numbers its default client ids, so that two producers of one
+     * application share neither metrics names nor broker quotas by accident.
+     *
+     * @param prefix the application's name
+     * @return {@code prefix-N}, N counting from 1 per prefix
+     */
+    public String nextClientId(String prefix) {
+        return prefix + "-" + clientNumbers.computeIfAbsent(prefix, p -> new AtomicInteger()).incrementAndGet();
+    }
+
+    /**
+     * Starts reporting a quota's metrics ({@code headwater.tenant.quota.*}: records and bytes taken, time throttled,
+     * rejections and the limit, by tenant and direction) for one client. The callbacks are registered once per
+     * OpenTelemetry instance and quota, else readings would add up as many times as there are clients, and
+     * unregistered when the last client observing them closes.
+     *
+     * @param openTelemetry where the metrics go
+     * @param scope the instrumentation scope's name
+     * @param quota the tenant's shared quota
+     * @return what the client closes when it closes
+     */
+    public AutoCloseable observeQuota(OpenTelemetry openTelemetry, String scope, TenantQuotas quota) {
+        Objects.requireNonNull(openTelemetry, "openTelemetry");
+        QuotaMetricsKey key = new QuotaMetricsKey(openTelemetry, quota);
+        quotaMetrics.compute(key, (k, registered) -> registered != null ? registered.retain()
+                : new QuotaMetrics(register(openTelemetry.meterBuilder(scope)
+                        .setSchemaUrl(MessagingAttributes.SCHEMA_URL).build(), quota)));
+        return () -> quotaMetrics.computeIfPresent(key, (k, registered) -> registered.release());
+    }
+
+    private static List<AutoCloseable> register(Meter meter, TenantQuotas quotas) {
+        Attributes attributes = Attributes.of(MessagingAttributes.TENANT, quotas.tenant(), QUOTA_DIRECTION,
+                quotas.direction());
+        return List.of(
+                meter.counterBuilder("headwater.tenant.quota.records").setUnit("{record}")
+                        .setDescription("Records taken from the tenant's quota, by direction")
+                        .buildWithCallback(m -> m.record(quotas.recordsUsed(), attributes)),
+                meter.counterBuilder("headwater.tenant.quota.bytes").setUnit("By")
+                        .setDescription("Bytes taken from the tenant's quota, by direction")
+                        .buildWithCallback(m -> m.record(quotas.bytesUsed(), attributes)),
+                meter.counterBuilder("headwater.tenant.quota.throttled").ofDoubles().setUnit("s")
+                        .setDescription("Time the tenant's clients waited for quota, by direction")
+                        .buildWithCallback(m -> m.record(quotas.throttledNanos() / 1e9, attributes)),
+                meter.counterBuilder("headwater.tenant.quota.rejections").setUnit("{record}")
+                        .setDescription("Records the tenant's quota refused, by direction")
+                        .buildWithCallback(m -> m.record(quotas.rejections(), attributes)),
+                meter.gaugeBuilder("headwater.tenant.quota.limit").ofLongs().setUnit("{record}/s")
+                        .setDescription("The tenant's quota in records per second (0: unlimited), by direction")
+                        .buildWithCallback(m -> m.record(quotas.quota().recordsPerSecond(), attributes)));
+    }
+
+    @Override
+    public String toString() {
+        return this == GLOBAL ? "SharedResources{global}" : "SharedResources@" + Integer.toHexString(hashCode());
+    }
+
+    /** The callbacks of one quota on one OpenTelemetry instance, and how many clients observe them. */
+    private static final class QuotaMetrics {
+        private final List<AutoCloseable> callbacks;
+        private int users = 1;
+
+        QuotaMetrics(List<AutoCloseable> callbacks) {
+            this.callbacks = callbacks;
+        }
+
+        QuotaMetrics retain() {
+            users++;
+            return this;
+        }
+
+        /** @return this, or null once the last user released it (its callbacks are then unregistered) */
+        QuotaMetrics release() {
+            if (--users > 0) {
+                return this;
+            }
+            for (AutoCloseable callback : callbacks) {
+                try {
+                    callback.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("could not unregister a metric callback", e);
+                }
+            }
+            return null;
+        }
+    }
+
+    /** Identity of both parts: two equal-looking OpenTelemetry instances are two places to report to. */
+    private record QuotaMetricsKey(OpenTelemetry openTelemetry, TenantQuotas quotas) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof QuotaMetricsKey that && openTelemetry == that.openTelemetry
+                    && quotas == that.quotas;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(openTelemetry) * 31 + System.identityHashCode(quotas);
+        }
+    }
+
+    /** The registry settings; printed without their values, which may hold secrets. */
+    private record RegistryKey(Map<String, Object> settings) {
+        @Override
+        public String toString() {
+            return "RegistryKey{" + settings.keySet() + "}";
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package dev.headwater.governance;
+
+import dev.headwater.contract.DataContract;
+import dev.headwater.governance.internal.TopicRouting;
+import dev.headwater.lineage.LineageStamp;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * The one place a governed record is written. Every producing route (the governed producer and its {@code Producer}
+ * view, the serializer in a plain {@code KafkaProducer} or Spring's {@code KafkaTemplate}) hands each record to
+ * {@link #write} and keeps only its transport; as OpenTelemetry's {@code Instrumenter} does for spans, the pipeline
+ * does the governance and the route adapts its library to it. In this order, once per record:
+ * <ol>
+ *   <li>the tenant's guardrail (the topic must be in its namespaces);</li>
+ *   <li>the contract's write rules, and the decision: send, dead-letter (every broken rule says DLQ, or the failure
+ *       policy does) or refuse;</li>
+ *   <li>the value serialized: in the Confluent wire format under the contract's registered schema, or by the route's
+ *       serializer without a contract;</li>
+ *   <li>lineage stamped, with the correlation and causation of the record this thread handles;</li>
+ *   <li>a dead letter's {@code hw_dlq_*} headers;</li>
+ *   <li>a PRODUCER span started, its context injected into the headers;</li>
+ *   <li>the record's size against {@code max.request.size};</li>
+ *   <li>the tenant's produce quota taken for one record and its value's bytes.</li>
+ * </ol>
+ * The route writes what the {@link Write} says, then reports how it ended, once: {@link #acknowledged},
+ * {@link #failed}, or {@link #handedOff} when it cannot see the broker's answer.
+ *
+ * <p>One pipeline per producer, built by {@link WriteBuilder} ({@code GovernedProducer}'s builder, or
+ * {@link #builder()}): the steps of each contract are prepared once (its schema registered, its rules compiled, its
+ * lineage descriptor published), and a topic is governed by the contract that lists it, or by the only one. Thread
+ * safe.
+ */
+public final class WritePipeline implements AutoCloseable {
+
+    private final GovernanceSettings settings;
+    private final TopicRouting<WriteSteps> routing;
+    private volatile DeadLetterWriter deadLetters;
+
+    WritePipeline(GovernanceSettings settings, List<WriteSteps> steps) {
+        this.settings = settings;
+        this.routing = new TopicRouting<>(steps, WriteSteps::contract);
+    }
+
+    /** @return a builder of the pipeline of a producer that is not a {@code GovernedProducer}, such as a serializer */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Governs one record and decides what becomes of it. A refusal is a {@link Write} whose {@link Write#error()} the
+     * route gives its caller.
+     *
+     * @param topic the topic the record is meant for
+     * @param headers the record's headers, to be written (changed in place: lineage, trace context, dead-letter
+     *     headers); pass a copy when the caller's must stay as they are
+     * @param value the value, may be null
+     * @param valueSerializer serializes the value without a contract; ignored with one
+     * @param <V> the value type
+     * @return the decision: a record to send or dead-letter, or a refusal
+     */
+    public <V> Write write(String topic, Headers headers, V value, Serializer<V> valueSerializer) {
+        WriteSteps steps = routing.forTopic(topic);
+        if (steps == null) {
+            return Write.refused(null, topic, new SerializationException("No contract governs topic '" + topic + "' ("
+                    + routing.describe() + "). Nothing was sent; add the topic to its contract's topics."), List.of());
+        }
+        return steps.write(topic, headers, value, valueSerializer);
+    }
+
+    /**
+     * The broker acknowledged a record this pipeline decided to write: ends its span and counts it under the topic
+     * it was meant for.
+     *
+     * @param write the decision
+     * @param partition where it was written
+     * @param offset at which offset
+     */
+    public void acknowledged(Write write, int partition, long offset) {
+        write.steps.acknowledged(write, partition, offset);
+    }
+
+    /**
+     * The route handed the record to a Kafka producer whose answer it cannot see (a serializer): ends the span and
+     * counts the record sent.
+     *
+     * @param write the decision
+     */
+    public void handedOff(Write write) {
+        write.steps.handedOff(write);
+    }
+
+    /**
+     * Writing a record this pipeline decided to write failed (the broker refused it, or its dead letter could not be
+     * written): ends its span with the error.
+     *
+     * @param write the decision
+     * @param error why
+     */
+    public void failed(Write write, Throwable error) {
+        write.steps.failed(write, error);
+    }
+
+    /** @return the contracts, in their order; empty without */
+    public List<DataContract> contracts() {
+        return routing.all().stream().map(WriteSteps::contract).filter(Objects::nonNull).toList();
+    }
+
+    /** @return the lineage stamp of the first contract's steps (the only one of a {@code GovernedProducer}) */
+    public LineageStamp lineage() {
+        return routing.all().get(0).lineage();
+    }
+
+    /** @return the settings the pipeline was built from */
+    public GovernanceSettings settings() {
+        return settings;
+    }
+
+    /**
+     * @return a writer of dead letters that inherits the producer's settings, created on first use and closed with
+     *     this pipeline
+     */
+    public DeadLetterWriter deadLetterWriter() {
+        DeadLetterWriter writer = deadLetters;
+        if (writer == null) {
+            synchronized (this) {
+                writer = deadLetters;
+                if (writer == null) {
+                    writer = new DeadLetterWriter(settings.kafka(), settings.clientId() + "-dead-letters",
+                            Map.of(ProducerConfig.ACKS_CONFIG, "all"));
+                    deadLetters = writer;
+                }
+            }
+        }
+        return writer;
+    }
+
+    /** Closes the steps of every contract, the dead-letter writer and the dataset events. */
+    @Override
+    public void close() {
+        routing.all().forEach(WriteSteps::close);
+        settings.datasetEvents().close();
+        DeadLetterWriter writer = deadLetters;
+        if (writer != null) {
+            writer.close();
+        }
+    }
+
+    /** Builds the pipeline of a producer that is not a {@code GovernedProducer}, such as a serializer. */
+    public static final class Builder extends WriteBuilder<Builder> {
+        private Map<String, Object> kafka = Map.of();
+        private String clientId;
+
+        private Builder() {
+            super("GovernedSerializer");
+        }
+
+        /**
+         * @param kafka the producer's Kafka settings, inherited by internal clients (dead letters, descriptors)
+         * @param clientId the producer's client id
+         * @return this builder
+         */
+        public Builder producer(Map<String, ?> kafka, String clientId) {
+            this.kafka = java.util.Collections.unmodifiableMap(new java.util.HashMap<>(
+                    Objects.requireNonNull(kafka, "kafka")));
+            this.clientId = Objects.requireNonNull(clientId, "clientId");
+            return this;
+        }
+
+        /**
+         * @return the pipeline
+         * @throws IllegalArgumentException naming the missing or conflicting setting
+         */
+        public WritePipeline build() {
+            require(clientId, "producer");
+            return buildPipeline(kafka, clientId);
+        }
+    }
+}
