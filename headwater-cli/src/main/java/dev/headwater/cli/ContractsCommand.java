@@ -1,11 +1,11 @@
 package dev.headwater.cli;
 
 import dev.headwater.contract.DataContract;
-import dev.headwater.contract.EvolutionReport;
 import dev.headwater.pipeline.ConsumerExpectation;
 import dev.headwater.pipeline.ContractChecks;
 import dev.headwater.pipeline.ContractDirectory;
 import dev.headwater.pipeline.ContractRegistration;
+import dev.headwater.pipeline.EvolutionReport;
 import dev.headwater.pipeline.Problem;
 import dev.headwater.registry.SchemaRegistryClient;
 import dev.headwater.tenant.TenantPolicy;
@@ -19,9 +19,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code headwater contracts ...}: what a pipeline checks and does with a repository's contracts. */
 @Command(name = "contracts", mixinStandardHelpOptions = true,

@@ -1,9 +1,9 @@
 package dev.headwater.maven;
 
 import dev.headwater.contract.DataContract;
-import dev.headwater.contract.EvolutionReport;
 import dev.headwater.pipeline.ContractChecks;
 import dev.headwater.pipeline.ContractDirectory;
+import dev.headwater.pipeline.EvolutionReport;
 import dev.headwater.pipeline.Problem;
 import dev.headwater.registry.SchemaRegistryClient;
 import java.io.IOException;

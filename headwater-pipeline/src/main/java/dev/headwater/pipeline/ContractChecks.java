@@ -1,8 +1,6 @@
 package dev.headwater.pipeline;
 
-import dev.headwater.contract.ContractEvolution;
 import dev.headwater.contract.DataContract;
-import dev.headwater.contract.EvolutionReport;
 import dev.headwater.contract.Violation;
 import dev.headwater.registry.SchemaRegistryClient;
 import dev.headwater.tenant.GuardrailViolationException;

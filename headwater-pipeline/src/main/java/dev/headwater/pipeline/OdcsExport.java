@@ -9,7 +9,7 @@ import dev.headwater.contract.FieldInfo;
 import dev.headwater.contract.OnFailure;
 import dev.headwater.contract.RuleMode;
 import dev.headwater.contract.ServiceLevels;
-import dev.headwater.contract.internal.AvroFields;
+import dev.headwater.contract.AvroFields;
 import java.util.Objects;
 import org.apache.avro.LogicalType;
 import org.apache.avro.LogicalTypes;

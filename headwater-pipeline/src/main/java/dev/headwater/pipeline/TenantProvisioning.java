@@ -3,7 +3,6 @@ package dev.headwater.pipeline;
 import dev.headwater.contract.DataContract;
 import dev.headwater.tenant.GuardrailViolationException;
 import dev.headwater.tenant.TenantPolicy;
-import dev.headwater.tenant.TenantProvisioner;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;

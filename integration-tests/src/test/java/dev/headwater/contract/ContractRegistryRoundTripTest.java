@@ -3,6 +3,8 @@ package dev.headwater.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.headwater.pipeline.ContractEvolution;
+import dev.headwater.pipeline.EvolutionReport;
 import dev.headwater.registry.RegisteredSchema;
 import dev.headwater.registry.SchemaDefinition;
 import dev.headwater.registry.SchemaRegistryClient;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.headwater.consumer.GovernedConsumer;
 import dev.headwater.contract.DataContract;
+import dev.headwater.pipeline.TenantProvisioner;
 import dev.headwater.producer.GovernedProducer;
 import dev.headwater.support.Contracts;
 import dev.headwater.support.Topics;

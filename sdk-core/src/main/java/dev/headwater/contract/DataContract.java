@@ -1,9 +1,7 @@
 package dev.headwater.contract;
 
 import dev.headwater.contract.internal.ContractChecks;
-import dev.headwater.contract.internal.ContractYaml;
 import dev.headwater.internal.Location;
-import dev.headwater.contract.internal.RegistryMapping;
 import dev.headwater.registry.CompatibilityLevel;
 import dev.headwater.registry.RegisteredSchema;
 import dev.headwater.registry.SchemaDefinition;

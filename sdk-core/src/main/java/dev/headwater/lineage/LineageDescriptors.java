@@ -68,6 +68,27 @@ public interface LineageDescriptors extends AutoCloseable {
      * @return the finder; close it when done
      */
     static LineageDescriptors fromKafka(Map<String, ?> clientSettings, String topic) {
-        return new KafkaDescriptorCatalog(clientSettings, topic, Duration.ofSeconds(10));
+        KafkaDescriptorCatalog catalog = new KafkaDescriptorCatalog(clientSettings, topic, Duration.ofSeconds(10));
+        return new LineageDescriptors() {
+            @Override
+            public Optional<LineageDescriptor> find(long descriptorId) {
+                return catalog.find(descriptorId);
+            }
+
+            @Override
+            public void learn(long descriptorId, LineageDescriptor descriptor) {
+                catalog.learn(descriptorId, descriptor);
+            }
+
+            @Override
+            public void close() {
+                catalog.close();
+            }
+
+            @Override
+            public String toString() {
+                return catalog.toString();
+            }
+        };
     }
 }

@@ -2,9 +2,9 @@ package dev.headwater.testkit;
 
 import dev.headwater.HeadwaterException;
 import dev.headwater.contract.DataContract;
+import dev.headwater.pipeline.TenantProvisioner;
 import dev.headwater.registry.SchemaRegistryClient;
 import dev.headwater.tenant.TenantPolicy;
-import dev.headwater.tenant.TenantProvisioner;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -16,6 +16,7 @@ import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
+import dev.headwater.contract.AvroFields;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package dev.headwater.contract.internal;
 
+import dev.headwater.contract.AvroFields;
 import dev.headwater.contract.ContractRule;
 import dev.headwater.contract.FieldInfo;
 import dev.headwater.contract.OnFailure;

@@ -1,5 +1,6 @@
 package dev.headwater.contract.internal;
 
+import dev.headwater.contract.AvroFields;
 import dev.headwater.contract.ContractRule;
 import java.time.Clock;
 import java.time.Instant;

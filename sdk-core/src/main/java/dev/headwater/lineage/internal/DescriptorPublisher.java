@@ -77,7 +77,7 @@ public final class DescriptorPublisher implements AutoCloseable {
                         : describe(e);
                 log.warn("Could not publish the lineage descriptor {} of application '{}' to topic '{}' ({}). Its "
                         + "records carry the descriptor inline instead, about {} bytes more each; nothing is lost. "
-                        + "Create the topic (compacted; TenantProvisioner.provisionLineageTopic), grant this "
+                        + "Create the topic (compacted; dev.headwater.pipeline.TenantProvisioner.provisionLineageTopic), grant this "
                         + "application write access to it, or choose another with headwater.lineage.descriptor.topic.",
                         CompactLineage.hex(descriptorId), descriptor.application(), topic, why,
                         CompactLineage.writeDescriptor(descriptor).length + 1);

@@ -2,7 +2,6 @@ package dev.headwater.lineage.internal;
 
 import dev.headwater.internal.ClientSettings;
 import dev.headwater.lineage.LineageDescriptor;
-import dev.headwater.lineage.LineageDescriptors;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -29,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * carrying it, so one such read finds it. An id still unknown after a read is not looked for again for
  * {@link #RETRY_AFTER}. Thread safe: lookups that miss are serialised. Internal: not for users.
  */
-public final class KafkaDescriptorCatalog implements LineageDescriptors {
+public final class KafkaDescriptorCatalog implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaDescriptorCatalog.class);
     static final Duration RETRY_AFTER = Duration.ofSeconds(10);
@@ -60,7 +59,10 @@ public final class KafkaDescriptorCatalog implements LineageDescriptors {
                         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
     }
 
-    @Override
+    /**
+     * @param descriptorId the id a record carries
+     * @return the descriptor, or empty when unknown or unreadable now
+     */
     public Optional<LineageDescriptor> find(long descriptorId) {
         LineageDescriptor descriptor = known.get(descriptorId);
         if (descriptor != null) {
@@ -85,7 +87,10 @@ public final class KafkaDescriptorCatalog implements LineageDescriptors {
         return Optional.of(descriptor);
     }
 
-    @Override
+    /**
+     * @param descriptorId the id
+     * @param descriptor a descriptor a record carried inline
+     */
     public void learn(long descriptorId, LineageDescriptor descriptor) {
         known.putIfAbsent(descriptorId, descriptor);
     }
@@ -148,7 +153,7 @@ public final class KafkaDescriptorCatalog implements LineageDescriptors {
             warned = true;
             log.warn("Cannot read lineage descriptors from topic '{}' ({}). Records of lineage format 2 that do "
                     + "not carry their descriptor yield only their event id, time, correlation, causation and trace "
-                    + "context. Create the topic (TenantProvisioner.provisionLineageTopic) or grant this client "
+                    + "context. Create the topic (dev.headwater.pipeline.TenantProvisioner.provisionLineageTopic) or grant this client "
                     + "read access to it.", topic, why);
         }
     }
