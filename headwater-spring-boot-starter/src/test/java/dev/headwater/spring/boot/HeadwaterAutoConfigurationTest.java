@@ -1,13 +1,13 @@
 package dev.headwater.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.headwater.consumer.RecordGovernance;
+import dev.headwater.governance.ReadPipeline;
 import dev.headwater.contract.DataContract;
 import dev.headwater.producer.GovernedSerializer;
-import dev.headwater.serde.AvroDeserializer;
 import dev.headwater.spring.kafka.GovernedRecordInterceptor;
 import dev.headwater.tenant.TenantPolicy;
 import java.io.InputStream;
@@ -27,7 +27,7 @@ import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.RecordInterceptor;
-import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The starter's configuration without a broker: what it switches on, and that every bad key or value stops startup
@@ -36,7 +36,8 @@ import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 class HeadwaterAutoConfigurationTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
-            AutoConfigurations.of(HeadwaterAutoConfiguration.class, KafkaAutoConfiguration.class));
+            AutoConfigurations.of(HeadwaterStartupChecks.class, HeadwaterAutoConfiguration.class,
+                    KafkaAutoConfiguration.class));
 
     @Test
     void withoutAnApplicationNameSpringKafkaBehavesAsBefore() {
@@ -55,7 +56,7 @@ class HeadwaterAutoConfigurationTest {
     void anApplicationNameAloneGovernsListenersButLeavesSerializersAlone() {
         runner.withPropertyValues("headwater.application.name=orders-service").run(context -> {
             assertThat(context).hasNotFailed();
-            assertThat(context).hasSingleBean(RecordGovernance.class);
+            assertThat(context).hasSingleBean(ReadPipeline.class);
             assertThat(context.getBean(RecordInterceptor.class)).isInstanceOf(GovernedRecordInterceptor.class);
             assertThat(context.getBean(CommonErrorHandler.class)).isInstanceOf(DefaultErrorHandler.class);
             assertThat(context.getBean(ProducerFactory.class).getConfigurationProperties()
@@ -83,11 +84,13 @@ class HeadwaterAutoConfigurationTest {
                             .containsEntry("schema.registry.url", "http://registry.example:8081")
                             .containsEntry("basic.auth.user.info", "orders:s3cret");
                     var consumer = context.getBean(ConsumerFactory.class).getConfigurationProperties();
+                    // containers read bytes: the read pipeline decodes them, values as wire-format Avro
+                    assertThat(consumer.get(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG))
+                            .isEqualTo(ByteArrayDeserializer.class);
                     assertThat(consumer.get(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG))
-                            .isEqualTo(ErrorHandlingDeserializer.class);
-                    assertThat(consumer.get(ErrorHandlingDeserializer.VALUE_DESERIALIZER_CLASS))
-                            .isEqualTo(AvroDeserializer.class);
-                    assertThat(consumer).containsEntry("schema.registry.url", "http://registry.example:8081");
+                            .isEqualTo(ByteArrayDeserializer.class);
+                    assertThat(context.getBean(ReadPipeline.class).settings().registry().urls().toString())
+                            .contains("registry.example:8081");
                 });
     }
 
@@ -101,12 +104,12 @@ class HeadwaterAutoConfigurationTest {
                     HeadwaterContracts contracts = context.getBean(HeadwaterContracts.class);
                     assertThat(contracts.all()).extracting(DataContract::subject).containsExactly(
                             "retail.orders.placed.v1-value", "retail.payments.requested.v1-value");
-                    RecordGovernance governance = context.getBean(RecordGovernance.class);
-                    assertThat(governance.deadLetterTopic("retail.payments.requested.v1"))
-                            .isEqualTo("retail.payments.requested.v1.dlq");
-                    assertThat(governance.deadLetterTopic("retail.orders.placed.v1"))
-                            .isEqualTo("retail.orders.placed.v1.dlq");
-                    assertThat(governance.deadLetterTopic("retail.unlisted.v1")).isEmpty();
+                    ReadPipeline pipeline = context.getBean(ReadPipeline.class);
+                    assertThat(pipeline.deadLetterTopic("retail.payments.requested.v1"))
+                            .contains("retail.payments.requested.v1.dlq");
+                    assertThat(pipeline.deadLetterTopic("retail.orders.placed.v1"))
+                            .contains("retail.orders.placed.v1.dlq");
+                    assertThat(pipeline.deadLetterTopic("retail.unlisted.v1")).isEmpty();
                     assertThat(context.getBean(ProducerFactory.class).getConfigurationProperties()
                             .get(GovernedSerializer.CONTRACTS)).asList().hasSize(2);
                 });
@@ -202,6 +205,52 @@ class HeadwaterAutoConfigurationTest {
                             .doesNotContain("s3cret");
                     assertThat(health.getDetails().toString()).doesNotContain("s3cret");
                 });
+    }
+
+    @Test
+    void aContractNotRegisteredYetKeepsTheApplicationUpAndSaysSo() throws Exception {
+        com.sun.net.httpserver.HttpServer registry = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        registry.createContext("/", exchange -> {
+            byte[] body = "{\"error_code\":40401,\"message\":\"Subject not found\"}".getBytes();
+            exchange.getResponseHeaders().add("Content-Type", "application/vnd.schemaregistry.v1+json");
+            exchange.sendResponseHeaders(404, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        registry.start();
+        try {
+            runner.withPropertyValues("headwater.application.name=orders-service",
+                    "headwater.contract=classpath:contracts/orders.yaml",
+                    "headwater.registry.url=http://127.0.0.1:" + registry.getAddress().getPort()).run(context -> {
+                        Health health = context.getBean(HeadwaterHealthIndicator.class).health();
+                        assertThat(health.getStatus()).as("a consumer-only service stays in its load balancer")
+                                .isEqualTo(Status.UP);
+                        assertThat(health.getDetails().get("contracts").toString())
+                                .contains("retail.orders.placed.v1-value", "registered=false", "not registered yet");
+                    });
+        } finally {
+            registry.stop(0);
+        }
+    }
+
+    @Test
+    void headwaterSettingsWithoutTheSwitchStopStartupNamingThem() {
+        runner.withPropertyValues("headwater.aplication.name=orders-service",
+                "headwater.contract=classpath:contracts/orders.yaml")
+                .run(context -> assertThat(context).getFailure()
+                        .hasStackTraceContaining("headwater.aplication.name")
+                        .hasStackTraceContaining("headwater.contract")
+                        .hasStackTraceContaining("not headwater.application.name, which switches Headwater on"));
+    }
+
+    @Test
+    void aKafkaClientOlderThanHeadwaterSupportsIsNamedWithTheVersionToSet() {
+        assertThatThrownBy(() -> HeadwaterStartupChecks.checkKafka("3.9.1"))
+                .hasMessageContaining("kafka-clients 4.0 or newer; this application has 3.9.1")
+                .hasMessageContaining("kafka.version");
+        HeadwaterStartupChecks.checkKafka("4.1.2"); // Spring Boot 4.0's
+        HeadwaterStartupChecks.checkKafka(org.apache.kafka.common.utils.AppInfoParser.getVersion());
     }
 
     @Test
