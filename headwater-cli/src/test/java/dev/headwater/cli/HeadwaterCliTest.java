@@ -352,7 +352,7 @@ class HeadwaterCliTest {
         Run bad = headwater(env, "tenants", "usage", "--tenant-policy", "src/test/resources/tenant-retail.yaml",
                 "--cost-model", costs.toString());
         assertThat(bad.exit()).as(bad.all()).isEqualTo(2);
-        assertThat(bad.err()).contains("prices.storageGbMonth is 'lots', not a number");
+        assertThat(bad.err()).contains("'prices.storageGbMonth' is 'lots', not a number");
     }
 
     @Test

@@ -2,31 +2,21 @@ package dev.headwater.contract;
 
 import dev.headwater.internal.Location;
 import dev.headwater.registry.CompatibilityLevel;
+import dev.headwater.yaml.YamlTree;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
- * Reads contract YAML with line numbers, so every problem names file, line and key. Unknown keys are refused (a typo
- * must not silently drop a rule).
+ * Reads contract YAML on {@link YamlTree}, so every problem names file, line and key. Unknown keys are refused (a typo
+ * must not silently drop a rule), and so are keys given twice.
  */
 final class ContractYaml {
 
@@ -41,7 +31,6 @@ final class ContractYaml {
     private final String source;
     /** Where the contract was read from, for resolving schemaFile; null for text given as it is. */
     private final Location base;
-    private final List<String> problems = new ArrayList<>();
 
     private ContractYaml(String source, Location base) {
         this.source = source;
@@ -81,55 +70,51 @@ final class ContractYaml {
     }
 
     private DataContract read(String text) {
-        Node root;
-        try {
-            root = new Yaml(new LoaderOptions()).compose(new StringReader(text));
-        } catch (MarkedYAMLException e) {
-            throw new ContractDefinitionException(source, List.of(source + ":"
-                    + (e.getProblemMark().getLine() + 1) + ": not valid YAML: " + e.getProblem()));
+        YamlTree tree = YamlTree.parse(text, source);
+        YamlTree.Value root = tree.root();
+        if (!tree.problems().isEmpty() || !root.isMapping()) {
+            List<String> problems = new ArrayList<>(tree.problems());
+            if (problems.isEmpty()) {
+                problems.add(source + ": the contract must be a YAML mapping with keys such as subject, version, "
+                        + "owner, schema, rules");
+            }
+            throw new ContractDefinitionException(source, problems);
         }
-        if (!(root instanceof MappingNode)) {
-            throw new ContractDefinitionException(source, List.of(source + ": the contract must be a YAML mapping "
-                    + "with keys such as subject, version, owner, schema, rules"));
-        }
-        Map<String, NodeTuple> top = mapping(root, TOP, "");
+        Map<String, YamlTree.Value> top = root.mapping(TOP);
         DataContract.Builder builder = DataContract.builder().source(source);
-        builder.subject(text(top, "subject"));
-        builder.version(text(top, "version"));
-        builder.topics(texts(top.get("topics")));
-        builder.domain(orEmpty(text(top, "domain")));
-        builder.description(orEmpty(text(top, "description")));
-        builder.tags(texts(top.get("tags")));
-        builder.deadLetterTopic(orEmpty(text(top, "deadLetterTopic")));
+        builder.subject(root.get("subject").text());
+        builder.version(root.get("version").text());
+        builder.topics(root.get("topics").texts());
+        builder.domain(root.get("domain").text(""));
+        builder.description(root.get("description").text(""));
+        builder.tags(root.get("tags").texts());
+        builder.deadLetterTopic(root.get("deadLetterTopic").text(""));
         if (top.containsKey("owner")) {
-            Map<String, NodeTuple> owner = mapping(top.get("owner").getValueNode(), OWNER, "owner.");
-            String team = text(owner, "team");
-            builder.owner(team == null ? null : new Owner(team, orEmpty(text(owner, "contact"))));
+            YamlTree.Value owner = top.get("owner");
+            owner.mapping(OWNER);
+            String team = owner.get("team").text();
+            builder.owner(team == null ? null : new Owner(team, owner.get("contact").text("")));
         }
-        String compatibility = text(top, "compatibility");
-        if (compatibility != null) {
-            try {
-                builder.compatibility(CompatibilityLevel.valueOf(compatibility.toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                problem(top.get("compatibility"), "compatibility '" + compatibility + "' is not one of "
-                        + List.of(CompatibilityLevel.values()));
+        YamlTree.Value compatibility = root.get("compatibility");
+        if (compatibility.present()) {
+            CompatibilityLevel level = compatibility.choice(CompatibilityLevel.class);
+            if (level != null) {
+                builder.compatibility(level);
             }
         }
         if (top.containsKey("slo")) {
             builder.serviceLevels(serviceLevels(top.get("slo")));
         }
-        Schema schema = schema(top);
+        Schema schema = schema(tree, top);
         builder.schema(schema);
-        if (top.containsKey("fields")) {
-            Node fieldsNode = top.get("fields").getValueNode();
-            for (Map.Entry<String, NodeTuple> entry : mapping(fieldsNode, null, "fields.").entrySet()) {
-                Map<String, NodeTuple> info = mapping(entry.getValue().getValueNode(), FIELD,
-                        "fields." + entry.getKey() + ".");
-                builder.field(entry.getKey(), new FieldInfo(orEmpty(text(info, "doc")),
-                        text(info, "classification") == null ? "internal" : text(info, "classification")));
-            }
+        for (YamlTree.Value field : root.get("fields").mapping(null).values()) {
+            field.mapping(FIELD);
+            String name = field.path().substring("fields.".length());
+            builder.field(name, new FieldInfo(field.get("doc").text(""), field.get("classification")
+                    .text("internal")));
         }
-        builder.rules(rules(top.get("rules")));
+        builder.rules(rules(tree, root.get("rules")));
+        List<String> problems = new ArrayList<>(tree.problems());
         if (!problems.isEmpty()) {
             if (schema != null) {
                 try {
@@ -143,45 +128,28 @@ final class ContractYaml {
         return builder.build();
     }
 
-    private ServiceLevels serviceLevels(NodeTuple tuple) {
-        Map<String, NodeTuple> slo = mapping(tuple.getValueNode(), SLO, "slo.");
-        Duration freshness = Duration.ZERO;
-        String text = text(slo, "freshness");
-        if (text != null) {
-            try {
-                freshness = Duration.parse(text);
-            } catch (DateTimeParseException e) {
-                problem(slo.get("freshness"), "slo.freshness '" + text + "' is not an ISO-8601 duration such as PT5M");
-            }
-        }
-        long volume = 0;
-        String volumeText = text(slo, "expectedRecordsPerMinute");
-        if (volumeText != null) {
-            try {
-                volume = Long.parseLong(volumeText);
-            } catch (NumberFormatException e) {
-                problem(slo.get("expectedRecordsPerMinute"), "slo.expectedRecordsPerMinute '" + volumeText
-                        + "' is not a whole number");
-            }
-        }
-        return new ServiceLevels(freshness, volume);
+    private static ServiceLevels serviceLevels(YamlTree.Value slo) {
+        slo.mapping(SLO);
+        Duration freshness = slo.get("freshness").duration();
+        long volume = slo.get("expectedRecordsPerMinute").wholeNumber(0, Long.MAX_VALUE, 0);
+        return new ServiceLevels(freshness == null ? Duration.ZERO : freshness, volume);
     }
 
-    private Schema schema(Map<String, NodeTuple> top) {
-        NodeTuple inline = top.get("schema");
-        NodeTuple file = top.get("schemaFile");
+    private Schema schema(YamlTree tree, Map<String, YamlTree.Value> top) {
+        YamlTree.Value inline = top.get("schema");
+        YamlTree.Value file = top.get("schemaFile");
         if (inline != null && file != null) {
-            problem(file, "give 'schema' or 'schemaFile', not both");
+            tree.problem(file, "give 'schema' or 'schemaFile', not both");
             return null;
         }
         String text;
-        NodeTuple at;
+        YamlTree.Value at;
         if (inline != null) {
-            text = scalar(inline.getValueNode(), "schema");
+            text = inline.text();
             at = inline;
         } else if (file != null) {
             at = file;
-            String name = scalar(file.getValueNode(), "schemaFile");
+            String name = file.text();
             if (name == null) {
                 return null;
             }
@@ -189,7 +157,8 @@ final class ContractYaml {
             try {
                 text = schema.read();
             } catch (IOException e) {
-                problem(file, "schemaFile '" + name + "' cannot be read (" + schema + ": " + e.getMessage() + ")");
+                tree.problem(file, "schemaFile '" + name + "' cannot be read (" + schema + ": " + e.getMessage()
+                        + ")");
                 return null;
             }
         } else {
@@ -201,65 +170,58 @@ final class ContractYaml {
         try {
             return new Schema.Parser().parse(text);
         } catch (SchemaParseException e) {
-            problem(at, "the Avro schema is invalid: " + e.getMessage());
+            tree.problem(at, "the Avro schema is invalid: " + e.getMessage());
             return null;
         }
     }
 
-    private List<ContractRule> rules(NodeTuple tuple) {
+    private static List<ContractRule> rules(YamlTree tree, YamlTree.Value list) {
         List<ContractRule> rules = new ArrayList<>();
-        if (tuple == null) {
-            return rules;
-        }
-        if (!(tuple.getValueNode() instanceof SequenceNode sequence)) {
-            problem(tuple, "'rules' must be a list");
-            return rules;
-        }
-        for (Node item : sequence.getValue()) {
-            Map<String, NodeTuple> rule = mapping(item, RULE, "rules[].");
-            String name = orEmpty(text(rule, "name"));
-            String expr = orEmpty(text(rule, "expr"));
+        for (YamlTree.Value rule : list.list()) {
+            rule.mapping(RULE);
+            String name = rule.get("name").text("");
+            String expr = rule.get("expr").text("");
             ContractRule.Builder builder = expr.isEmpty()
-                    ? ContractRule.field(name, orEmpty(text(rule, "field")))
-                    : ContractRule.cel(name, expr).exprType(text(rule, "type") == null ? "CEL" : text(rule, "type"));
-            if (!expr.isEmpty() && rule.containsKey("field")) {
-                builder = ContractRule.field(name, text(rule, "field"));
-                problem(rule.get("expr"), "rule '" + name + "': a rule has either 'expr' or a 'field' with "
+                    ? ContractRule.field(name, rule.get("field").text(""))
+                    : ContractRule.cel(name, expr).exprType(rule.get("type").text("CEL"));
+            if (!expr.isEmpty() && rule.get("field").present()) {
+                builder = ContractRule.field(name, rule.get("field").text(""));
+                tree.problem(rule.get("expr"), "rule '" + name + "': a rule has either 'expr' or a 'field' with "
                         + "constraints, not both");
             }
-            builder.line(item.getStartMark().getLine() + 1).doc(orEmpty(text(rule, "doc")));
-            OnFailure onFailure = choice(rule, "onFailure", OnFailure.class, name, "is not ERROR or DLQ");
+            builder.line(rule.line()).doc(rule.get("doc").text(""));
+            OnFailure onFailure = choice(tree, rule, "onFailure", OnFailure.class, name, "is not ERROR or DLQ");
             if (onFailure != null) {
                 builder.onFailure(onFailure);
             }
-            RuleMode mode = choice(rule, "mode", RuleMode.class, name,
+            RuleMode mode = choice(tree, rule, "mode", RuleMode.class, name,
                     "is not WRITE, READ or WRITEREAD (where the rule is checked; WRITEREAD by default)");
             if (mode != null) {
                 builder.mode(mode);
             }
-            if ("true".equals(text(rule, "required"))) {
+            if (rule.get("required").isTrue()) {
                 builder.required();
             }
-            Double min = number(rule, "min", name);
+            Double min = number(tree, rule, "min", name);
             if (min != null) {
                 builder.min(min);
             }
-            Double max = number(rule, "max", name);
+            Double max = number(tree, rule, "max", name);
             if (max != null) {
                 builder.max(max);
             }
-            Double minLength = number(rule, "minLength", name);
+            Double minLength = number(tree, rule, "minLength", name);
             if (minLength != null) {
                 builder.minLength(minLength.intValue());
             }
-            Double maxLength = number(rule, "maxLength", name);
+            Double maxLength = number(tree, rule, "maxLength", name);
             if (maxLength != null) {
                 builder.maxLength(maxLength.intValue());
             }
-            builder.regex(orEmpty(text(rule, "regex")));
-            builder.allowed(texts(rule.get("in")));
-            builder.format(orEmpty(text(rule, "format")).toLowerCase(Locale.ROOT));
-            if ("true".equals(text(rule, "notInFuture"))) {
+            builder.regex(rule.get("regex").text(""));
+            builder.allowed(rule.get("in").texts());
+            builder.format(rule.get("format").text("").toLowerCase(Locale.ROOT));
+            if (rule.get("notInFuture").isTrue()) {
                 builder.notInFuture();
             }
             rules.add(builder.build());
@@ -267,93 +229,31 @@ final class ContractYaml {
         return rules;
     }
 
-    private Double number(Map<String, NodeTuple> rule, String key, String ruleName) {
-        String text = text(rule, key);
+    private static Double number(YamlTree tree, YamlTree.Value rule, String key, String ruleName) {
+        String text = rule.get(key).text();
         if (text == null) {
             return null;
         }
         try {
             return Double.parseDouble(text);
         } catch (NumberFormatException e) {
-            problem(rule.get(key), "rule '" + ruleName + "': " + key + " '" + text + "' is not a number");
+            tree.problem(rule.get(key), "rule '" + ruleName + "': " + key + " '" + text + "' is not a number");
             return null;
         }
     }
 
-    private Map<String, NodeTuple> mapping(Node node, Set<String> allowed, String prefix) {
-        Map<String, NodeTuple> entries = new LinkedHashMap<>();
-        if (!(node instanceof MappingNode mapping)) {
-            problems.add(source + ":" + (node.getStartMark().getLine() + 1) + ": '" + prefix.replaceAll("\\.$", "")
-                    + "' must be a mapping");
-            return entries;
-        }
-        for (NodeTuple tuple : mapping.getValue()) {
-            String key = tuple.getKeyNode() instanceof ScalarNode scalar ? scalar.getValue() : "?";
-            if (allowed != null && !allowed.contains(key)) {
-                problem(tuple, "unknown key '" + prefix + key + "'; allowed here: "
-                        + allowed.stream().sorted().toList());
-                continue;
-            }
-            entries.put(key, tuple);
-        }
-        return entries;
-    }
-
-    private String text(Map<String, NodeTuple> entries, String key) {
-        NodeTuple tuple = entries.get(key);
-        return tuple == null ? null : scalar(tuple.getValueNode(), key);
-    }
-
-    private String scalar(Node node, String key) {
-        if (node instanceof ScalarNode scalar) {
-            return scalar.getValue();
-        }
-        problems.add(source + ":" + (node.getStartMark().getLine() + 1) + ": '" + key + "' must be a single value");
-        return null;
-    }
-
-    private List<String> texts(NodeTuple tuple) {
-        List<String> values = new ArrayList<>();
-        if (tuple == null) {
-            return values;
-        }
-        if (tuple.getValueNode() instanceof SequenceNode sequence) {
-            for (Node item : sequence.getValue()) {
-                String value = scalar(item, "list item");
-                if (value != null) {
-                    values.add(value);
-                }
-            }
-        } else {
-            problem(tuple, "'" + ((ScalarNode) tuple.getKeyNode()).getValue() + "' must be a list");
-        }
-        return values;
-    }
-
-    /**
-     * Reads an enumerated key of a rule, case-insensitively.
-     *
-     * @return the constant, or null when the key is absent or names no constant (then a problem is recorded)
-     */
-    private <E extends Enum<E>> E choice(Map<String, NodeTuple> rule, String key, Class<E> type, String ruleName,
-            String whatIsAllowed) {
-        String value = text(rule, key);
+    /** Reads an enumerated key of a rule, case-insensitively; null when absent or naming no constant (a problem). */
+    private static <E extends Enum<E>> E choice(YamlTree tree, YamlTree.Value rule, String key, Class<E> type,
+            String ruleName, String whatIsAllowed) {
+        String value = rule.get(key).text();
         if (value == null) {
             return null;
         }
         try {
             return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            problem(rule.get(key), "rule '" + ruleName + "': " + key + " '" + value + "' " + whatIsAllowed);
+            tree.problem(rule.get(key), "rule '" + ruleName + "': " + key + " '" + value + "' " + whatIsAllowed);
             return null;
         }
-    }
-
-    private void problem(NodeTuple at, String message) {
-        problems.add(source + ":" + (at.getKeyNode().getStartMark().getLine() + 1) + ": " + message);
-    }
-
-    private static String orEmpty(String value) {
-        return value == null ? "" : value;
     }
 }

@@ -2,29 +2,17 @@ package dev.headwater.tenant;
 
 import dev.headwater.HeadwaterException;
 import dev.headwater.internal.Location;
+import dev.headwater.yaml.YamlTree;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
  * The guardrails of one tenant of a shared Kafka platform: the topic namespaces it owns (may write and create) and may
@@ -118,54 +106,80 @@ public final class TenantPolicy {
      * @param environment the environment whose overrides apply, or null
      * @return the policy
      */
-    @SuppressWarnings("unchecked")
     public static TenantPolicy parse(String yaml, String source, String environment) {
-        Object root;
-        Map<String, Integer> lines = new HashMap<>();
-        try {
-            root = new Yaml(new LoaderOptions()).load(yaml);
-            lines(new Yaml(new LoaderOptions()).compose(new StringReader(yaml)), "", lines);
-        } catch (YAMLException e) {
-            throw new HeadwaterException("Tenant policy " + source + " is not valid YAML: " + e.getMessage(), e);
-        }
-        Reader reader = new Reader(source, lines);
-        Map<String, Object> top = reader.map(root, "", TOP);
-        Builder builder = builder(reader.string(top, "tenant", null));
-        builder.owns(reader.strings(top, "owns"));
-        builder.reads(reader.strings(top, "reads"));
-        TopicLimits limits = reader.limits(reader.map(top.get("topics"), "topics.", TOPICS), TopicLimits.DEFAULTS,
-                "topics.");
-        Map<String, Object> quotas = reader.map(top.get("quotas"), "quotas.", QUOTAS);
-        Quota produce = reader.quota(reader.map(quotas.get("produce"), "quotas.produce.", QUOTA), Quota.UNLIMITED,
-                "quotas.produce.");
-        Quota consume = reader.quota(reader.map(quotas.get("consume"), "quotas.consume.", QUOTA), Quota.UNLIMITED,
-                "quotas.consume.");
+        YamlTree tree = YamlTree.parse(yaml, source);
+        YamlTree.Value root = tree.root();
+        root.mapping(TOP);
+        Builder builder = builder(root.get("tenant").text());
+        builder.owns(root.get("owns").texts());
+        builder.reads(root.get("reads").texts());
+        TopicLimits limits = limits(tree, root.get("topics"), TopicLimits.DEFAULTS);
+        YamlTree.Value quotas = root.get("quotas");
+        quotas.mapping(QUOTAS);
+        Quota produce = quota(tree, quotas.get("produce"), Quota.UNLIMITED);
+        Quota consume = quota(tree, quotas.get("consume"), Quota.UNLIMITED);
         if (environment != null && !environment.isEmpty()) {
-            Map<String, Object> environments = reader.map(top.get("environments"), "environments.", null);
-            if (!environments.containsKey(environment)) {
-                reader.problems.add("environment '" + environment + "' is not defined; defined: "
-                        + environments.keySet());
+            YamlTree.Value environments = root.get("environments");
+            YamlTree.Value overrides = environments.get(environment);
+            if (!overrides.present()) {
+                tree.problem(environments.present() ? environments : null, "environment '" + environment
+                        + "' is not defined; defined: " + environments.mapping(null).keySet());
             } else {
-                String prefix = "environments." + environment + ".";
-                Map<String, Object> overrides = reader.map(environments.get(environment), prefix,
-                        Set.of("topics", "quotas"));
-                limits = reader.limits(reader.map(overrides.get("topics"), prefix + "topics.", TOPICS), limits,
-                        prefix + "topics.");
-                Map<String, Object> q = reader.map(overrides.get("quotas"), prefix + "quotas.", QUOTAS);
-                produce = reader.quota(reader.map(q.get("produce"), prefix + "quotas.produce.", QUOTA), produce,
-                        prefix + "quotas.produce.");
-                consume = reader.quota(reader.map(q.get("consume"), prefix + "quotas.consume.", QUOTA), consume,
-                        prefix + "quotas.consume.");
+                overrides.mapping(Set.of("topics", "quotas"));
+                limits = limits(tree, overrides.get("topics"), limits);
+                YamlTree.Value q = overrides.get("quotas");
+                q.mapping(QUOTAS);
+                produce = quota(tree, q.get("produce"), produce);
+                consume = quota(tree, q.get("consume"), consume);
             }
         }
-        if (!reader.problems.isEmpty()) {
+        if (!tree.problems().isEmpty()) {
             throw new HeadwaterException("Invalid tenant policy " + source + ":\n  "
-                    + String.join("\n  ", reader.problems));
+                    + String.join("\n  ", tree.problems()));
         }
         try {
             return builder.topicLimits(limits).produceQuota(produce).consumeQuota(consume).build();
         } catch (IllegalArgumentException e) {
             throw new HeadwaterException("Invalid tenant policy " + source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static TopicLimits limits(YamlTree tree, YamlTree.Value topics, TopicLimits base) {
+        if (!topics.present()) {
+            return base;
+        }
+        topics.mapping(TOPICS);
+        try {
+            return new TopicLimits(
+                    (int) topics.get("defaultPartitions").wholeNumber(1, Integer.MAX_VALUE, base.defaultPartitions()),
+                    (int) topics.get("minPartitions").wholeNumber(1, Integer.MAX_VALUE, base.minPartitions()),
+                    (int) topics.get("maxPartitions").wholeNumber(1, Integer.MAX_VALUE, base.maxPartitions()),
+                    (short) topics.get("minReplicationFactor").wholeNumber(1, Short.MAX_VALUE,
+                            base.minReplicationFactor()),
+                    (int) topics.get("minInSyncReplicas").wholeNumber(1, Integer.MAX_VALUE, base.minInSyncReplicas()),
+                    topics.get("maxRetentionMs").wholeNumber(-1, Long.MAX_VALUE, base.maxRetentionMs()),
+                    topics.get("cleanupPolicy").text(base.cleanupPolicy()));
+        } catch (IllegalArgumentException e) {
+            tree.problem(topics, "'" + topics.path() + "': " + e.getMessage());
+            return base;
+        }
+    }
+
+    private static Quota quota(YamlTree tree, YamlTree.Value quota, Quota base) {
+        if (!quota.present()) {
+            return base;
+        }
+        quota.mapping(QUOTA);
+        long records = quota.get("recordsPerSecond").wholeNumber(0, Long.MAX_VALUE, base.recordsPerSecond());
+        long bytes = quota.get("bytesPerSecond").wholeNumber(0, Long.MAX_VALUE, base.bytesPerSecond());
+        Quota.Mode mode = quota.get("mode").choice(Quota.Mode.class);
+        Duration maxWait = quota.get("maxWait").duration();
+        try {
+            return new Quota(records, bytes, mode == null ? base.mode() : mode,
+                    maxWait == null ? base.maxWait() : maxWait);
+        } catch (IllegalArgumentException e) {
+            tree.problem(quota, "'" + quota.path() + "': " + e.getMessage());
+            return base;
         }
     }
 
@@ -369,160 +383,6 @@ public final class TenantPolicy {
                 }
             }
             return new TenantPolicy(this);
-        }
-    }
-
-    /** Records the line (1-based) of every key's value, by dotted path such as {@code topics.maxPartitions}. */
-    private static void lines(Node node, String prefix, Map<String, Integer> lines) {
-        if (node instanceof MappingNode mapping) {
-            for (NodeTuple tuple : mapping.getValue()) {
-                if (tuple.getKeyNode() instanceof ScalarNode key) {
-                    String path = prefix + key.getValue();
-                    lines.put(path, tuple.getValueNode().getStartMark().getLine() + 1);
-                    lines(tuple.getValueNode(), path + ".", lines);
-                }
-            }
-        }
-    }
-
-    /** Reads the loosely typed YAML tree, collecting problems with their keys, file and line. */
-    private static final class Reader {
-        final String source;
-        final Map<String, Integer> lines;
-        final List<String> problems = new ArrayList<>();
-
-        Reader(String source, Map<String, Integer> lines) {
-            this.source = source;
-            this.lines = lines;
-        }
-
-        /** @return where a key is, for messages: {@code (file line n)} */
-        String at(String path) {
-            Integer line = lines.get(path);
-            return " (" + source + (line == null ? "" : " line " + line) + ")";
-        }
-
-        @SuppressWarnings("unchecked")
-        Map<String, Object> map(Object node, String prefix, Set<String> allowed) {
-            if (node == null) {
-                return Map.of();
-            }
-            if (!(node instanceof Map<?, ?> map)) {
-                String path = prefix.replaceAll("\\.$", "");
-                problems.add("'" + path + "' must be a mapping" + at(path));
-                return Map.of();
-            }
-            Map<String, Object> result = new LinkedHashMap<>();
-            map.forEach((k, v) -> {
-                String key = String.valueOf(k);
-                if (allowed != null && !allowed.contains(key)) {
-                    problems.add("unknown key '" + prefix + key + "'; allowed: " + allowed.stream().sorted().toList()
-                            + at(prefix + key));
-                } else {
-                    result.put(key, v);
-                }
-            });
-            return result;
-        }
-
-        String string(Map<String, Object> map, String key, String fallback) {
-            Object value = map.get(key);
-            return value == null ? fallback : String.valueOf(value);
-        }
-
-        List<String> strings(Map<String, Object> map, String key) {
-            Object value = map.get(key);
-            if (value == null) {
-                return List.of();
-            }
-            if (!(value instanceof List<?> list)) {
-                problems.add("'" + key + "' must be a list" + at(key));
-                return List.of();
-            }
-            return list.stream().map(String::valueOf).toList();
-        }
-
-        /**
-         * Reads a whole number within [min, max]; anything else (a fraction, text, a number out of range, which a
-         * cast would silently truncate) is a problem naming the key, the value, the range, file and line.
-         */
-        long number(Map<String, Object> map, String key, long fallback, String prefix, long min, long max) {
-            Object value = map.get(key);
-            if (value == null) {
-                return fallback;
-            }
-            String text = String.valueOf(value);
-            try {
-                long number = new java.math.BigDecimal(text).longValueExact();
-                if (number >= min && number <= max) {
-                    return number;
-                }
-            } catch (NumberFormatException | ArithmeticException e) {
-                // reported below
-            }
-            problems.add("'" + prefix + key + "' must be a whole number from " + min + " to " + max + ", was '"
-                    + text + "'" + at(prefix + key));
-            return fallback;
-        }
-
-        TopicLimits limits(Map<String, Object> map, TopicLimits base, String p) {
-            return new TopicLimitsDraft(
-                    (int) number(map, "defaultPartitions", base.defaultPartitions(), p, 1, Integer.MAX_VALUE),
-                    (int) number(map, "minPartitions", base.minPartitions(), p, 1, Integer.MAX_VALUE),
-                    (int) number(map, "maxPartitions", base.maxPartitions(), p, 1, Integer.MAX_VALUE),
-                    (short) number(map, "minReplicationFactor", base.minReplicationFactor(), p, 1, Short.MAX_VALUE),
-                    (int) number(map, "minInSyncReplicas", base.minInSyncReplicas(), p, 1, Integer.MAX_VALUE),
-                    number(map, "maxRetentionMs", base.maxRetentionMs(), p, -1, Long.MAX_VALUE),
-                    string(map, "cleanupPolicy", base.cleanupPolicy())).build(problems, base, at(p
-                    .replaceAll("\\.$", "")));
-        }
-
-        Quota quota(Map<String, Object> map, Quota base, String prefix) {
-            if (map.isEmpty()) {
-                return base;
-            }
-            long records = number(map, "recordsPerSecond", base.recordsPerSecond(), prefix, 0, Long.MAX_VALUE);
-            long bytes = number(map, "bytesPerSecond", base.bytesPerSecond(), prefix, 0, Long.MAX_VALUE);
-            Quota.Mode mode = base.mode();
-            String modeText = string(map, "mode", null);
-            if (modeText != null) {
-                try {
-                    mode = Quota.Mode.valueOf(modeText.toUpperCase(Locale.ROOT));
-                } catch (IllegalArgumentException e) {
-                    problems.add("'" + prefix + "mode' must be BLOCK or REJECT, was '" + modeText + "'"
-                            + at(prefix + "mode"));
-                }
-            }
-            Duration maxWait = base.maxWait();
-            String wait = string(map, "maxWait", null);
-            if (wait != null) {
-                try {
-                    maxWait = Duration.parse(wait);
-                } catch (DateTimeParseException e) {
-                    problems.add("'" + prefix + "maxWait' must be an ISO-8601 duration such as PT1S, was '" + wait
-                            + "'" + at(prefix + "maxWait"));
-                }
-            }
-            try {
-                return new Quota(records, bytes, mode, maxWait);
-            } catch (IllegalArgumentException e) {
-                String path = prefix.replaceAll("\\.$", "");
-                problems.add("'" + path + "': " + e.getMessage() + at(path));
-                return base;
-            }
-        }
-    }
-
-    private record TopicLimitsDraft(int defaultPartitions, int minPartitions, int maxPartitions,
-            short minReplicationFactor, int minInSyncReplicas, long maxRetentionMs, String cleanupPolicy) {
-        TopicLimits build(List<String> problems, TopicLimits fallback, String at) {
-            try {
-                return new TopicLimits(defaultPartitions, minPartitions, maxPartitions, minReplicationFactor,
-                        minInSyncReplicas, maxRetentionMs, cleanupPolicy);
-            } catch (IllegalArgumentException e) {
-                problems.add("'topics': " + e.getMessage() + at);
-                return fallback;
-            }
         }
     }
 }

@@ -90,7 +90,20 @@ class DataContractLoadingTest {
                   - name: amountPositive
                     field: amount
                     minimum: 0
-                """, "orders.yaml:10: unknown key 'rules[].minimum'");
+                """, "orders.yaml:10: unknown key 'rules[0].minimum'");
+    }
+
+    @Test
+    void aKeyGivenTwiceIsRefusedNamingBothLines() {
+        assertProblem(HEADER + "version: 2.0.0\n" + SCHEMA,
+                "orders.yaml:4: key 'version' is given twice, first at line 2");
+        assertProblem(HEADER + SCHEMA + """
+                rules:
+                  - name: amountPositive
+                    field: amount
+                    min: 0
+                    min: 1
+                """, "orders.yaml:11: key 'min' is given twice, first at line 10");
     }
 
     @Test

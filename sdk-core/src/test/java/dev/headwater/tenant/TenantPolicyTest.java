@@ -75,7 +75,7 @@ class TenantPolicyTest {
         assertThatThrownBy(() -> TenantPolicy.parse(POLICY.replace("maxPartitions", "maxPartition"), "retail.yaml",
                 null)).isInstanceOf(HeadwaterException.class).hasMessageContaining("unknown key 'topics.maxPartition'");
         assertThatThrownBy(() -> TenantPolicy.parse(POLICY.replace("mode: BLOCK", "mode: SOMETIMES"), "retail.yaml",
-                null)).hasMessageContaining("'quotas.produce.mode' must be BLOCK or REJECT, was 'SOMETIMES'");
+                null)).hasMessageContaining("'quotas.produce.mode' is 'SOMETIMES', not one of [BLOCK, REJECT]");
         assertThatThrownBy(() -> TenantPolicy.parse(POLICY, "retail.yaml", "staging"))
                 .hasMessageContaining("environment 'staging' is not defined; defined: [prod]");
         assertThatThrownBy(() -> TenantPolicy.parse(POLICY.replace("tenant: retail", "tenant: Retail_Team"),
@@ -87,26 +87,33 @@ class TenantPolicyTest {
     }
 
     @Test
+    void aKeyGivenTwiceIsRefusedNamingBothLines() {
+        assertThatThrownBy(() -> TenantPolicy.parse(POLICY.replace("tenant: retail\n", "tenant: retail\ntenant: shop\n"),
+                "retail.yaml", null)).isInstanceOf(HeadwaterException.class)
+                .hasMessageContaining("retail.yaml:2: key 'tenant' is given twice, first at line 1");
+    }
+
+    @Test
     void numbersOutOfRangeAreRefusedWithKeyValueFileAndLineNeverTruncated() {
         // 4294967308 is 2^32 + 12: a cast to int would silently read it as 12
         assertThatThrownBy(() -> TenantPolicy.parse(POLICY.replace("maxPartitions: 12", "maxPartitions: 4294967308"),
                 "retail.yaml", null)).isInstanceOf(HeadwaterException.class)
-                .hasMessageContaining("'topics.maxPartitions' must be a whole number from 1 to 2147483647, was "
-                        + "'4294967308' (retail.yaml line 8)");
+                .hasMessageContaining("retail.yaml:8: 'topics.maxPartitions' must be a whole number from 1 to "
+                        + "2147483647, was '4294967308'");
         assertThatThrownBy(() -> TenantPolicy.parse(POLICY.replace("maxPartitions: 12", "maxPartitions: 2.5"),
                 "retail.yaml", null)).hasMessageContaining("'topics.maxPartitions' must be a whole number")
                 .hasMessageContaining("was '2.5'");
         assertThatThrownBy(() -> TenantPolicy.parse(POLICY.replace("minReplicationFactor: 3",
                 "minReplicationFactor: 40000"), "retail.yaml", "prod"))
-                .hasMessageContaining("'environments.prod.topics.minReplicationFactor' must be a whole number from 1 "
-                        + "to 32767, was '40000' (retail.yaml line 15)");
+                .hasMessageContaining("retail.yaml:15: 'environments.prod.topics.minReplicationFactor' must be a whole "
+                        + "number from 1 to 32767, was '40000'");
     }
 
     @Test
     void negativeQuotasAreRefusedNamingTheKeyAndTheValue() {
         assertThatThrownBy(() -> TenantPolicy.parse(POLICY.replace("recordsPerSecond: 1000", "recordsPerSecond: -5"),
-                "retail.yaml", null)).hasMessageContaining("'quotas.produce.recordsPerSecond' must be a whole number "
-                + "from 0 to 9223372036854775807, was '-5' (retail.yaml line 11)");
+                "retail.yaml", null)).hasMessageContaining("retail.yaml:11: 'quotas.produce.recordsPerSecond' must be a "
+                + "whole number from 0 to 9223372036854775807, was '-5'");
         assertThatThrownBy(() -> new Quota(0, -1, Quota.Mode.BLOCK, Duration.ZERO))
                 .hasMessage("bytesPerSecond must not be negative, was -1");
     }

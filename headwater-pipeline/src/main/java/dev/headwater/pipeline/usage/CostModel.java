@@ -1,25 +1,17 @@
 package dev.headwater.pipeline.usage;
 
 import dev.headwater.HeadwaterException;
+import dev.headwater.yaml.YamlTree;
 import java.io.IOException;
-import java.io.StringReader;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
  * What the platform charges its tenants: prices per GB stored per month, per GB produced, per GB consumed and per
@@ -94,93 +86,53 @@ public record CostModel(String currency, String environment, BigDecimal storageG
      * @throws HeadwaterException naming the source, line and key of every problem
      */
     public static CostModel parse(String yaml, String source, String environment) {
-        Node root;
-        try {
-            root = new Yaml(new LoaderOptions()).compose(new StringReader(yaml));
-        } catch (MarkedYAMLException e) {
-            throw new HeadwaterException("Cost model " + source + ":" + (e.getProblemMark().getLine() + 1)
-                    + ": not valid YAML: " + e.getProblem());
+        YamlTree tree = YamlTree.parse(yaml, source);
+        YamlTree.Value root = tree.root();
+        if (tree.problems().isEmpty() && !root.isMapping()) {
+            tree.problem("the cost model must be a mapping with currency and prices");
         }
-        List<String> problems = new ArrayList<>();
-        Map<String, NodeTuple> top = mapping(root, "", TOP, source, problems);
-        String currency = scalar(top.get("currency"));
+        root.mapping(TOP);
+        String currency = root.get("currency").text();
         if (currency == null || currency.isBlank()) {
-            problems.add(source + ": 'currency' is required, such as currency: EUR");
+            tree.problem("'currency' is required, such as currency: EUR");
         }
         Map<String, BigDecimal> prices = new LinkedHashMap<>();
-        if (top.containsKey("prices")) {
-            prices(top.get("prices").getValueNode(), "prices.", source, prices, problems);
-        }
+        prices(tree, root.get("prices"), prices);
         String picked = environment == null ? "" : environment;
         if (!picked.isEmpty()) {
-            Map<String, NodeTuple> environments = top.containsKey("environments")
-                    ? mapping(top.get("environments").getValueNode(), "environments.", null, source, problems)
-                    : Map.of();
-            if (!environments.containsKey(picked)) {
-                problems.add(source + ": environment '" + picked + "' has no prices; defined: "
-                        + environments.keySet() + " (add it under environments:, or leave the environment out for "
-                        + "the model's own prices)");
+            YamlTree.Value environments = root.get("environments");
+            YamlTree.Value chosen = environments.get(picked);
+            if (!chosen.present()) {
+                tree.problem("environment '" + picked + "' has no prices; defined: "
+                        + environments.mapping(null).keySet() + " (add it under environments:, or leave the "
+                        + "environment out for the model's own prices)");
             } else {
-                prices(environments.get(picked).getValueNode(), "environments." + picked + ".", source, prices,
-                        problems);
+                prices(tree, chosen, prices);
             }
         }
         for (String price : PRICES) {
-            if (!prices.containsKey(price) && problems.isEmpty()) {
-                problems.add(source + ": price '" + price + "' is not given" + (picked.isEmpty() ? ""
+            if (!prices.containsKey(price) && tree.problems().isEmpty()) {
+                tree.problem("price '" + price + "' is not given" + (picked.isEmpty() ? ""
                         : " for environment '" + picked + "'") + "; give it under prices: (0 when free)");
             }
         }
-        if (!problems.isEmpty()) {
-            throw new HeadwaterException("Invalid cost model " + source + ":\n  " + String.join("\n  ", problems));
+        if (!tree.problems().isEmpty()) {
+            throw new HeadwaterException("Invalid cost model " + source + ":\n  "
+                    + String.join("\n  ", tree.problems()));
         }
         return new CostModel(currency, picked, prices.get("storageGbMonth"), prices.get("producedGb"),
                 prices.get("consumedGb"), prices.get("partitionMonth"));
     }
 
-    private static void prices(Node node, String prefix, String source, Map<String, BigDecimal> into,
-            List<String> problems) {
-        for (Map.Entry<String, NodeTuple> entry : mapping(node, prefix, Set.copyOf(PRICES), source, problems)
-                .entrySet()) {
-            String text = scalar(entry.getValue());
-            int line = entry.getValue().getKeyNode().getStartMark().getLine() + 1;
-            try {
-                BigDecimal price = new BigDecimal(text == null ? "" : text.trim());
-                if (price.signum() < 0) {
-                    problems.add(source + ":" + line + ": " + prefix + entry.getKey() + " is " + text
-                            + "; a price must not be negative");
-                } else {
-                    into.put(entry.getKey(), price);
-                }
-            } catch (NumberFormatException e) {
-                problems.add(source + ":" + line + ": " + prefix + entry.getKey() + " is '" + text
-                        + "', not a number (write it in the currency's units, such as 0.12)");
+    private static void prices(YamlTree tree, YamlTree.Value node, Map<String, BigDecimal> into) {
+        for (Map.Entry<String, YamlTree.Value> entry : node.mapping(Set.copyOf(PRICES)).entrySet()) {
+            BigDecimal price = entry.getValue().decimal();
+            if (price != null && price.signum() < 0) {
+                tree.problem(entry.getValue(), entry.getValue().path() + " is " + price
+                        + "; a price must not be negative");
+            } else if (price != null) {
+                into.put(entry.getKey(), price);
             }
         }
-    }
-
-    private static Map<String, NodeTuple> mapping(Node node, String prefix, Set<String> allowed, String source,
-            List<String> problems) {
-        Map<String, NodeTuple> entries = new LinkedHashMap<>();
-        if (!(node instanceof MappingNode mapping)) {
-            problems.add(source + (node == null ? "" : ":" + (node.getStartMark().getLine() + 1)) + ": '"
-                    + (prefix.isEmpty() ? "the cost model" : prefix.substring(0, prefix.length() - 1))
-                    + "' must be a mapping");
-            return entries;
-        }
-        for (NodeTuple tuple : mapping.getValue()) {
-            String key = tuple.getKeyNode() instanceof ScalarNode scalar ? scalar.getValue() : "?";
-            if (allowed != null && !allowed.contains(key)) {
-                problems.add(source + ":" + (tuple.getKeyNode().getStartMark().getLine() + 1) + ": unknown key '"
-                        + prefix + key + "'; allowed here: " + allowed.stream().sorted().toList());
-            } else {
-                entries.put(key, tuple);
-            }
-        }
-        return entries;
-    }
-
-    private static String scalar(NodeTuple tuple) {
-        return tuple != null && tuple.getValueNode() instanceof ScalarNode scalar ? scalar.getValue() : null;
     }
 }

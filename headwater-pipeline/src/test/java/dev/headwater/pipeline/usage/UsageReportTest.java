@@ -64,7 +64,7 @@ class UsageReportTest {
                   consumedGb: -1
                 """, "costs.yaml", "staging"))
                 .isInstanceOf(HeadwaterException.class)
-                .hasMessageContaining("costs.yaml:3: prices.storageGbMonth is 'ten', not a number")
+                .hasMessageContaining("costs.yaml:3: 'prices.storageGbMonth' is 'ten', not a number")
                 .hasMessageContaining("costs.yaml:4: unknown key 'prices.producedGB'")
                 .hasMessageContaining("costs.yaml:5: prices.consumedGb is -1; a price must not be negative")
                 .hasMessageContaining("environment 'staging' has no prices");
@@ -72,6 +72,8 @@ class UsageReportTest {
                 .hasMessageContaining("'currency' is required");
         assertThatThrownBy(() -> CostModel.parse("currency: EUR\nprices: {storageGbMonth: 1}\n", "c.yaml", ""))
                 .hasMessageContaining("price 'producedGb' is not given");
+        assertThatThrownBy(() -> CostModel.parse("currency: EUR\nprices:\n  storageGbMonth: 1\n  storageGbMonth: 2\n",
+                "c.yaml", "")).hasMessageContaining("c.yaml:4: key 'storageGbMonth' is given twice, first at line 3");
     }
 
     @Test
