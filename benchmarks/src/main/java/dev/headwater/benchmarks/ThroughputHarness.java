@@ -15,7 +15,7 @@ import dev.headwater.serde.AvroSerializer;
 import dev.headwater.tenant.TenantPolicy;
 import dev.headwater.testkit.EmbeddedKafkaCluster;
 import dev.headwater.testkit.EmbeddedSchemaRegistry;
-import dev.headwater.testkit.internal.TopicCreation;
+import dev.headwater.testkit.TopicCreation;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;

@@ -57,7 +57,14 @@ public abstract class HeadwaterClientBuilder<B extends HeadwaterClientBuilder<B>
      * @throws IllegalArgumentException naming a {@code headwater.*} key given here
      */
     public B kafkaProperties(Map<String, ?> properties) {
-        HeadwaterClientConfig.refuseHeadwaterKeys(Objects.requireNonNull(properties, "properties"), client);
+        for (String key : Objects.requireNonNull(properties, "properties").keySet()) {
+            if (key.startsWith("headwater.")) {
+                // Kafka would only warn that it does not know the key, and the setting would silently do nothing
+                throw new IllegalArgumentException("'" + key + "' is a Headwater setting, not a Kafka one: build the "
+                        + client + " with " + client + ".fromProperties(...) to use headwater.* keys, or set it on "
+                        + "the builder");
+            }
+        }
         this.kafkaProperties = java.util.Collections.unmodifiableMap(new java.util.HashMap<>(properties));
         return self();
     }

@@ -129,24 +129,6 @@ public final class HeadwaterClientConfig {
     }
 
     /**
-     * Refuses Headwater keys among a builder's Kafka properties, where Kafka would only warn that it does not know
-     * them and the setting would silently do nothing.
-     *
-     * @param properties the Kafka properties
-     * @param client the builder's class, such as "GovernedConsumer"
-     * @throws IllegalArgumentException naming the key and the route to use
-     */
-    public static void refuseHeadwaterKeys(Map<String, ?> properties, String client) {
-        for (String key : properties.keySet()) {
-            if (key.startsWith("headwater.")) {
-                throw new IllegalArgumentException("'" + key + "' is a Headwater setting, not a Kafka one: build the "
-                        + client + " with " + client + ".fromProperties(...) to use headwater.* keys, or set it on "
-                        + "the builder");
-            }
-        }
-    }
-
-    /**
      * Applies the common settings of a split map to a builder: Kafka properties, application, tenant and its policy,
      * contracts, registry, OpenTelemetry, shared resources, dataset events, descriptor topic.
      *

@@ -1,7 +1,6 @@
 package dev.headwater.testkit;
 
 import dev.headwater.HeadwaterException;
-import dev.headwater.testkit.internal.TopicCreation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

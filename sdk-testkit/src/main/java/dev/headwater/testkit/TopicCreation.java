@@ -1,4 +1,4 @@
-package dev.headwater.testkit.internal;
+package dev.headwater.testkit;
 
 import dev.headwater.HeadwaterException;
 import java.time.Duration;
@@ -22,7 +22,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * opened the partition yet ({@code NOT_LEADER_OR_FOLLOWER}), see later batches accepted, and then retry the first one
  * behind them until its delivery timeout ({@code OutOfOrderSequenceException}). Metadata naming a leader is not
  * enough: the leader may not have loaded the partition yet, so each leader is asked for the partition's end offset
- * (a request only the leader answers). Internal: not for users.
+ * (a request only the leader answers). Benchmarks and tests that bring their own cluster use it too.
  */
 public final class TopicCreation {
 
