@@ -4,6 +4,7 @@ import dev.headwater.SharedResources;
 import dev.headwater.consumer.GovernedConsumer;
 import dev.headwater.consumer.GovernedConsumerInterceptor;
 import dev.headwater.contract.DataContract;
+import dev.headwater.governance.ReadPipeline;
 import dev.headwater.serde.AvroDeserializer;
 import dev.headwater.tenant.TenantPolicy;
 import io.opentelemetry.api.OpenTelemetry;
@@ -138,9 +139,15 @@ interface ReadRoute extends AutoCloseable {
                                 }
                             }
                         } catch (RecordDeserializationException e) {
-                            // as an application does: note it and go past it
-                            seen.add(e.topicPartition().topic(), "poll failed: " + e.getClass().getSimpleName());
-                            consumer.seek(e.topicPartition(), e.offset() + 1);
+                            if (ReadPipeline.isTransient(e)) {
+                                // not the record's fault (the registry did not answer): poll it again, later
+                                seen.add("poll", "transient: " + e.getClass().getSimpleName());
+                                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+                            } else {
+                                // as an application does with a record it cannot read: note it and go past it
+                                seen.add(e.topicPartition().topic(), "poll failed: " + e.getClass().getSimpleName());
+                                consumer.seek(e.topicPartition(), e.offset() + 1);
+                            }
                         } catch (WakeupException e) {
                             break;
                         } catch (org.apache.kafka.common.KafkaException e) {

@@ -21,7 +21,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Adds Headwater's governance to a plain {@code KafkaConsumer} for teams that keep their own poll loop: configure it
  * with {@code interceptor.classes} beside Headwater's {@link dev.headwater.serde.AvroDeserializer}. Each record polled
  * goes through the {@link ReadPipeline} the governed consumer uses: its read rules are checked, its end-to-end delay is
- * measured against the contract's freshness objective, and a CONSUMER span {@code receive {topic}} is recorded as a
+ * measured against the contract's freshness objective, the tenant's consume quota is waited for (the poll waits), and a
+ * CONSUMER span {@code receive {topic}} is recorded as a
  * child of the producer's span and linked to it (an interceptor sees a record when it is polled, not while the
  * application processes it; {@link GovernedConsumer} and Spring listeners record {@code process} spans around the
  * handler). An interceptor can neither hold a record back nor dead-letter it: a record that breaks a read rule keeps
@@ -71,6 +72,14 @@ public final class GovernedConsumerInterceptor<K, V> implements ConsumerIntercep
 
     @Override
     public ConsumerRecords<K, V> onConsume(ConsumerRecords<K, V> records) {
+        if (!records.isEmpty() && pipeline.quota().isPresent()) {
+            // the tenant's consume quota: the poll waits, as a governed consumer's loop does
+            long bytes = 0;
+            for (ConsumerRecord<K, V> record : records) {
+                bytes += Math.max(0, record.serializedKeySize()) + Math.max(0, record.serializedValueSize());
+            }
+            member.awaitQuota(records.count(), bytes, () -> Thread.currentThread().isInterrupted());
+        }
         for (ConsumerRecord<K, V> record : records) {
             Read read = pipeline.check(record);
             member.received(read);

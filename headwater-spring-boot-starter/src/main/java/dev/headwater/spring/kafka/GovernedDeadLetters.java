@@ -70,7 +70,10 @@ public final class GovernedDeadLetters {
                     read != null ? read.error() : listenerException(error),
                     read != null ? read.violations() : List.of(), group());
         });
-        DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, new FixedBackOff(backOffMillis, retries)) {
+        // the default back-off never says "no retries": Spring's error handler would then recover (dead-letter) a
+        // record at once, whatever the back-off function says; each failure's back-off comes from the function below
+        FixedBackOff listenerRetries = new FixedBackOff(backOffMillis, retries);
+        DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, untilTheRegistryAnswers()) {
             private final CommonContainerStoppingErrorHandler stopping = new CommonContainerStoppingErrorHandler();
 
             @Override
@@ -85,7 +88,7 @@ public final class GovernedDeadLetters {
         };
         handler.addNotRetryableExceptions(RecordRefusedException.class);
         handler.setBackOffFunction((record, error) -> ReadPipeline.isTransient(error) ? untilTheRegistryAnswers()
-                : null);
+                : listenerRetries);
         return handler;
     }
 

@@ -43,6 +43,7 @@ public final class GovernedRecordInterceptor implements RecordInterceptor<Object
                 () -> Thread.currentThread().isInterrupted());
         Read read = pipeline.prepare(raw);
         if (read.outcome() == Read.Outcome.TRANSIENT) {
+            member.retried(raw.topic());
             throw read.error(); // the error handler reads it again, with back-off, until the registry answers
         }
         ReadPipeline.Handling handling = member.begin(read);
