@@ -6,7 +6,6 @@ import dev.headwater.contract.DataContract;
 import dev.headwater.lineage.Lineage;
 import dev.headwater.lineage.LineageDescriptors;
 import dev.headwater.producer.GovernedProducer;
-import dev.headwater.testkit.internal.TopicCreation;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
@@ -76,6 +75,20 @@ public final class HeadwaterEnvironment implements AutoCloseable {
             registry.close();
             kafka.close();
         });
+    }
+
+    /**
+     * An environment on a cluster and a registry the test started itself, such as spring-kafka-test's
+     * {@code @EmbeddedKafka} (on the Kafka version Spring Boot manages) and an {@link EmbeddedSchemaRegistry}. Nothing
+     * of Kafka's server code is used by this mode: a test using it may leave the testkit's broker artifacts out.
+     *
+     * @param bootstrapServers the cluster
+     * @param registryUrl the schema registry
+     * @return the environment; close it when done (the cluster and the registry stay the caller's)
+     */
+    public static HeadwaterEnvironment connect(String bootstrapServers, String registryUrl) {
+        return new HeadwaterEnvironment(java.util.Objects.requireNonNull(bootstrapServers, "bootstrapServers"),
+                java.util.Objects.requireNonNull(registryUrl, "registryUrl"), () -> { });
     }
 
     /**

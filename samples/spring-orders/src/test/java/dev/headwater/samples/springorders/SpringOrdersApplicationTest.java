@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwater.lineage.Lineage;
 import dev.headwater.serde.AvroDeserializer;
+import dev.headwater.testkit.EmbeddedSchemaRegistry;
 import dev.headwater.testkit.HeadwaterEnvironment;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.SpanKind;
@@ -35,29 +36,35 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The service as configured by {@code application.yml}, against an in-process broker and registry (only their
- * addresses are set here, and the OpenTelemetry SDK the spans are read from): orders in over HTTP, out through
- * {@code KafkaTemplate}, back in through {@code @KafkaListener}.
+ * The service as configured by {@code application.yml}, in Spring Kafka's usual test setup: {@code @EmbeddedKafka} on
+ * the Kafka version Spring Boot manages, beside the testkit's in-process schema registry (only their addresses are set
+ * here, and the OpenTelemetry SDK the spans are read from): orders in over HTTP, out through {@code KafkaTemplate},
+ * back in through {@code @KafkaListener}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"management.endpoint.health.show-details=always",
+                "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
                 "headwater.lineage.openlineage.transport.type=file"})
+@EmbeddedKafka(partitions = 3)
 class SpringOrdersApplicationTest {
 
     private static final String ORDERS = "retail.orders.placed.v1";
     private static final String REVIEW = "retail.orders.review.v1";
     private static final String DEAD_LETTERS = "retail.orders.placed.v1.dlq";
 
-    // one broker and registry for the JVM; the JVM's exit stops them after Spring's cached context is closed
-    private static final HeadwaterEnvironment ENV = HeadwaterEnvironment.embedded(1);
+    // one registry for the JVM; the JVM's exit stops it after Spring's cached context is closed
+    private static final EmbeddedSchemaRegistry REGISTRY = EmbeddedSchemaRegistry.start();
     private static final Path LINEAGE = tempFile();
 
     private static Path tempFile() {
@@ -70,21 +77,28 @@ class SpringOrdersApplicationTest {
 
     @DynamicPropertySource
     static void environment(DynamicPropertyRegistry registry) {
-        registry.add("spring.kafka.bootstrap-servers", ENV::bootstrapServers);
-        registry.add("headwater.registry.url", ENV::registryUrl);
+        registry.add("headwater.registry.url", REGISTRY::url);
         registry.add("headwater.lineage.openlineage.transport.location", LINEAGE::toString);
     }
 
     @TestConfiguration
     static class Telemetry {
+        @Bean(destroyMethod = "close")
+        HeadwaterEnvironment headwaterEnvironment(EmbeddedKafkaBroker broker) {
+            return HeadwaterEnvironment.connect(broker.getBrokersAsString(), REGISTRY.url());
+        }
+
         @Bean
-        OpenTelemetry openTelemetry() {
-            return ENV.openTelemetry();
+        OpenTelemetry openTelemetry(HeadwaterEnvironment environment) {
+            return environment.openTelemetry();
         }
     }
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    HeadwaterEnvironment env;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -96,13 +110,13 @@ class SpringOrdersApplicationTest {
         String id = idOf(answer);
 
         ConsumerRecord<byte[], byte[]> order = await(ORDERS, keyed(id));
-        Lineage placed = ENV.lineage(order);
+        Lineage placed = env.lineage(order);
         assertThat(placed.application()).isEqualTo("spring-orders");
         assertThat(placed.applicationVersion()).isEqualTo("1.0.0");
         assertThat(decode(order).get("amount")).isEqualTo(2500.0);
 
         ConsumerRecord<byte[], byte[]> review = await(REVIEW, keyed(id));
-        Lineage forwarded = ENV.lineage(review);
+        Lineage forwarded = env.lineage(review);
         assertThat(forwarded.causationId()).isEqualTo(ORDERS + "/" + order.partition() + "/" + order.offset());
         assertThat(forwarded.correlationId()).isEqualTo(placed.eventId());
         assertThat(forwarded.eventId()).isNotEqualTo(placed.eventId());
@@ -143,7 +157,7 @@ class SpringOrdersApplicationTest {
                 r -> id.equals(String.valueOf(decode(r).get("id"))));
         assertThat(header(deadLetter, "hw_dlq_reason")).isEqualTo("CONTRACT_VIOLATION");
         assertThat(header(deadLetter, "hw_dlq_rules")).contains("currencyIsIso");
-        assertThat(ENV.lineage(deadLetter).application()).isEqualTo("spring-orders");
+        assertThat(env.lineage(deadLetter).application()).isEqualTo("spring-orders");
         assertThat(readAll(ORDERS)).noneMatch(keyed(id));
     }
 
@@ -170,7 +184,7 @@ class SpringOrdersApplicationTest {
         String key = "not-avro-" + UUID.randomUUID();
         byte[] value = "{\"id\": \"a JSON order from a service without the contract\"}".getBytes(StandardCharsets.UTF_8);
         try (KafkaProducer<String, byte[]> rogue = new KafkaProducer<>(Map.of("bootstrap.servers",
-                ENV.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+                env.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
             rogue.send(new ProducerRecord<>(ORDERS, key, value)).get();
         }
 
@@ -213,7 +227,7 @@ class SpringOrdersApplicationTest {
         JsonNode orders = headwater.path("details").path("contracts").path("retail.orders.placed.v1-value");
         assertThat(orders.path("contractVersion").asText()).as(health.body()).isEqualTo("1.0.0");
         assertThat(orders.path("schemaId").isInt()).as(health.body()).isTrue();
-        assertThat(headwater.path("details").path("registry").asText()).contains(ENV.registryUrl());
+        assertThat(headwater.path("details").path("registry").asText()).contains(env.registryUrl());
     }
 
     private HttpResponse<String> post(double amount, String currency, String channel) throws Exception {
@@ -240,9 +254,9 @@ class SpringOrdersApplicationTest {
         return new String(header.value(), StandardCharsets.UTF_8);
     }
 
-    private static GenericRecord decode(ConsumerRecord<byte[], byte[]> record) {
+    private GenericRecord decode(ConsumerRecord<byte[], byte[]> record) {
         try (AvroDeserializer<GenericRecord> avro = new AvroDeserializer<>()) {
-            avro.configure(Map.of("schema.registry.url", ENV.registryUrl()), false);
+            avro.configure(Map.of("schema.registry.url", env.registryUrl()), false);
             return avro.deserialize(record.topic(), record.value());
         } catch (RuntimeException notAvro) {
             return new org.apache.avro.generic.GenericData.Record(org.apache.avro.SchemaBuilder.record("NotAvro")
@@ -250,20 +264,20 @@ class SpringOrdersApplicationTest {
         }
     }
 
-    private static SpanData span(Predicate<SpanData> which) {
+    private SpanData span(Predicate<SpanData> which) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
-            Optional<SpanData> found = ENV.spans().stream().filter(which).findFirst();
+            Optional<SpanData> found = env.spans().stream().filter(which).findFirst();
             if (found.isPresent()) {
                 return found.get();
             }
             sleep();
         }
-        throw new AssertionError("no such span among " + ENV.spans());
+        throw new AssertionError("no such span among " + env.spans());
     }
 
     /** Reads a topic from the start until a record matches, for up to 30 seconds. */
-    private static ConsumerRecord<byte[], byte[]> await(String topic, Predicate<ConsumerRecord<byte[], byte[]>> which) {
+    private ConsumerRecord<byte[], byte[]> await(String topic, Predicate<ConsumerRecord<byte[], byte[]>> which) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             Optional<ConsumerRecord<byte[], byte[]>> found = readAll(topic).stream().filter(which).findFirst();
@@ -276,9 +290,9 @@ class SpringOrdersApplicationTest {
     }
 
     /** Reads everything a topic holds now, from every partition. */
-    private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+    private List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
-                ENV.bootstrapServers()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                env.bootstrapServers()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
