@@ -252,4 +252,20 @@ final class Parity {
                 .map(e -> e.getKey().getKey() + "=" + e.getValue()).sorted()
                 .collect(Collectors.joining(", ", "{", "}"));
     }
+
+    /** @return the last value of a header, as text; null when absent */
+    static String header(ConsumerRecord<?, ?> record, String key) {
+        Header header = record.headers().lastHeader(key);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /** @return the first exception of a type in a chain of causes, or null */
+    static <T extends Throwable> T find(Throwable error, Class<T> type) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return type.cast(cause);
+            }
+        }
+        return null;
+    }
 }

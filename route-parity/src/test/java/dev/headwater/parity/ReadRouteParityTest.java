@@ -238,7 +238,7 @@ class ReadRouteParityTest {
         String topic = Parity.topic(tenant, row.name());
         ConsumerRecord<byte[], byte[]> original = written.get(topic);
         List<ConsumerRecord<byte[], byte[]>> letters = Parity.readAll(bootstrap, Parity.deadLetterTopic(tenant))
-                .stream().filter(r -> topic.equals(header(r, "hw_dlq_source_topic"))).toList();
+                .stream().filter(r -> topic.equals(Parity.header(r, "hw_dlq_source_topic"))).toList();
         List<String> seen = opened.route().seen().getOrDefault(topic, List.of()).stream()
                 .map(line -> Parity.normalize(line.replaceAll(" flagged=.*", ""), tenant)).toList();
         String outcome;
@@ -254,8 +254,8 @@ class ReadRouteParityTest {
                 assertThat(letter.headers().lastHeader(header.key())).as("the record's own header %s", header.key())
                         .isNotNull().extracting(Header::value).isEqualTo(header.value());
             }
-            outcome = "DEAD_LETTERED " + header(letter, "hw_dlq_reason");
-            String found = header(letter, "hw_dlq_violations");
+            outcome = "DEAD_LETTERED " + Parity.header(letter, "hw_dlq_reason");
+            String found = Parity.header(letter, "hw_dlq_violations");
             violations = found == null ? "" : Parity.normalize(found, tenant);
             deadLetter = Parity.describe(withoutSpringHeaders(letter), tenant, true);
         } else if (seen.stream().anyMatch(line -> line.startsWith("poll failed"))) {
@@ -284,7 +284,7 @@ class ReadRouteParityTest {
      * record carries, and its message id is the record's event id; without a readable context it starts a trace.
      */
     private static void checkTraceOf(SpanData span, ConsumerRecord<byte[], byte[]> record) {
-        String traceparent = header(record, "traceparent");
+        String traceparent = Parity.header(record, "traceparent");
         if (traceparent != null && traceparent.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")) {
             String producerSpan = traceparent.substring(36, 52);
             assertThat(span.getParentSpanId()).as("parent of %s", span.getName()).isEqualTo(producerSpan);
@@ -310,11 +310,6 @@ class ReadRouteParityTest {
             }
         }
         return copy;
-    }
-
-    private static String header(ConsumerRecord<?, ?> record, String key) {
-        Header header = record.headers().lastHeader(key);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     /** Writes the cases' records: governed (with lineage and a producer span) or as raw bytes. */

@@ -203,12 +203,12 @@ class WriteRouteParityTest {
         for (int i = 0; i < row.records(); i++) {
             error = opened.route().send(topic, "key-" + i, row.value().apply(schema), row.headers());
         }
-        if (find(error, RecordDeadLetteredException.class) != null) {
+        if (Parity.find(error, RecordDeadLetteredException.class) != null) {
             error = null; // how a serializer's send says it was dead-lettered: the dead letter is below
         }
         List<ConsumerRecord<byte[], byte[]>> written = Parity.readAll(bootstrap, topic);
         List<ConsumerRecord<byte[], byte[]>> deadLetters = Parity.readAll(bootstrap, Parity.deadLetterTopic(tenant))
-                .stream().filter(r -> topic.equals(header(r, "hw_dlq_source_topic"))).toList();
+                .stream().filter(r -> topic.equals(Parity.header(r, "hw_dlq_source_topic"))).toList();
         Expect outcome = error != null ? Expect.REFUSED : deadLetters.isEmpty() ? Expect.SENT : Expect.DEAD_LETTERED;
         if (opened.route().seesKey()) {
             deadLetters.forEach(letter -> assertThat(Parity.text(letter.key())).startsWith("key-"));
@@ -246,20 +246,6 @@ class WriteRouteParityTest {
             }
         }
         return shown.getClass().getName() + ": " + Parity.normalize(shown.getMessage(), tenant);
-    }
-
-    private static <T extends Throwable> T find(Throwable error, Class<T> type) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (type.isInstance(cause)) {
-                return type.cast(cause);
-            }
-        }
-        return null;
-    }
-
-    private static String header(ConsumerRecord<?, ?> record, String key) {
-        Header header = record.headers().lastHeader(key);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     static GenericRecord payment(Schema schema, double amount, String currency, String note) {

@@ -59,11 +59,11 @@ public final class ReadPipeline implements AutoCloseable {
     private final LineageDescriptors descriptors;
     private final TenantQuotas quota;
     private final AutoCloseable quotaMetrics;
-    private final Map<String, Object> deadLetterOverrides;
     private final Map<String, Member> members = new ConcurrentHashMap<>();
     /** The (group, topic) pairs read so far, each reported to the dataset events once. */
     private final Map<String, DatasetUse> inUse = new ConcurrentHashMap<>();
-    private volatile DeadLetterWriter deadLetters;
+    /** Its producer is created on the first dead letter written. */
+    private final DeadLetterWriter deadLetters;
 
     ReadPipeline(GovernanceSettings settings, List<ReadSteps> steps, ReadSteps ungoverned, Deserializer<?> keys,
             Deserializer<?> values, Map<String, Object> deadLetterOverrides) {
@@ -72,7 +72,8 @@ public final class ReadPipeline implements AutoCloseable {
         this.ungoverned = ungoverned;
         this.keys = Objects.requireNonNull(keys, "keys");
         this.values = Objects.requireNonNull(values, "values");
-        this.deadLetterOverrides = Map.copyOf(deadLetterOverrides);
+        this.deadLetters = new DeadLetterWriter(settings.kafka(), settings.clientId() + "-dead-letters",
+                deadLetterOverrides);
         this.quota = settings.tenantPolicy() == null ? null
                 : settings.sharedResources().consumeQuota(settings.tenantPolicy()).orElse(null);
         this.quotaMetrics = quota == null ? () -> { } : settings.sharedResources().observeQuota(
@@ -240,22 +241,11 @@ public final class ReadPipeline implements AutoCloseable {
     }
 
     /**
-     * @return a writer of dead letters that inherits the consumer's settings (and the dead-letter producer's own),
-     *     created on first use and closed with this pipeline
+     * @return a writer of dead letters that inherits the consumer's settings (and the dead-letter producer's own; its
+     *     producer created on first use), closed with this pipeline
      */
     public DeadLetterWriter deadLetterWriter() {
-        DeadLetterWriter writer = deadLetters;
-        if (writer == null) {
-            synchronized (this) {
-                writer = deadLetters;
-                if (writer == null) {
-                    writer = new DeadLetterWriter(settings.kafka(), settings.clientId() + "-dead-letters",
-                            deadLetterOverrides);
-                    deadLetters = writer;
-                }
-            }
-        }
-        return writer;
+        return deadLetters;
     }
 
     /** @return the tenant's consume quota, shared with the tenant's other consumers; empty without one */
@@ -298,10 +288,7 @@ public final class ReadPipeline implements AutoCloseable {
         inUse.values().forEach(settings.datasetEvents()::completed);
         inUse.clear();
         descriptors.close();
-        DeadLetterWriter writer = deadLetters;
-        if (writer != null) {
-            writer.close();
-        }
+        deadLetters.close();
         try {
             quotaMetrics.close();
         } catch (Exception e) {

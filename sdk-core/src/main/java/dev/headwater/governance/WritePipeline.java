@@ -40,11 +40,14 @@ public final class WritePipeline implements AutoCloseable {
 
     private final GovernanceSettings settings;
     private final TopicRouting<WriteSteps> routing;
-    private volatile DeadLetterWriter deadLetters;
+    /** Its producer is created on the first dead letter written. */
+    private final DeadLetterWriter deadLetters;
 
     WritePipeline(GovernanceSettings settings, List<WriteSteps> steps) {
         this.settings = settings;
         this.routing = new TopicRouting<>(steps, WriteSteps::contract);
+        this.deadLetters = new DeadLetterWriter(settings.kafka(), settings.clientId() + "-dead-letters",
+                Map.of(ProducerConfig.ACKS_CONFIG, "all"));
     }
 
     /** @return a builder of the pipeline of a producer that is not a {@code GovernedProducer}, such as a serializer */
@@ -122,22 +125,11 @@ public final class WritePipeline implements AutoCloseable {
     }
 
     /**
-     * @return a writer of dead letters that inherits the producer's settings, created on first use and closed with
-     *     this pipeline
+     * @return a writer of dead letters that inherits the producer's settings (its producer created on first use),
+     *     closed with this pipeline
      */
     public DeadLetterWriter deadLetterWriter() {
-        DeadLetterWriter writer = deadLetters;
-        if (writer == null) {
-            synchronized (this) {
-                writer = deadLetters;
-                if (writer == null) {
-                    writer = new DeadLetterWriter(settings.kafka(), settings.clientId() + "-dead-letters",
-                            Map.of(ProducerConfig.ACKS_CONFIG, "all"));
-                    deadLetters = writer;
-                }
-            }
-        }
-        return writer;
+        return deadLetters;
     }
 
     /** Closes the steps of every contract, the dead-letter writer and the dataset events. */
@@ -145,10 +137,7 @@ public final class WritePipeline implements AutoCloseable {
     public void close() {
         routing.all().forEach(WriteSteps::close);
         settings.datasetEvents().close();
-        DeadLetterWriter writer = deadLetters;
-        if (writer != null) {
-            writer.close();
-        }
+        deadLetters.close();
     }
 
     /** Builds the pipeline of a producer that is not a {@code GovernedProducer}, such as a serializer. */
