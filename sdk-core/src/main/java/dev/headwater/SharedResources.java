@@ -1,5 +1,6 @@
 package dev.headwater;
 
+import dev.headwater.lineage.DescriptorPublisher;
 import dev.headwater.registry.SchemaRegistryClient;
 import dev.headwater.telemetry.MessagingAttributes;
 import dev.headwater.tenant.Quota;
@@ -10,6 +11,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.Meter;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,8 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * What governed clients of one application share: each tenant's quota per direction (so that all producers of a tenant
  * draw from one budget), one schema registry client per registry and credentials (so that their caches are shared),
- * the registration of each quota's metrics (reported once however many clients use it) and the numbering of client
- * ids. Like Resilience4j's registries: {@link #global()} is the instance every client uses unless its builder is
+ * one lineage descriptor publisher per cluster, the registration of each quota's metrics (reported once however many
+ * clients use it) and the numbering of client ids. Like Resilience4j's registries: {@link #global()} is the instance every client uses unless its builder is
  * handed another ({@code sharedResources(...)} on the builders, {@code headwater.shared.resources} in properties), and
  * {@link #create()} makes an independent one, for two applications or two tests in one JVM that must not share a
  * quota. Thread safe.
@@ -39,6 +41,8 @@ public final class SharedResources {
     private final Map<RegistryKey, SchemaRegistryClient> registries = new ConcurrentHashMap<>();
     private final Map<QuotaMetricsKey, QuotaMetrics> quotaMetrics = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> clientNumbers = new ConcurrentHashMap<>();
+    /** Lineage descriptor publishers, one per cluster and security settings; guarded by itself. */
+    private final Map<Map<String, Object>, DescriptorPublisher> publishers = new HashMap<>();
 
     private SharedResources() {
     }
@@ -131,6 +135,33 @@ public final class SharedResources {
      */
     public String nextClientId(String prefix) {
         return prefix + "-" + clientNumbers.computeIfAbsent(prefix, p -> new AtomicInteger()).incrementAndGet();
+    }
+
+    /**
+     * Leases the lineage descriptor publisher of a cluster: every governed producer handed these resources whose
+     * connection and security settings are the same shares one, so that publishing descriptors takes one topic check
+     * and one producer, not a set of connections per producer.
+     *
+     * @param clientSettings the producer's Kafka settings
+     * @return a lease; close it when the producer closes (the last lease closed closes the publisher's producer)
+     */
+    public DescriptorPublisher.Lease descriptorPublisher(Map<String, ?> clientSettings) {
+        Map<String, Object> key = DescriptorPublisher.key(clientSettings);
+        synchronized (publishers) {
+            DescriptorPublisher publisher = publishers.get(key);
+            DescriptorPublisher.Lease lease = publisher == null ? null : publisher.lease();
+            if (lease == null) {
+                DescriptorPublisher[] created = new DescriptorPublisher[1];
+                created[0] = new DescriptorPublisher(clientSettings, () -> {
+                    synchronized (publishers) {
+                        publishers.remove(key, created[0]);
+                    }
+                });
+                publishers.put(key, created[0]);
+                lease = created[0].lease();
+            }
+            return lease;
+        }
     }
 
     /**

@@ -155,6 +155,92 @@ class LineageFormatsTest {
     }
 
     @Test
+    void aFreshProducersFirstRecordsReferToItsDescriptorInsteadOfCarryingIt() {
+        String fresh = Topics.unique("retail.orders.fresh");
+        kafka.createTopic(fresh, 1, (short) 1);
+        try (var producer = producer(LineageFormat.COMPACT).contract(Contracts.orders(fresh)).build()) {
+            // no wait: the descriptor is published while the producer is built, before its first record
+            for (int i = 0; i < 20; i++) {
+                producer.send(fresh, "k" + i, Contracts.validOrder(contract, UUID.randomUUID().toString()));
+            }
+            producer.flush();
+        }
+        List<ConsumerRecord<byte[], byte[]>> read = Topics.read(kafka.bootstrapServers(), fresh, 20,
+                Duration.ofSeconds(30));
+        assertThat(read).hasSize(20).allSatisfy(record -> assertThat(headerBytes(record))
+                .as("header bytes of the record at offset %d", record.offset()).isLessThanOrEqualTo(16));
+        assertThat(Topics.lineage(kafka.bootstrapServers(), read.get(0)).complete()).isTrue();
+    }
+
+    @Test
+    void closingAProducerRightAfterBuildingItLogsNoError() {
+        String quick = Topics.unique("retail.orders.quick");
+        kafka.createTopic(quick, 1, (short) 1);
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            // slf4j-simple writes to the System.err of the moment: what the closing logs is captured
+            org.slf4j.LoggerFactory.getLogger(LineageFormatsTest.class).warn("capturing the log");
+            for (int i = 0; i < 3; i++) {
+                producer(LineageFormat.COMPACT).contract(Contracts.orders(quick)).build().close();
+            }
+        } finally {
+            System.setErr(original);
+        }
+        String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(log).as("what closing logged").contains("capturing the log").doesNotContain("ERROR").doesNotContain("Interrupted");
+    }
+
+    @Test
+    void producersOfOneApplicationShareOneDescriptorPublisher() {
+        dev.headwater.SharedResources resources = dev.headwater.SharedResources.create();
+        Map<String, Object> settings = Map.of("bootstrap.servers", kafka.bootstrapServers());
+        try (var first = resources.descriptorPublisher(settings);
+                var second = resources.descriptorPublisher(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                        "client.id", "another-producer", "linger.ms", 5))) {
+            assertThat(second.publisher()).as("the same cluster and security settings").isSameAs(first.publisher());
+            try (var other = resources.descriptorPublisher(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                    "security.protocol", "PLAINTEXT", "sasl.mechanism", "PLAIN"))) {
+                assertThat(other.publisher()).as("other security settings").isNotSameAs(first.publisher());
+            }
+        }
+        try (var again = resources.descriptorPublisher(settings)) {
+            assertThat(again.publisher()).as("a new publisher once the last lease closed").isNotNull();
+        }
+    }
+
+    @Test
+    void aConsumerWhoseDescriptorTopicIsMissingHandlesEveryRecordWithoutWaitingForIt() {
+        String busy = Topics.unique("retail.orders.busy");
+        kafka.createTopic(busy, 1, (short) 1);
+        try (var producer = producer(LineageFormat.COMPACT).contract(Contracts.orders(busy)).build()) {
+            for (int i = 0; i < 200; i++) {
+                producer.send(busy, "k" + i, Contracts.validOrder(contract, UUID.randomUUID().toString()));
+            }
+            producer.flush();
+        }
+        List<Lineage> lineages = new ArrayList<>();
+        GovernedConsumer<String, GenericRecord> consumer = GovernedConsumer.<String, GenericRecord>builder()
+                .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                        "group.id", "busy-" + UUID.randomUUID()))
+                .keyDeserializer(new StringDeserializer()).schemaRegistry(registry.url()).topics(busy)
+                .lineageDescriptorTopic("_headwater-lineage-nowhere-" + UUID.randomUUID().toString().substring(0, 8))
+                .handler(record -> lineages.add(record.lineage().orElseThrow())).build();
+        try {
+            // before: each unknown descriptor held the polling thread 10 s, again every 10 s (13 of 200 in 90 s)
+            Polling.pollUntil(consumer, () -> lineages.size() >= 200, Duration.ofSeconds(30));
+        } finally {
+            consumer.close();
+        }
+        assertThat(lineages).hasSize(200).allSatisfy(lineage -> {
+            assertThat(lineage.complete()).isFalse();
+            assertThat(lineage.eventId()).isNotEmpty();
+            assertThat(lineage.createdAt()).isNotNull();
+        });
+    }
+
+    @Test
     void aProducerThatCannotPublishItsDescriptorCarriesItInlineAndSaysSoInItsMetrics() {
         // a descriptor topic that deletes old records would lose descriptors that records still point to
         String deleting = "_headwater-lineage-deleting-" + UUID.randomUUID().toString().substring(0, 8);

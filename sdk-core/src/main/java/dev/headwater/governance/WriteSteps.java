@@ -11,10 +11,11 @@ import dev.headwater.deadletter.internal.DeadLetterRecords;
 import dev.headwater.governance.internal.WriteTelemetry;
 import dev.headwater.lineage.DatasetEvents;
 import dev.headwater.lineage.DatasetUse;
+import dev.headwater.lineage.DescriptorPublisher;
 import dev.headwater.lineage.LineageContext;
 import dev.headwater.lineage.LineageFormat;
 import dev.headwater.lineage.LineageStamp;
-import dev.headwater.lineage.internal.DescriptorPublisher;
+import dev.headwater.lineage.internal.CompactLineage;
 import dev.headwater.registry.SchemaRegistryClient;
 import dev.headwater.registry.SchemaRegistryException;
 import dev.headwater.serde.SerdeException;
@@ -22,23 +23,34 @@ import dev.headwater.serde.internal.AvroWireWriter;
 import dev.headwater.tenant.TenantPolicy;
 import dev.headwater.tenant.TenantQuotas;
 import io.opentelemetry.api.trace.Span;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The steps of the {@link WritePipeline} for one contract (or none), prepared once: guardrail, rules, serializer,
  * lineage stamp with its descriptor publisher, size limit, quota, telemetry. Thread safe.
  */
 final class WriteSteps implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(WriteSteps.class);
+    /** How long building a producer waits for its lineage descriptor to be acknowledged. */
+    static final Duration DESCRIPTOR_WAIT = Duration.ofSeconds(10);
 
     /** Kafka's record batch overhead (magic 2): what one record alone in a batch costs besides itself. */
     private static final int BATCH_OVERHEAD = 61;
@@ -55,7 +67,8 @@ final class WriteSteps implements AutoCloseable {
     private final LineageStamp lineage;
     private final WriteTelemetry telemetry;
     private final TenantQuotas quota;
-    private final DescriptorPublisher descriptorPublisher;
+    /** The lease of the application's descriptor publisher; null in lineage format 1. */
+    private final DescriptorPublisher.Lease descriptorPublisher;
     private final int maxRequestSize;
     private final Map<String, Boolean> permittedTopics = new ConcurrentHashMap<>();
     /** The topics written so far, each reported to the dataset events once. */
@@ -91,21 +104,43 @@ final class WriteSteps implements AutoCloseable {
         }
         if (lineage.format() == LineageFormat.COMPACT) {
             telemetry.observeLineage(lineage::carriesDescriptorInline);
-            this.descriptorPublisher = DescriptorPublisher.start(settings.kafka(), settings.descriptorTopic(),
-                    lineage.descriptorId(), lineage.descriptor(), new DescriptorPublisher.Listener() {
-                        @Override
-                        public void published() {
-                            lineage.descriptorPublished();
-                        }
-
-                        @Override
-                        public void failed(String why) {
-                            // the records keep carrying the descriptor inline; the publisher logged why
-                            telemetry.lineageNotPublished();
-                        }
-                    });
+            this.descriptorPublisher = settings.sharedResources().descriptorPublisher(settings.kafka());
+            publishDescriptor(settings.descriptorTopic());
         } else {
             this.descriptorPublisher = null;
+        }
+    }
+
+    /**
+     * Publishes the lineage descriptor before the first record is stamped, as the schema is registered: the build waits
+     * for it up to {@link #DESCRIPTOR_WAIT}, and records refer to it from the first. A descriptor not acknowledged by
+     * then is carried inline until it is; one that cannot be published is carried inline for good, logged once, and
+     * counted.
+     */
+    private void publishDescriptor(String topic) {
+        CompletableFuture<Void> published = descriptorPublisher.publish(topic,
+                lineage.descriptorId(), lineage.descriptor());
+        published.whenComplete((ok, error) -> {
+            if (error == null) {
+                lineage.descriptorPublished();
+            } else {
+                String why = DescriptorPublisher.describe(error);
+                log.warn("Could not publish the lineage descriptor {} of application '{}' to topic '{}' ({}). Its "
+                        + "records carry the descriptor inline instead, about {} bytes more each; nothing is lost. "
+                        + "Create the topic (compacted; TenantProvisioner.provisionLineageTopic in headwater-pipeline), "
+                        + "grant this application write access to it, or choose another with "
+                        + "headwater.lineage.descriptor.topic.", CompactLineage.hex(
+                        lineage.descriptorId()), settings.application(), topic, why,
+                        lineage.inlineDescriptorBytes());
+                telemetry.lineageNotPublished();
+            }
+        });
+        try {
+            published.get(DESCRIPTOR_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // logged above when it failed; still under way otherwise: records carry the descriptor until it is done
         }
     }
 
@@ -298,7 +333,7 @@ final class WriteSteps implements AutoCloseable {
             settings.datasetEvents().completed(use(topic));
         }
         if (descriptorPublisher != null) {
-            descriptorPublisher.close();
+            descriptorPublisher.close(); // the application's publisher closes with its last producer
         }
         telemetry.close();
     }

@@ -113,13 +113,15 @@ public record Lineage(
             }
             LineageDescriptor known = descriptor == null ? UNKNOWN : descriptor;
             String eventId = compact.eventId();
+            // a value of a later version whose flow this reader cannot read: correlation and causation unknown
+            String correlation = compact.flowUnknown() ? "" : compact.correlationId() != null
+                    ? compact.correlationId() : eventId;
             return Optional.of(new Lineage(eventId, descriptor == null ? "" : descriptor.source(), known.type(),
                     timestamp < 0 ? null : Instant.ofEpochMilli(timestamp), known.dataSchema(),
                     known.applicationVersion(), known.owner(), known.tenant(), known.subject(),
-                    known.contractVersion(), known.schemaId(),
-                    compact.correlationId() != null ? compact.correlationId() : eventId,
+                    known.contractVersion(), known.schemaId(), correlation,
                     compact.causationId() != null ? compact.causationId() : "", CompactLineage.FORMAT,
-                    descriptor != null));
+                    descriptor != null && !compact.flowUnknown()));
         }
         String id = HeaderValues.last(headers, LineageHeaders.ID);
         if (id.isEmpty()) {
@@ -232,6 +234,27 @@ public record Lineage(
         }
         String id = HeaderValues.last(headers, LineageHeaders.ID);
         return id.isEmpty() ? Optional.empty() : Optional.of(id);
+    }
+
+    /**
+     * Tells whether a record carries its lineage descriptor inline (lineage format 2, written while its producer could
+     * not publish the descriptor to the descriptor topic) instead of referring to it by id: about 150 header bytes
+     * more. Records of format 1 carry everything in their {@code ce_*} headers and are not counted here.
+     *
+     * @param headers the record's headers
+     * @return true for a format 2 record that carries its descriptor; false otherwise (malformed {@code hw} included)
+     */
+    public static boolean carriesDescriptorInline(Headers headers) {
+        Header compact = headers.lastHeader(LineageHeaders.COMPACT);
+        if (compact == null || !CompactLineage.isCompact(compact.value())) {
+            return false;
+        }
+        try {
+            CompactLineage.Value value = CompactLineage.read(compact.value());
+            return value.descriptor() != null || value.descriptorUnknown();
+        } catch (IllegalArgumentException malformed) {
+            return false;
+        }
     }
 
     /**

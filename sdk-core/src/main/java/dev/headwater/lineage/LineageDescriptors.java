@@ -20,8 +20,10 @@ public interface LineageDescriptors extends AutoCloseable {
     String DEFAULT_TOPIC = "_headwater-lineage";
 
     /**
-     * Finds a descriptor. May block while the descriptor topic is read (bounded by a timeout); a descriptor that was
-     * not found is looked for again only after a while, so records of an unknown producer do not cost a read each.
+     * Finds a descriptor. Never holds the caller for long: the Kafka finder waits at most 200 ms for a read of the
+     * descriptor topic, and only the first lookup of a read waits; a descriptor that was not found is looked for again
+     * only after a while, so records of an unknown producer do not cost a read each, and a record whose descriptor is
+     * not known yet yields what it carries (its lineage says it is incomplete).
      *
      * @param descriptorId the id a record carries
      * @return the descriptor, or empty when it is unknown or cannot be read now

@@ -103,6 +103,11 @@ public final class LineageStamp {
         inline = false;
     }
 
+    /** @return how many bytes the descriptor adds to a format 2 record that carries it inline */
+    public int inlineDescriptorBytes() {
+        return compact.inlineBytes();
+    }
+
     /** @return true while format 2 records carry the descriptor inline */
     public boolean carriesDescriptorInline() {
         return inline;

@@ -50,6 +50,22 @@ class LineageTest {
     }
 
     @Test
+    void aRecordStampedBeforeItsDescriptorIsPublishedIsSeenToCarryItInline() {
+        Headers before = new RecordHeaders();
+        compact.stamp(before, null, null);
+        compact.descriptorPublished();
+        Headers after = new RecordHeaders();
+        compact.stamp(after, null, null);
+        Headers cloudEvents = new RecordHeaders();
+        stamp.stamp(cloudEvents, null, null);
+
+        assertThat(Lineage.carriesDescriptorInline(before)).isTrue();
+        assertThat(Lineage.carriesDescriptorInline(after)).isFalse();
+        assertThat(Lineage.carriesDescriptorInline(cloudEvents)).as("format 1").isFalse();
+        assertThat(Lineage.carriesDescriptorInline(new RecordHeaders())).as("no lineage").isFalse();
+    }
+
+    @Test
     void compactLineageReadsBackEveryFieldTheCloudEventsFormatGives() {
         Headers cloudEvents = new RecordHeaders();
         stamp.stamp(cloudEvents, "corr-1", "retail.carts.v1/0/12");

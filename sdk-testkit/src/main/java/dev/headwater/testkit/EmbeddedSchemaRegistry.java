@@ -2,6 +2,7 @@ package dev.headwater.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -35,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  * idempotent; versions per subject; compatibility levels NONE, BACKWARD, FORWARD, FULL and their TRANSITIVE forms,
  * checked with Avro's own checker; global and per-subject config; soft and hard deletes; {@code metadata} and
  * {@code ruleSet} stored and returned unchanged; the registry's HTTP statuses and error codes. Avro only. State lives in
- * memory and is lost on close.
+ * memory and is lost on close. It also answers the part of Apicurio Registry's v2 API that Apicurio's Kafka serdes use
+ * to find a schema by artifact or id, so that a peer stack built on them can be measured against it.
  *
  * <pre>{@code
  * try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start()) {
@@ -201,6 +203,10 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                 .map(p -> URLDecoder.decode(p, StandardCharsets.UTF_8)).toList();
         boolean deleted = flag(query, "deleted");
         boolean permanent = flag(query, "permanent");
+        if (path.size() >= 3 && path.get(0).equals("apis") && path.get(1).equals("registry")
+                && path.get(2).equals("v2")) {
+            return apicurio(method, path.subList(3, path.size()), rawPath);
+        }
         String route = method + " " + shape(path);
         return switch (route) {
             case "GET " -> JSON.createObjectNode();
@@ -231,6 +237,35 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             case "GET config/*" -> store.subjectConfig(path.get(1), flag(query, "defaultToGlobal"));
             case "PUT config/*" -> store.setSubjectConfig(path.get(1), body(bodyStream));
             case "DELETE config/*" -> store.deleteSubjectConfig(path.get(1));
+            default -> throw RegistryStore.notFound(method, rawPath);
+        };
+    }
+
+    /**
+     * The part of Apicurio Registry's v2 REST API that Apicurio's own Kafka serdes (2.x) use to find a schema: an
+     * artifact is a subject of the group {@code default} (the serdes' topic strategy names it {@code {topic}-value}),
+     * and global and content ids are the registry's schema ids, so that records in the Confluent wire format read the
+     * same through either API.
+     */
+    private JsonNode apicurio(String method, List<String> path, String rawPath) throws IOException {
+        String route = method + " " + String.join("/", path.stream().map(p -> p.matches("\\d+") ? "#" : p)
+                .toList());
+        if (route.startsWith("GET groups/") && path.size() == 5 && path.get(2).equals("artifacts")
+                && path.get(4).equals("meta")) {
+            ObjectNode latest = store.version(path.get(3), "latest", false);
+            int id = latest.path("id").asInt();
+            return JSON.createObjectNode().put("groupId", path.get(1)).put("id", path.get(3))
+                    .put("version", latest.path("version").asText()).put("type", "AVRO").put("state", "ENABLED")
+                    .put("globalId", id).put("contentId", id).put("name", path.get(3))
+                    .put("createdOn", 0L).put("modifiedOn", 0L).set("references", JSON.createArrayNode());
+        }
+        return switch (route) {
+            case "GET ids/globalIds/#", "GET ids/contentIds/#" ->
+                    JSON.readTree(store.schemaById(id(path.get(2))).path("schema").asText());
+            case "GET ids/globalIds/#/references", "GET ids/contentIds/#/references" -> {
+                store.schemaById(id(path.get(2)));
+                yield JSON.createArrayNode();
+            }
             default -> throw RegistryStore.notFound(method, rawPath);
         };
     }

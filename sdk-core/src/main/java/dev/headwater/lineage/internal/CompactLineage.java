@@ -18,7 +18,7 @@ import java.nio.charset.StandardCharsets;
  *                                0 = text (varint length, UTF-8)
  *   [flag 2] causation           varint length, UTF-8 ({@code topic/partition/offset} of the consumed record)
  *   [flag 4] descriptor          varint length, descriptor bytes as below
- *   readers ignore bytes after the parts they know
+ *   readers ignore bytes after the parts they know; docs/lineage-format-2.md is the specification
  *
  * descriptor (value of the descriptor topic's records, key: the id as 16 lower-case hex digits):
  *   byte     1                   descriptor layout version
@@ -53,9 +53,12 @@ public final class CompactLineage {
      * @param correlationId the correlation id, or null when the record started its flow
      * @param causationId what caused the record, or null
      * @param descriptor the descriptor carried inline, or null when it was published
+     * @param flowUnknown true when the value carries a correlation of a kind this reader does not know: correlation,
+     *     causation and inline descriptor are then unknown (a later version's value)
+     * @param descriptorUnknown true when the value carries its descriptor inline in a layout this reader does not know
      */
     public record Value(long descriptorId, long sequence, String correlationId, String causationId,
-            LineageDescriptor descriptor) {
+            LineageDescriptor descriptor, boolean flowUnknown, boolean descriptorUnknown) {
 
         /** @return the event id: {@link CompactLineage#eventId(long, long)} */
         public String eventId() {
@@ -88,21 +91,34 @@ public final class CompactLineage {
         int flags = 0;
         if (in.at < value.length) {
             int trailer = in.int8();
-            flags = trailer >>> 4 == FORMAT ? trailer & 0x0F : 0;
+            flags = trailer >>> 4 == FORMAT ? trailer & 0x0F : 0; // a later format's trailer: ignored with the rest
         }
         String correlation = null;
         if ((flags & FLAG_CORRELATION) != 0) {
             int kind = in.int8();
-            correlation = kind == KIND_EVENT ? eventId(in.int64(), in.varint()) : in.text();
+            if (kind == KIND_EVENT) {
+                correlation = eventId(in.int64(), in.varint());
+            } else if (kind == KIND_TEXT) {
+                correlation = in.text();
+            } else {
+                // a kind of a later version: its length is unknown, and with it where the next parts start
+                return new Value(descriptorId, sequence, null, null, null, true, false);
+            }
         }
         String causation = (flags & FLAG_CAUSATION) != 0 ? in.text() : null;
         LineageDescriptor descriptor = null;
+        boolean descriptorUnknown = false;
         if ((flags & FLAG_DESCRIPTOR) != 0) {
             int length = in.length();
-            descriptor = readDescriptor(value, in.at, length);
+            if (length > 0 && value[in.at] == DESCRIPTOR_LAYOUT) {
+                descriptor = readDescriptor(value, in.at, length);
+            } else {
+                descriptorUnknown = true; // a later layout: skipped by its length
+            }
             in.at += length;
         }
-        return new Value(descriptorId, sequence, correlation, causation, descriptor);
+        // flags of a later version, and bytes after the parts this reader knows, are ignored
+        return new Value(descriptorId, sequence, correlation, causation, descriptor, false, descriptorUnknown);
     }
 
     /**

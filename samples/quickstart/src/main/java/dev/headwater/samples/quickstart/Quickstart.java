@@ -216,6 +216,7 @@ public final class Quickstart {
             OpenTelemetry otel, PrintStream out) {
         int expected = sent.size();
         List<GovernedRecord<String, GenericRecord>> received = new ArrayList<>();
+        int[] inline = new int[1];
         GovernedConsumer<String, GenericRecord> consumer = GovernedConsumer.<String, GenericRecord>builder()
                 .kafkaProperties(Map.of("bootstrap.servers", bootstrap,
                         "group.id", "quickstart-" + UUID.randomUUID()))
@@ -231,6 +232,9 @@ public final class Quickstart {
                         return; // an earlier run's record
                     }
                     received.add(record);
+                    if (Lineage.carriesDescriptorInline(record.headers())) {
+                        inline[0]++;
+                    }
                     Lineage lineage = record.lineage().orElseThrow();
                     Header traceparent = record.headers().lastHeader("traceparent");
                     out.printf("      received       order %s amount %s %s  from %s (tenant %s, contract v%s) "
@@ -248,6 +252,9 @@ public final class Quickstart {
         } finally {
             consumer.close();
         }
+        // the producer published its lineage descriptor when it was built: its records refer to it by id
+        out.printf("      lineage        %d of %d records carried their lineage descriptor inline, the others "
+                + "referred to it by id%n", inline[0], received.size());
         return received.size();
     }
 

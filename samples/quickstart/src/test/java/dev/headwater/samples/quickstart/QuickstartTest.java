@@ -38,6 +38,8 @@ class QuickstartTest {
         assertTrue(all.contains("amountPositive [amount]: amount must be at least 0.01"), all);
         assertTrue(all.contains("CONTRACT_VIOLATION: rules currencyIsIso"), all);
         assertTrue(all.matches("(?s).*received .* trace [0-9a-f]{32}\\R.*"), all);
+        // the descriptor is published when the producer is built: no record carries it inline
+        assertTrue(all.contains("lineage        0 of 10 records carried their lineage descriptor inline"), all);
     }
 
     @Test
