@@ -4,18 +4,19 @@ import dev.headwater.consumer.GovernedConsumer;
 import dev.headwater.contract.ContractRule;
 import dev.headwater.contract.DataContract;
 import dev.headwater.contract.Owner;
+import dev.headwater.lineage.Lineage;
 import dev.headwater.lineage.LineageFormat;
 import dev.headwater.lineage.LineageStamp;
 import dev.headwater.producer.GovernedProducer;
 import dev.headwater.producer.SendResult;
+import dev.headwater.registry.SchemaDefinition;
 import dev.headwater.registry.SchemaRegistryClient;
-import dev.headwater.serde.AvroDeserializer;
-import dev.headwater.serde.AvroSerdeConfig;
-import dev.headwater.serde.AvroSerializer;
 import dev.headwater.tenant.TenantPolicy;
 import dev.headwater.testkit.EmbeddedKafkaCluster;
 import dev.headwater.testkit.EmbeddedSchemaRegistry;
 import dev.headwater.testkit.TopicCreation;
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
@@ -27,18 +28,21 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -75,53 +79,60 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Produce and consume throughput against the in-process broker (or one in another process), in one run, each variant
- * measured several times in alternation after a warm-up, so the ratios compare like with like. Every variant is
- * compared with the plain client (the baseline) and with the peer stack a team would otherwise assemble: a plain
- * client with a registry Avro serde (Headwater's, standing in for any) and OpenTelemetry's own Kafka instrumentation
- * ({@code opentelemetry-kafka-clients-2.6}), each with and without an OpenTelemetry SDK (always-on sampler, batch span
- * processor, an exporter that drops the spans).
+ * Produce and consume throughput of Headwater against the plain client (the baseline) and against the peer stack a team
+ * would otherwise assemble: a plain client with Apicurio Registry's Avro serde in Confluent's wire format and
+ * OpenTelemetry's own Kafka instrumentation ({@code opentelemetry-kafka-clients-2.6}), each without and with an
+ * OpenTelemetry SDK (always-on sampler, batch span processor, an exporter that drops the spans).
+ *
+ * <p><b>How it measures.</b> By default each run of a variant is a JVM of its own (as JMH forks), started by this one,
+ * which holds the broker and the registry (in-process, or in another process with {@code -Dbootstrap.servers} and
+ * {@code -Dregistry.url}): the variants' JIT profiles do not meet, and the broker's work is not counted as the
+ * client's. The child JVM warms up with a client of its own ({@code warmup} records), then builds a fresh client, as an
+ * application does, and times {@code records} records. Variants alternate (each round starts with the next variant),
+ * and every run is reported, then the median of each variant and its ratio to the baseline and the peer stack of the
+ * same round. After each produce run this JVM reads the whole topic back: the header bytes most records carry (the
+ * steady state), the share of records that carried more (a lineage descriptor inline, for instance), the bytes written
+ * per record (key, value, headers) and the broker's log bytes per record (batch headers included). With
+ * {@code -Dfork=false} every variant runs in this JVM instead, as before, to show how variants sharing a JVM distort
+ * each other.
  *
  * <ul>
- *   <li>produce: the baseline (plain producer, plain Avro), the peer stack without and with an SDK, a plain producer
- *       that adds only the compact lineage header (what lineage format 2 costs by itself), and the governed producer
- *       with a contract without rules and with everything on (8 field rules, 2 CEL rules, tenant guardrail, lineage,
- *       tracing), in lineage format 2 (compact) and format 1 (CloudEvents), without and with an SDK;</li>
- *   <li>consume, stack against stack: the baseline reads the plain producer's topic, the peer stack the peer
- *       producer's, the governed consumer (everything on) the governed producer's, with and without read-ahead,
- *       without and with an SDK, and in both lineage formats.</li>
+ *   <li>produce: 0 the baseline (plain producer, plain Avro), 1-2 the peer stack without and with an SDK, 3 a plain
+ *       producer with Apicurio's serde that adds only the compact lineage header, 4 the governed producer with a
+ *       contract without rules, 5-6 with everything on (8 field rules, 2 CEL rules, tenant guardrail, lineage,
+ *       tracing) in lineage format 2 without and with an SDK, 7-8 the same in format 1 (CloudEvents);</li>
+ *   <li>consume, stack against stack: 0 the baseline reads the plain producer's topic, 1-2 the peer stack the peer
+ *       producer's, 3-4 the governed consumer (everything on) the governed producer's with read-ahead, without and with
+ *       an SDK, 5 without read-ahead, 6 in lineage format 1.</li>
  * </ul>
  *
- * <p>Per variant it prints records/s (median of the rounds) with ratios to the baseline and to the peer stack, the CPU
- * per record of the calling thread (plus a governed consumer's prepare thread) and of the whole process (broker
- * included when it runs in-process), what the calling thread allocated, and the bytes per record: header keys and
- * values, everything written (key, value, headers), and the log segments on the broker (from its log-dir
- * description).
- *
- * <p>Each round runs every variant once, starting with the next variant each round; round 0 warms up. Run:
- * {@code ./mvnw -q -pl benchmarks -am verify -DskipTests -Prun-throughput}. System properties: {@code records} per
- * variant and round (default 1,000,000, or 300,000 for large records: far more than a producer buffers, so the steady
- * state is measured), {@code rounds} (3), {@code record} ({@code small}: a 10-field order of 87 bytes; {@code large}:
- * the same with 12 line items, about 900 bytes), {@code compression} ({@code none}), {@code batch.size} (65536) and
- * {@code linger.ms} (5) for every producer, {@code only} ({@code produce} or {@code consume}), {@code variants}
- * (numbers in the printed order, such as {@code 0,3}: only those, to profile one; ratios are then to the first
- * named), and {@code bootstrap.servers} with {@code registry.url} to run against a broker and registry in another
- * process (such as {@code LocalStack}) instead of in-process ones.
+ * <p>Run: {@code ./mvnw -q -pl benchmarks -am verify -DskipTests -Prun-throughput -Dthroughput.args="..."}. System
+ * properties: {@code records} per run (default 1,000,000, or 300,000 for large records: far more than a producer
+ * buffers, so the steady state is measured), {@code warmup} (300,000, or 100,000 for large records), {@code rounds}
+ * (3), {@code record} ({@code small}: a 10-field order of 87 bytes; {@code large}: the same with 12 line items, about
+ * 900 bytes), {@code compression} ({@code none}), {@code batch.size} (65536) and {@code linger.ms} (5) for every
+ * producer, {@code only} ({@code produce} or {@code consume}), {@code variants} (numbers, such as {@code 0,1,5}: only
+ * those; ratios are then to the first named when the baseline is not among them), {@code fork} ({@code true}),
+ * {@code child.jvm.args} (for every child JVM, such as {@code -XX:+UseParallelGC}), {@code child.cpus} (a CPU list for
+ * {@code taskset}, such as {@code 0}: the child JVMs on those CPUs only), and {@code bootstrap.servers} with
+ * {@code registry.url} for a broker and registry in another process (such as {@code LocalStack}).
  */
 public final class ThroughputHarness {
 
+    private static final boolean LARGE = "large".equals(System.getProperty("record"));
     /**
-     * Records per variant and round. The default is many times what fits in a producer's {@code buffer.memory} (32
-     * MiB), so a run measures the steady state and not how fast {@code send} fills the buffer.
+     * Records per timed run. The default is many times what fits in a producer's {@code buffer.memory} (32 MiB), so a
+     * run measures the steady state and not how fast {@code send} fills the buffer.
      */
-    private static final int RECORDS = Integer.getInteger("records", "large".equals(System.getProperty("record"))
-            ? 300_000 : 1_000_000);
+    private static final int RECORDS = Integer.getInteger("records", LARGE ? 300_000 : 1_000_000);
+    /** Records a child JVM handles with a client of its own before the timed run, so that its JIT settles. */
+    private static final int WARMUP = Integer.getInteger("warmup", LARGE ? 100_000 : 300_000);
     private static final int ROUNDS = Integer.getInteger("rounds", 3);
     private static final Map<String, Object> PRODUCER = Map.of("acks", "all", "enable.idempotence", true,
             "linger.ms", Integer.getInteger("linger.ms", 5), "batch.size", Integer.getInteger("batch.size", 65536),
             "compression.type", System.getProperty("compression", "none"));
-    /** How many records of a topic are read to measure header and written bytes per record. */
-    private static final int SAMPLE = 2_000;
+    private static final String CHILD = "harness.child";
+    private static final String RESULT = "RESULT ";
 
     /** The order of {@link SerdeBenchmark#SCHEMA} with twelve line items, about 1 KB in Avro. */
     static final String LARGE_SCHEMA = SerdeBenchmark.SCHEMA.substring(0, SerdeBenchmark.SCHEMA.lastIndexOf(']'))
@@ -130,100 +141,541 @@ public final class ThroughputHarness {
               {"name":"sku","type":"string"},{"name":"quantity","type":"int"},{"name":"unitPrice","type":"double"},
               {"name":"description","type":"string"}]}}}]}""";
 
+    /** The produce variants' numbers the report's checks refer to. */
+    private static final int BASELINE = 0;
+    private static final int PEER = 1;
+    private static final int PEER_SDK = 2;
+    private static final int GOVERNED = 5;
+    private static final int GOVERNED_SDK = 6;
+
     private ThroughputHarness() {
     }
 
     public static void main(String[] args) throws Exception {
-        boolean large = "large".equals(System.getProperty("record"));
-        Schema schema = new Schema.Parser().parse(large ? LARGE_SCHEMA : SerdeBenchmark.SCHEMA);
-        GenericRecord record = large ? largeOrder(schema) : SerdeBenchmark.order(schema);
-        int valueBytes = plainSerializer(schema).serialize("t", record).length;
-        OpenTelemetry noSdk = OpenTelemetry.noop();
-        try (Stack kafka = Stack.fromSystemProperties(); OpenTelemetrySdk sdk = benchSdk()) {
-            List<ContractRule> rules = new ArrayList<>(ValidatorBenchmark.FIELD_RULES);
-            rules.addAll(ValidatorBenchmark.CEL_RULES);
-            String topicBase = "bench.orders.produced";
-            DataContract contract = DataContract.builder().subject(topicBase + ".v1-value").version("1.0.0")
-                    .owner(new Owner("team-bench", "")).schema(schema).rules(rules).build();
-            TenantPolicy tenant = TenantPolicy.builder("bench").owns(List.of("{tenant}.*")).build();
-            Governed everything = new Governed(contract, tenant, LineageFormat.COMPACT, noSdk);
-            System.out.printf(Locale.ROOT, "Produce and consume %,d records of %s (%d bytes in Avro), %d rounds, "
-                    + "%s, compression.type=%s for every producer%n", RECORDS,
-                    large ? "an order with 12 line items" : "a 10-field order", valueBytes, ROUNDS,
-                    kafka, PRODUCER.get("compression.type"));
-
-            if (!"consume".equals(System.getProperty("only"))) {
-                String base = "produce: ";
-                CompactHeader compactOnly = new CompactHeader();
-                List<Variant> variants = List.of(
-                        new Variant(base + "plain KafkaProducer + plain Avro serializer (baseline)",
-                                t -> produce(kafka, t, record, plainSerializer(schema), null, null)),
-                        new Variant(base + "peer: KafkaProducer + registry serde + OTel instrumentation, no SDK",
-                                t -> produce(kafka, t, record, headwaterSerializer(kafka), noSdk, null)),
-                        new Variant(base + "peer: KafkaProducer + registry serde + OTel instrumentation, SDK on",
-                                t -> produce(kafka, t, record, headwaterSerializer(kafka), sdk, null)),
-                        new Variant(base + "plain KafkaProducer + registry serde + compact lineage header only",
-                                t -> produce(kafka, t, record, headwaterSerializer(kafka), null, compactOnly)),
-                        new Variant(base + "GovernedProducer, contract without rules, compact, no SDK",
-                                t -> produceGoverned(kafka, everything.withContract(withoutRules(contract)), t,
-                                        record)),
-                        new Variant(base + "GovernedProducer, everything on, compact, no SDK",
-                                t -> produceGoverned(kafka, everything, t, record)),
-                        new Variant(base + "GovernedProducer, everything on, compact, SDK on",
-                                t -> produceGoverned(kafka, everything.withTelemetry(sdk), t, record)),
-                        new Variant(base + "GovernedProducer, everything on, CloudEvents, no SDK",
-                                t -> produceGoverned(kafka, everything.withFormat(LineageFormat.CLOUDEVENTS), t,
-                                        record)),
-                        new Variant(base + "GovernedProducer, everything on, CloudEvents, SDK on",
-                                t -> produceGoverned(kafka, everything.withFormat(LineageFormat.CLOUDEVENTS)
-                                        .withTelemetry(sdk), t, record)));
-                String run = topicBase + "." + UUID.randomUUID().toString().substring(0, 6);
+        // the clients' INFO (their whole configuration, each time one is built) would bury the figures
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+                System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+        String child = System.getProperty(CHILD);
+        if (child != null) {
+            runChild(child);
+            return;
+        }
+        boolean fork = Boolean.parseBoolean(System.getProperty("fork", "true"));
+        try (Stack kafka = Stack.fromSystemProperties(); Setup setup = new Setup(kafka)) {
+            System.out.printf(Locale.ROOT, "Produce and consume %,d records of %s (%d bytes in Avro) per run, %d "
+                    + "rounds, %s, compression.type=%s for every producer, %s%n", RECORDS,
+                    LARGE ? "an order with 12 line items" : "a 10-field order", setup.valueBytes, ROUNDS, kafka,
+                    PRODUCER.get("compression.type"), fork ? "each run a JVM of its own after " + String.format(
+                            Locale.ROOT, "%,d", WARMUP) + " records of warm-up with another client"
+                            : "every variant in this JVM, round 0 warming up");
+            String only = System.getProperty("only", "");
+            if (!only.equals("consume")) {
+                List<Variant> variants = produceVariants(setup);
+                String run = "bench.orders.produced." + UUID.randomUUID().toString().substring(0, 6);
                 TopicPlan topics = (round, variant) -> run + "." + round + "." + variant;
-                measure(kafka, variants, topics, round -> {
-                    for (int i = 0; i < variants.size(); i++) {
-                        kafka.createTopic(topics.topic(round, i)); // all before the round, so each is ready in time
-                    }
-                }, round -> deleteTopics(kafka, run + "." + round + "."), 1, 2);
+                Report report = fork ? forked("produce", variants, topics, setup)
+                        : inOneJvm(variants, topics, setup);
+                report.print(variants);
+                report.printChecks(variants);
             }
-            if ("produce".equals(System.getProperty("only"))) {
-                return;
+            if (!only.equals("produce")) {
+                Map<Integer, String> inputs = produceInputs(setup);
+                List<Variant> variants = consumeVariants(setup);
+                TopicPlan topics = (round, variant) -> inputs.get(variant);
+                Report report = fork ? forked("consume", variants, topics, setup) : inOneJvm(variants, topics, setup);
+                report.print(variants);
+                report.printConsumeChecks(variants);
+                deleteTopics(kafka, "bench.orders.");
             }
-            // topics of their own per run, so that runs against a stack in another process do not meet the last's
-            String suffix = UUID.randomUUID().toString().substring(0, 6);
-            String plainTopic = "bench.orders.plain.v1." + suffix;
-            String peerTopic = "bench.orders.peer.v1." + suffix;
-            String peerSdkTopic = "bench.orders.peersdk.v1." + suffix;
-            String compactTopic = "bench.orders.compact.v1." + suffix;
-            String compactSdkTopic = "bench.orders.compactsdk.v1." + suffix;
-            String cloudEventsTopic = "bench.orders.cloudevents.v1." + suffix;
-            produce(kafka, plainTopic, record, plainSerializer(schema), null, null);
-            produce(kafka, peerTopic, record, headwaterSerializer(kafka), noSdk, null);
-            produce(kafka, peerSdkTopic, record, headwaterSerializer(kafka), sdk, null);
-            produceGoverned(kafka, everything, compactTopic, record);
-            produceGoverned(kafka, everything.withTelemetry(sdk), compactSdkTopic, record);
-            produceGoverned(kafka, everything.withFormat(LineageFormat.CLOUDEVENTS), cloudEventsTopic, record);
-            String base = "consume: ";
-            List<Variant> variants = List.of(
-                    new Variant(base + "plain KafkaConsumer + plain Avro, plain topic (baseline)",
-                            t -> consumePlain(kafka, plainTopic, schema)),
-                    new Variant(base + "peer: KafkaConsumer + registry serde + OTel instrumentation, no SDK",
-                            t -> consumePeer(kafka, peerTopic, noSdk)),
-                    new Variant(base + "peer: KafkaConsumer + registry serde + OTel instrumentation, SDK on",
-                            t -> consumePeer(kafka, peerSdkTopic, sdk)),
-                    new Variant(base + "GovernedConsumer, everything on, compact, read-ahead, no SDK",
-                            t -> consumeGoverned(kafka, contract, compactTopic, true, noSdk)),
-                    new Variant(base + "GovernedConsumer, everything on, compact, read-ahead, SDK on",
-                            t -> consumeGoverned(kafka, contract, compactSdkTopic, true, sdk)),
-                    new Variant(base + "GovernedConsumer, everything on, compact, without read-ahead, no SDK",
-                            t -> consumeGoverned(kafka, contract, compactTopic, false, noSdk)),
-                    new Variant(base + "GovernedConsumer, everything on, CloudEvents, read-ahead, no SDK",
-                            t -> consumeGoverned(kafka, contract, cloudEventsTopic, true, noSdk)));
-            Map<Integer, String> read = Map.of(0, plainTopic, 1, peerTopic, 2, peerSdkTopic, 3, compactTopic,
-                    4, compactSdkTopic, 5, compactTopic, 6, cloudEventsTopic);
-            measure(kafka, variants, (round, variant) -> read.get(variant), round -> { }, round -> { }, 1, 2);
-            deleteTopics(kafka, "bench.orders.");
         }
     }
+
+    // ----- the variants -----
+
+    /** What every variant uses: the record, the contract, the tenant, an OpenTelemetry SDK, the stack. */
+    private static final class Setup implements AutoCloseable {
+        final Stack kafka;
+        final Schema schema;
+        final GenericRecord record;
+        final int valueBytes;
+        final DataContract contract;
+        final Governed everything;
+        final OpenTelemetry noSdk = OpenTelemetry.noop();
+        /** Created on first use: a variant without an SDK never loads one. */
+        private OpenTelemetrySdk sdk;
+
+        Setup(Stack kafka) {
+            this.kafka = kafka;
+            this.schema = new Schema.Parser().parse(LARGE ? LARGE_SCHEMA : SerdeBenchmark.SCHEMA);
+            this.record = LARGE ? largeOrder(schema) : SerdeBenchmark.order(schema);
+            this.valueBytes = plainSerializer(schema).serialize("t", record).length;
+            List<ContractRule> rules = new ArrayList<>(ValidatorBenchmark.FIELD_RULES);
+            rules.addAll(ValidatorBenchmark.CEL_RULES);
+            this.contract = DataContract.builder().subject("bench.orders.produced.v1-value").version("1.0.0")
+                    .owner(new Owner("team-bench", "")).schema(schema).rules(rules).build();
+            TenantPolicy tenant = TenantPolicy.builder("bench").owns(List.of("{tenant}.*")).build();
+            this.everything = new Governed(contract, tenant, LineageFormat.COMPACT, noSdk);
+        }
+
+        synchronized OpenTelemetry sdk() {
+            if (sdk == null) {
+                sdk = benchSdk();
+            }
+            return sdk;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (sdk != null) {
+                sdk.close();
+            }
+        }
+    }
+
+    private static List<Variant> produceVariants(Setup s) {
+        String base = "produce: ";
+        Stack kafka = s.kafka;
+        Governed everything = s.everything;
+        return List.of(
+                new Variant(base + "plain KafkaProducer + plain Avro serializer (baseline)",
+                        (t, n) -> produce(kafka, t, n, s.record, plainSerializer(s.schema), null, null)),
+                new Variant(base + "peer: KafkaProducer + Apicurio serde + OTel instrumentation, no SDK",
+                        (t, n) -> produce(kafka, t, n, s.record, apicurioSerializer(kafka), s.noSdk, null)),
+                new Variant(base + "peer: KafkaProducer + Apicurio serde + OTel instrumentation, SDK on",
+                        (t, n) -> produce(kafka, t, n, s.record, apicurioSerializer(kafka), s.sdk(), null)),
+                new Variant(base + "plain KafkaProducer + Apicurio serde + compact lineage header only",
+                        (t, n) -> produce(kafka, t, n, s.record, apicurioSerializer(kafka), null,
+                                new CompactHeader())),
+                new Variant(base + "GovernedProducer, contract without rules, compact, no SDK",
+                        (t, n) -> produceGoverned(kafka, everything.withContract(withoutRules(s.contract)), t, n,
+                                s.record)),
+                new Variant(base + "GovernedProducer, everything on, compact, no SDK",
+                        (t, n) -> produceGoverned(kafka, everything, t, n, s.record)),
+                new Variant(base + "GovernedProducer, everything on, compact, SDK on",
+                        (t, n) -> produceGoverned(kafka, everything.withTelemetry(s.sdk()), t, n, s.record)),
+                new Variant(base + "GovernedProducer, everything on, CloudEvents, no SDK",
+                        (t, n) -> produceGoverned(kafka, everything.withFormat(LineageFormat.CLOUDEVENTS), t, n,
+                                s.record)),
+                new Variant(base + "GovernedProducer, everything on, CloudEvents, SDK on",
+                        (t, n) -> produceGoverned(kafka, everything.withFormat(LineageFormat.CLOUDEVENTS)
+                                .withTelemetry(s.sdk()), t, n, s.record)));
+    }
+
+    /** The topics the consume variants read, by variant: each written by its own stack's producer. */
+    private static Map<Integer, String> produceInputs(Setup s) throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        Map<Integer, String> inputs = new HashMap<>();
+        Stack kafka = s.kafka;
+        int records = RECORDS;
+        String plain = "bench.orders.plain.v1." + suffix;
+        produce(kafka, plain, records, s.record, plainSerializer(s.schema), null, null);
+        String peer = "bench.orders.peer.v1." + suffix;
+        kafka.registerFor(peer, s.schema);
+        produce(kafka, peer, records, s.record, apicurioSerializer(kafka), s.noSdk, null);
+        String peerSdk = "bench.orders.peersdk.v1." + suffix;
+        kafka.registerFor(peerSdk, s.schema);
+        produce(kafka, peerSdk, records, s.record, apicurioSerializer(kafka), s.sdk(), null);
+        String compact = "bench.orders.compact.v1." + suffix;
+        produceGoverned(kafka, s.everything, compact, records, s.record);
+        String compactSdk = "bench.orders.compactsdk.v1." + suffix;
+        produceGoverned(kafka, s.everything.withTelemetry(s.sdk()), compactSdk, records, s.record);
+        String cloudEvents = "bench.orders.cloudevents.v1." + suffix;
+        produceGoverned(kafka, s.everything.withFormat(LineageFormat.CLOUDEVENTS), cloudEvents, records, s.record);
+        inputs.putAll(Map.of(0, plain, 1, peer, 2, peerSdk, 3, compact, 4, compactSdk, 5, compact, 6, cloudEvents));
+        return inputs;
+    }
+
+    private static List<Variant> consumeVariants(Setup s) {
+        String base = "consume: ";
+        Stack kafka = s.kafka;
+        return List.of(
+                new Variant(base + "plain KafkaConsumer + plain Avro, plain topic (baseline)",
+                        (t, n) -> consumePlain(kafka, t, n, s.schema)),
+                new Variant(base + "peer: KafkaConsumer + Apicurio serde + OTel instrumentation, no SDK",
+                        (t, n) -> consumePeer(kafka, t, n, s.noSdk)),
+                new Variant(base + "peer: KafkaConsumer + Apicurio serde + OTel instrumentation, SDK on",
+                        (t, n) -> consumePeer(kafka, t, n, s.sdk())),
+                new Variant(base + "GovernedConsumer, everything on, compact, read-ahead, no SDK",
+                        (t, n) -> consumeGoverned(kafka, s.contract, t, n, true, s.noSdk)),
+                new Variant(base + "GovernedConsumer, everything on, compact, read-ahead, SDK on",
+                        (t, n) -> consumeGoverned(kafka, s.contract, t, n, true, s.sdk())),
+                new Variant(base + "GovernedConsumer, everything on, compact, without read-ahead, no SDK",
+                        (t, n) -> consumeGoverned(kafka, s.contract, t, n, false, s.noSdk)),
+                new Variant(base + "GovernedConsumer, everything on, CloudEvents, read-ahead, no SDK",
+                        (t, n) -> consumeGoverned(kafka, s.contract, t, n, true, s.noSdk)));
+    }
+
+    // ----- running them -----
+
+    /** One thing measured: its label and how to run it on a topic for a number of records, returning records/s. */
+    private record Variant(String label, Run run) {
+    }
+
+    @FunctionalInterface
+    private interface Run {
+        double on(String topic, int records) throws Exception;
+    }
+
+    /** The topic a variant uses in a round. */
+    @FunctionalInterface
+    private interface TopicPlan {
+        String topic(int round, int variant);
+    }
+
+    /** What one timed run measured: records/s, per record CPU and allocation, and the bytes of its topic. */
+    private record Run1(double rate, double threadNs, double helperNs, double processNs, double allocated,
+            Bytes bytes) {
+    }
+
+    /**
+     * Bytes per record of a produced topic: the header bytes (keys and values) most records carry, the share of records
+     * that carry their lineage descriptor inline (about 150 header bytes more), all that was written (key, value,
+     * headers) and the broker's log segments.
+     */
+    private record Bytes(int steadyHeaders, double inline, double written, double log) {
+    }
+
+    /**
+     * Runs each selected variant once per round in a JVM of its own, in an order that starts with the next variant each
+     * round, printing every run as it ends.
+     */
+    private static Report forked(String kind, List<Variant> all, TopicPlan topics, Setup setup) throws Exception {
+        List<Integer> selected = selected(all);
+        Report report = new Report(kind, selected);
+        for (int round = 1; round <= ROUNDS; round++) {
+            for (int i = 0; i < selected.size(); i++) {
+                int variant = selected.get((i + round - 1) % selected.size());
+                String topic = topics.topic(round, variant);
+                String warmupTopic = topic;
+                if (kind.equals("produce")) {
+                    warmupTopic = topic + ".warmup";
+                    setup.kafka.createTopic(topic);
+                    setup.kafka.createTopic(warmupTopic);
+                    setup.kafka.registerFor(topic, setup.schema);
+                    setup.kafka.registerFor(warmupTopic, setup.schema);
+                }
+                Run1 run = child(kind, variant, topic, warmupTopic, setup.kafka);
+                if (kind.equals("produce")) {
+                    run = new Run1(run.rate(), run.threadNs(), run.helperNs(), run.processNs(), run.allocated(),
+                            bytes(setup.kafka, topic));
+                    setup.kafka.admin().deleteTopics(List.of(topic, warmupTopic)).all().get();
+                }
+                report.add(variant, round, run);
+                report.printRun(all.get(variant), variant, round, run);
+            }
+        }
+        return report;
+    }
+
+    /** Starts a JVM that runs one variant: a warm-up with a client of its own, then the timed run with a fresh one. */
+    private static Run1 child(String kind, int variant, String topic, String warmupTopic, Stack kafka)
+            throws Exception {
+        List<String> command = new ArrayList<>();
+        String cpus = System.getProperty("child.cpus", "");
+        if (!cpus.isBlank()) {
+            command.addAll(List.of("taskset", "-c", cpus));
+        }
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add("-Xmx2g");
+        for (String arg : System.getProperty("child.jvm.args", "").split("\\s+")) {
+            if (!arg.isBlank()) {
+                command.add(arg);
+            }
+        }
+        for (String property : List.of("records", "warmup", "record", "compression", "batch.size", "linger.ms")) {
+            if (System.getProperty(property) != null) {
+                command.add("-D" + property + "=" + System.getProperty(property));
+            }
+        }
+        command.addAll(List.of("-D" + CHILD + "=" + kind + ":" + variant, "-Dchild.topic=" + topic,
+                "-Dchild.warmup.topic=" + warmupTopic, "-Dbootstrap.servers=" + kafka.bootstrapServers(),
+                "-Dregistry.url=" + kafka.registryUrl(), "-cp", System.getProperty("java.class.path"),
+                ThroughputHarness.class.getName()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String result = null;
+        List<String> output = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                if (line.startsWith(RESULT)) {
+                    result = line.substring(RESULT.length());
+                } else {
+                    output.add(line);
+                }
+            }
+        }
+        int exit = process.waitFor();
+        if (exit != 0 || result == null) {
+            throw new IllegalStateException("the JVM running " + kind + " variant " + variant + " exited with " + exit
+                    + " without a result; its output:\n" + String.join("\n", output));
+        }
+        String[] f = result.split(" ");
+        return new Run1(Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
+                Double.parseDouble(f[3]), Double.parseDouble(f[4]), null);
+    }
+
+    /** A child JVM: one variant, warmed up with a client of its own, then timed with a fresh one. */
+    private static void runChild(String what) throws Exception {
+        String[] parts = what.split(":");
+        int variant = Integer.parseInt(parts[1]);
+        try (Stack kafka = Stack.fromSystemProperties(); Setup setup = new Setup(kafka)) {
+            Variant chosen = (parts[0].equals("produce") ? produceVariants(setup) : consumeVariants(setup))
+                    .get(variant);
+            chosen.run().on(System.getProperty("child.warmup.topic"), WARMUP);
+            Run1 run = timed(chosen, System.getProperty("child.topic"));
+            System.out.printf(Locale.ROOT, RESULT + "%f %f %f %f %f%n", run.rate(), run.threadNs(),
+                    run.helperNs(), run.processNs(), run.allocated());
+        }
+    }
+
+    /** Runs a variant once for {@link #RECORDS} records, measuring CPU and allocation per record as it goes. */
+    private static Run1 timed(Variant variant, String topic) throws Exception {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        helperCpuNanos = 0;
+        long cpuBefore = threads.getCurrentThreadCpuTime();
+        long processBefore = os.getProcessCpuTime();
+        long bytesBefore = threads.getCurrentThreadAllocatedBytes();
+        double rate = variant.run().on(topic, RECORDS);
+        return new Run1(rate, (threads.getCurrentThreadCpuTime() - cpuBefore) / (double) RECORDS,
+                helperCpuNanos / (double) RECORDS, (os.getProcessCpuTime() - processBefore) / (double) RECORDS,
+                (threads.getCurrentThreadAllocatedBytes() - bytesBefore) / (double) RECORDS, null);
+    }
+
+    /**
+     * Every variant in this JVM, once per round (round 0 warms up and is not counted), starting each round with the
+     * next variant: how variants sharing a JVM measure.
+     */
+    private static Report inOneJvm(List<Variant> all, TopicPlan topics, Setup setup) throws Exception {
+        List<Integer> selected = selected(all);
+        boolean produce = all.get(0).label().startsWith("produce");
+        Report report = new Report(produce ? "produce" : "consume", selected);
+        for (int round = 0; round <= ROUNDS; round++) {
+            for (int i = 0; i < selected.size(); i++) {
+                int variant = selected.get((i + round) % selected.size());
+                String topic = topics.topic(round, variant);
+                if (produce) {
+                    setup.kafka.createTopic(topic);
+                    setup.kafka.registerFor(topic, setup.schema);
+                }
+                Run1 run = timed(all.get(variant), topic);
+                if (produce) {
+                    run = new Run1(run.rate(), run.threadNs(), run.helperNs(), run.processNs(), run.allocated(),
+                            bytes(setup.kafka, topic));
+                    setup.kafka.admin().deleteTopics(List.of(topic)).all().get();
+                }
+                if (round > 0) {
+                    report.add(variant, round, run);
+                    report.printRun(all.get(variant), variant, round, run);
+                }
+            }
+        }
+        return report;
+    }
+
+    /**
+     * The variants named by the system property {@code variants} (their numbers in the printed order, 0 being the
+     * baseline, such as {@code 0,3}), to profile one variant apart from the others; all of them by default.
+     */
+    private static List<Integer> selected(List<Variant> all) {
+        String chosen = System.getProperty("variants", "");
+        List<Integer> variants = new ArrayList<>();
+        if (chosen.isBlank()) {
+            for (int i = 0; i < all.size(); i++) {
+                variants.add(i);
+            }
+            return variants;
+        }
+        for (String number : chosen.split(",")) {
+            int index = Integer.parseInt(number.strip());
+            if (index < 0 || index >= all.size()) {
+                throw new IllegalArgumentException("System property 'variants' names variant " + index + " but there "
+                        + "are " + all.size() + " (0 to " + (all.size() - 1) + ")");
+            }
+            variants.add(index);
+        }
+        return variants;
+    }
+
+    /** Every run of every variant, and what they say side by side. */
+    private static final class Report {
+        private final String kind;
+        private final List<Integer> variants;
+        private final Map<Integer, Map<Integer, Run1>> runs = new TreeMap<>();
+
+        Report(String kind, List<Integer> variants) {
+            this.kind = kind;
+            this.variants = variants;
+            System.out.printf(Locale.ROOT, "%n%s, every run:%n  %-4s %-78s %11s %9s %9s %8s%s%n", kind, "run",
+                    "variant", "records/s", "thread ns", "process", "alloc B", kind.equals("produce")
+                            ? String.format(Locale.ROOT, " %6s %7s %7s %7s", "hdr B", "inline", "wire B", "log B")
+                            : "");
+        }
+
+        void add(int variant, int round, Run1 run) {
+            runs.computeIfAbsent(variant, v -> new TreeMap<>()).put(round, run);
+        }
+
+        void printRun(Variant variant, int number, int round, Run1 run) {
+            Bytes b = run.bytes();
+            System.out.printf(Locale.ROOT, "  %-4s %-78s %,11.0f %,9.0f %,9.0f %,8.0f%s%n", round + "." + number,
+                    variant.label(), run.rate(), run.threadNs() + run.helperNs(), run.processNs(), run.allocated(),
+                    b == null ? "" : String.format(Locale.ROOT, " %6d %6.3f%% %7.1f %7.1f", b.steadyHeaders(),
+                            100 * b.inline(), b.written(), b.log()));
+            System.out.flush();
+        }
+
+        /** The rate of a variant in a round, or NaN when it did not run. */
+        double rate(int variant, int round) {
+            Run1 run = runs.getOrDefault(variant, Map.of()).get(round);
+            return run == null ? Double.NaN : run.rate();
+        }
+
+        double median(int variant) {
+            return ThroughputHarness.median(runs.get(variant).values().stream().map(Run1::rate).toList());
+        }
+
+        /** The ratio of a variant to another in each round, as text: "0.93 0.95 0.91". */
+        String ratios(int variant, int to) {
+            if (!runs.containsKey(to)) {
+                return "-";
+            }
+            List<String> each = new ArrayList<>();
+            for (int round : runs.get(variant).keySet()) {
+                each.add(String.format(Locale.ROOT, "%.2f", rate(variant, round) / rate(to, round)));
+            }
+            return String.join(" ", each);
+        }
+
+        /** Medians, and the ratios of each round to the baseline and to the peer stack (runs of the same round). */
+        void print(List<Variant> all) {
+            int base = variants.contains(BASELINE) ? BASELINE : variants.get(0);
+            System.out.printf(Locale.ROOT, "%n%s, median of %d runs and the ratio of each run to the same round's "
+                    + "baseline (/base), peer stack without an SDK (/peer) and with one (/peer+):%n  %-78s %11s "
+                    + "%-16s %-16s %-16s%n", kind, ROUNDS, "variant", "records/s", "/base", "/peer", "/peer+");
+            for (int variant : variants) {
+                System.out.printf(Locale.ROOT, "  %-78s %,11.0f %-16s %-16s %-16s%n", all.get(variant).label(),
+                        median(variant), ratios(variant, base), ratios(variant, PEER), ratios(variant, PEER_SDK));
+            }
+        }
+
+        /** The produce floors of issue 26, run by run. */
+        void printChecks(List<Variant> all) {
+            System.out.printf(Locale.ROOT, "%nchecks, every run (floor; runs):%n");
+            check("governed / peer, SDK on", GOVERNED_SDK, PEER_SDK, 1.0, true, false);
+            check("governed / peer, no SDK", GOVERNED, PEER, 1.10, true, false);
+            check("governed / plain", GOVERNED, BASELINE, 0.80, true, false);
+            check("log bytes, governed / plain", GOVERNED, BASELINE, 1.20, false, true);
+            for (int variant : List.of(GOVERNED, GOVERNED_SDK, 4)) {
+                if (runs.containsKey(variant)) {
+                    List<String> shares = runs.get(variant).values().stream().map(r -> String.format(Locale.ROOT,
+                            "%.4f%%", 100 * r.bytes().inline())).toList();
+                    System.out.printf(Locale.ROOT, "  %-40s %s (under 0.1%% in every run)%n", "records carrying "
+                            + "their descriptor, variant " + variant, String.join(" ", shares));
+                }
+            }
+        }
+
+        /** The consume floor of issue 26: the governed consumer against the plain one, run by run. */
+        void printConsumeChecks(List<Variant> all) {
+            System.out.printf(Locale.ROOT, "%nchecks, every run (floor; runs):%n");
+            check("governed / plain (compact, read-ahead)", 3, BASELINE, 0.85, true, false);
+            check("governed / peer, no SDK", 3, PEER, 1.0, true, false);
+            check("governed / peer, SDK on", 4, PEER_SDK, 1.0, true, false);
+        }
+
+        private void check(String what, int variant, int to, double floor, boolean atLeast, boolean logBytes) {
+            if (!runs.containsKey(variant) || !runs.containsKey(to)) {
+                return;
+            }
+            List<String> each = new ArrayList<>();
+            boolean met = true;
+            for (int round : runs.get(variant).keySet()) {
+                Run1 a = runs.get(variant).get(round);
+                Run1 b = runs.get(to).get(round);
+                if (b == null) {
+                    continue;
+                }
+                double ratio = logBytes ? a.bytes().log() / b.bytes().log() : a.rate() / b.rate();
+                met &= atLeast ? ratio >= floor : ratio <= floor;
+                each.add(String.format(Locale.ROOT, "%.2f", ratio));
+            }
+            System.out.printf(Locale.ROOT, "  %-40s %s %.2f: %s -> %s%n", what, atLeast ? ">=" : "<=", floor,
+                    String.join(" ", each), met ? "met in every run" : "NOT met in every run");
+        }
+    }
+
+    // ----- measuring bytes -----
+
+    /**
+     * Reads a produced topic back whole: the header bytes (keys and values) most records carry, the share that carry
+     * their lineage descriptor inline, the bytes written per record, and the log bytes per record from the brokers'
+     * log-dir descriptions.
+     */
+    private static Bytes bytes(Stack kafka, String topic) throws Exception {
+        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(Map.of(
+                "bootstrap.servers", kafka.bootstrapServers(), "enable.auto.commit", false,
+                "max.poll.records", 10_000), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = reader.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            reader.assign(partitions);
+            reader.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = reader.endOffsets(partitions);
+            long held = end.values().stream().mapToLong(Long::longValue).sum();
+            Map<Integer, Long> headerSizes = new HashMap<>();
+            long inline = 0;
+            long writtenBytes = 0;
+            long read = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (read < held && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : reader.poll(Duration.ofMillis(200))) {
+                    int h = 0;
+                    for (Header header : record.headers()) {
+                        h += header.key().length() + (header.value() == null ? 0 : header.value().length);
+                    }
+                    headerSizes.merge(h, 1L, Long::sum);
+                    if (Lineage.carriesDescriptorInline(record.headers())) {
+                        inline++;
+                    }
+                    writtenBytes += h + Math.max(0, record.serializedKeySize())
+                            + Math.max(0, record.serializedValueSize());
+                    read++;
+                }
+            }
+            if (read < held) {
+                throw new IllegalStateException("read " + read + " of the " + held + " records of " + topic
+                        + " back in 120 s");
+            }
+            int steady = headerSizes.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            return new Bytes(steady, inline / (double) read, writtenBytes / (double) read,
+                    logBytes(kafka.admin(), topic) / (double) held);
+        }
+    }
+
+    private static long logBytes(Admin admin, String topic) throws Exception {
+        List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(Node::id).toList();
+        long size = 0;
+        for (Map<String, LogDirDescription> dirs : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
+            for (LogDirDescription dir : dirs.values()) {
+                for (Map.Entry<TopicPartition, ReplicaInfo> replica : dir.replicaInfos().entrySet()) {
+                    if (replica.getKey().topic().equals(topic)) {
+                        size += replica.getValue().size();
+                    }
+                }
+            }
+        }
+        return size;
+    }
+
+    /** Deletes topics by prefix, so that long runs of large records do not fill the disk. */
+    private static void deleteTopics(Stack kafka, String prefix) throws Exception {
+        var admin = kafka.admin();
+        List<String> topics = admin.listTopics().names().get().stream().filter(t -> t.startsWith(prefix)).toList();
+        admin.deleteTopics(topics).all().get();
+    }
+
+    // ----- the clients -----
 
     /** An OpenTelemetry SDK as a production service would run one: every span sampled, batched, and here dropped. */
     private static OpenTelemetrySdk benchSdk() {
@@ -272,11 +724,13 @@ public final class ThroughputHarness {
      */
     private static final class SendFailures implements Callback {
         private final String topic;
+        private final int records;
         private final LongAdder failed = new LongAdder();
         private volatile Exception first;
 
-        SendFailures(String topic) {
+        SendFailures(String topic, int records) {
             this.topic = topic;
+            this.records = records;
         }
 
         @Override
@@ -291,188 +745,10 @@ public final class ThroughputHarness {
 
         void check() {
             if (failed.sum() > 0) {
-                throw new IllegalStateException(failed.sum() + " of " + RECORDS + " records sent to " + topic
+                throw new IllegalStateException(failed.sum() + " of " + records + " records sent to " + topic
                         + " failed, so its throughput is not a figure; first error: " + first, first);
             }
         }
-    }
-
-    /** One thing measured: its label and how to run it against a topic, returning records per second. */
-    private record Variant(String label, Run run) {
-    }
-
-    @FunctionalInterface
-    private interface Run {
-        double on(String topic) throws Exception;
-    }
-
-    /** The topic a variant uses in a round. */
-    @FunctionalInterface
-    private interface TopicPlan {
-        String topic(int round, int variant);
-    }
-
-    /** A step before or after each round. */
-    @FunctionalInterface
-    private interface RoundStep {
-        void run(int round) throws Exception;
-    }
-
-    /** Bytes per record of one topic: header keys and values, all that was written, the broker's log segments. */
-    private record Bytes(double headers, double written, double log) {
-    }
-
-    /**
-     * Runs every variant once per round (round 0 warms up and is not counted), starting each round with the next
-     * variant so that no variant always runs first or last, then prints the median of each and its ratios to the
-     * baseline's median and to the peer stack's (without and with an SDK, the variants at {@code peer} and
-     * {@code peerSdk}). Bytes per record are measured on each variant's topic of round 1.
-     */
-    private static void measure(Stack kafka, List<Variant> all, TopicPlan topics, RoundStep beforeRound,
-            RoundStep afterRound, int peer, int peerSdk) throws Exception {
-        List<Variant> variants = selected(all);
-        Map<Variant, List<Double>> rates = new LinkedHashMap<>();
-        Map<Variant, List<Double>> cpu = new HashMap<>();
-        Map<Variant, List<Double>> helperCpu = new HashMap<>();
-        Map<Variant, List<Double>> processCpu = new HashMap<>();
-        Map<Variant, List<Double>> allocated = new HashMap<>();
-        Map<Variant, Bytes> bytes = new HashMap<>();
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        com.sun.management.OperatingSystemMXBean os =
-                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        for (int round = 0; round <= ROUNDS; round++) {
-            beforeRound.run(round);
-            for (int i = 0; i < variants.size(); i++) {
-                int index = (i + round) % variants.size();
-                Variant variant = variants.get(index);
-                String topic = topics.topic(round, all.indexOf(variant));
-                helperCpuNanos = 0;
-                long cpuBefore = threads.getCurrentThreadCpuTime();
-                long processBefore = os.getProcessCpuTime();
-                long bytesBefore = threads.getCurrentThreadAllocatedBytes();
-                double rate = variant.run().on(topic);
-                if (round > 0) {
-                    rates.computeIfAbsent(variant, v -> new ArrayList<>()).add(rate);
-                    cpu.computeIfAbsent(variant, v -> new ArrayList<>())
-                            .add((threads.getCurrentThreadCpuTime() - cpuBefore) / (double) RECORDS);
-                    processCpu.computeIfAbsent(variant, v -> new ArrayList<>())
-                            .add((os.getProcessCpuTime() - processBefore) / (double) RECORDS);
-                    helperCpu.computeIfAbsent(variant, v -> new ArrayList<>()).add(helperCpuNanos / (double) RECORDS);
-                    allocated.computeIfAbsent(variant, v -> new ArrayList<>())
-                            .add((threads.getCurrentThreadAllocatedBytes() - bytesBefore) / (double) RECORDS);
-                }
-                if (round == 1) {
-                    bytes.put(variant, bytes(kafka, topic));
-                }
-            }
-            afterRound.run(round);
-        }
-        double baseline = median(rates.get(variants.get(0)));
-        Double peerRate = rates.containsKey(all.get(peer)) ? median(rates.get(all.get(peer))) : null;
-        Double peerSdkRate = rates.containsKey(all.get(peerSdk)) ? median(rates.get(all.get(peerSdk))) : null;
-        System.out.printf(Locale.ROOT, "  %-72s %11s %6s %6s %6s%n", "variant (median of " + ROUNDS + " rounds)",
-                "records/s", "/base", "/peer", "/peer+");
-        for (Variant variant : variants) {
-            double rate = median(rates.get(variant));
-            System.out.printf(Locale.ROOT, "  %-72s %,11.0f %6.2f %6s %6s%n", variant.label(), rate, rate / baseline,
-                    peerRate == null ? "-" : String.format(Locale.ROOT, "%.2f", rate / peerRate),
-                    peerSdkRate == null ? "-" : String.format(Locale.ROOT, "%.2f", rate / peerSdkRate));
-        }
-        System.out.println("  /peer: ratio to the peer stack without an SDK; /peer+: with an SDK on");
-        System.out.printf(Locale.ROOT, "  %-72s %9s %9s %9s %8s %8s %8s%n", "per record (median)", "thread ns",
-                "+helper", "process", "alloc B", "hdr B", "wire B");
-        for (Variant variant : variants) {
-            Bytes b = bytes.get(variant);
-            System.out.printf(Locale.ROOT, "  %-72s %,9.0f %,9.0f %,9.0f %,8.0f %8.1f %8.1f  log %6.1f B%n",
-                    variant.label(), median(cpu.get(variant)), median(helperCpu.get(variant)),
-                    median(processCpu.get(variant)), median(allocated.get(variant)), b.headers(), b.written(),
-                    b.log());
-        }
-        System.out.println("  thread: CPU of the calling thread; +helper: of a governed consumer's prepare thread; "
-                + "process: of every thread (broker included when in-process); hdr: header keys and values; wire: "
-                + "key, value and headers; log: the broker's log segments for the topic (batch headers included)");
-    }
-
-    /**
-     * The variants named by the system property {@code variants} (their numbers in the printed order, 0 being the
-     * baseline, such as {@code 0,3}), to profile one variant apart from the others; all of them by default.
-     */
-    private static List<Variant> selected(List<Variant> all) {
-        String chosen = System.getProperty("variants", "");
-        if (chosen.isBlank()) {
-            return all;
-        }
-        List<Variant> variants = new ArrayList<>();
-        for (String number : chosen.split(",")) {
-            int index = Integer.parseInt(number.strip());
-            if (index < 0 || index >= all.size()) {
-                throw new IllegalArgumentException("System property 'variants' names variant " + index + " but there "
-                        + "are " + all.size() + " (0 to " + (all.size() - 1) + ")");
-            }
-            variants.add(all.get(index));
-        }
-        return variants;
-    }
-
-    /** Deletes a round's topics, so that long runs of large records do not fill the disk. */
-    private static void deleteTopics(Stack kafka, String prefix) throws Exception {
-        var admin = kafka.admin();
-        List<String> topics = admin.listTopics().names().get().stream().filter(t -> t.startsWith(prefix)).toList();
-        admin.deleteTopics(topics).all().get();
-    }
-
-    /**
-     * Measures bytes per record of a topic: header and written bytes from the last {@link #SAMPLE} records of each
-     * partition (after a producer's descriptor was published), log bytes from the brokers' log-dir descriptions
-     * divided by the records the topic holds.
-     */
-    private static Bytes bytes(Stack kafka, String topic) throws Exception {
-        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(Map.of(
-                "bootstrap.servers", kafka.bootstrapServers(), "enable.auto.commit", false),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = reader.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            reader.assign(partitions);
-            Map<TopicPartition, Long> end = reader.endOffsets(partitions);
-            long held = 0;
-            for (TopicPartition partition : partitions) {
-                reader.seek(partition, Math.max(0, end.get(partition) - SAMPLE / partitions.size()));
-                held += end.get(partition);
-            }
-            long headerBytes = 0;
-            long writtenBytes = 0;
-            int sampled = 0;
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (sampled < SAMPLE && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : reader.poll(Duration.ofMillis(200))) {
-                    long h = 0;
-                    for (Header header : record.headers()) {
-                        h += header.key().length() + (header.value() == null ? 0 : header.value().length);
-                    }
-                    headerBytes += h;
-                    writtenBytes += h + Math.max(0, record.serializedKeySize())
-                            + Math.max(0, record.serializedValueSize());
-                    sampled++;
-                }
-            }
-            long log = logBytes(kafka.admin(), topic);
-            return new Bytes(headerBytes / (double) sampled, writtenBytes / (double) sampled, log / (double) held);
-        }
-    }
-
-    private static long logBytes(Admin admin, String topic) throws Exception {
-        List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(Node::id).toList();
-        long size = 0;
-        for (Map<String, LogDirDescription> dirs : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
-            for (LogDirDescription dir : dirs.values()) {
-                for (Map.Entry<TopicPartition, ReplicaInfo> replica : dir.replicaInfos().entrySet()) {
-                    if (replica.getKey().topic().equals(topic)) {
-                        size += replica.getValue().size();
-                    }
-                }
-            }
-        }
-        return size;
     }
 
     static GenericRecord largeOrder(Schema schema) {
@@ -520,7 +796,7 @@ public final class ThroughputHarness {
      * A plain KafkaProducer: with {@code telemetry}, wrapped by OpenTelemetry's Kafka instrumentation (the peer
      * stack); with {@code addHeaders}, adding those headers to each record.
      */
-    private static double produce(Stack kafka, String topic, GenericRecord record,
+    private static double produce(Stack kafka, String topic, int records, GenericRecord record,
             Serializer<GenericRecord> serializer, OpenTelemetry telemetry,
             java.util.function.Consumer<Headers> addHeaders) throws Exception {
         kafka.createTopic(topic);
@@ -529,9 +805,9 @@ public final class ThroughputHarness {
         Producer<String, GenericRecord> plain = new KafkaProducer<>(props, new StringSerializer(), serializer);
         try (Producer<String, GenericRecord> producer = telemetry == null ? plain
                 : KafkaTelemetry.create(telemetry).wrap(plain)) {
-            SendFailures failures = new SendFailures(topic);
+            SendFailures failures = new SendFailures(topic, records);
             long start = System.nanoTime();
-            for (int i = 0; i < RECORDS; i++) {
+            for (int i = 0; i < records; i++) {
                 ProducerRecord<String, GenericRecord> r = new ProducerRecord<>(topic, "order-" + (i % 1000), record);
                 if (addHeaders != null) {
                     addHeaders.accept(r.headers());
@@ -539,7 +815,7 @@ public final class ThroughputHarness {
                 producer.send(r, failures);
             }
             producer.flush();
-            double rate = RECORDS / ((System.nanoTime() - start) / 1e9);
+            double rate = records / ((System.nanoTime() - start) / 1e9);
             failures.check();
             return rate;
         }
@@ -551,10 +827,11 @@ public final class ThroughputHarness {
     }
 
     /**
-     * The governed producer. It is measured once its lineage descriptor is published (a few milliseconds after it is
-     * built), so that a run measures the steady state, where records refer to the descriptor instead of carrying it.
+     * The governed producer, built afresh as an application builds it: its lineage descriptor is published while it is
+     * built, so its records refer to the descriptor from the first (the read-back of its topic shows any that did not).
      */
-    private static double produceGoverned(Stack kafka, Governed governed, String topic, GenericRecord record) {
+    private static double produceGoverned(Stack kafka, Governed governed, String topic, int records,
+            GenericRecord record) {
         kafka.createTopic(topic);
         Map<String, Object> props = new HashMap<>(PRODUCER);
         props.put("bootstrap.servers", kafka.bootstrapServers());
@@ -562,29 +839,21 @@ public final class ThroughputHarness {
                 .kafkaProperties(props).keySerializer(new StringSerializer()).schemaRegistry(kafka.registryUrl())
                 .contract(governed.contract()).application("bench", "1.0").tenantPolicy(governed.tenant())
                 .lineageFormat(governed.format()).openTelemetry(governed.telemetry()).build()) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (governed.format() == LineageFormat.COMPACT && producer.lineage().carriesDescriptorInline()) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the governed producer's lineage descriptor was not published "
-                            + "within 30 s; see its log");
-                }
-                Thread.onSpinWait();
-            }
-            SendFailures failures = new SendFailures(topic);
+            SendFailures failures = new SendFailures(topic, records);
             BiConsumer<SendResult, Throwable> callback = (result, error) -> failures.onCompletion(null,
                     error instanceof Exception e ? e : null);
             long start = System.nanoTime();
-            for (int i = 0; i < RECORDS; i++) {
+            for (int i = 0; i < records; i++) {
                 producer.send(new ProducerRecord<>(topic, "order-" + (i % 1000), record), callback);
             }
             producer.flush();
-            double rate = RECORDS / ((System.nanoTime() - start) / 1e9);
+            double rate = records / ((System.nanoTime() - start) / 1e9);
             failures.check();
             return rate;
         }
     }
 
-    private static double consumePlain(Stack kafka, String topic, Schema schema) {
+    private static double consumePlain(Stack kafka, String topic, int records, Schema schema) {
         GenericDatumReader<GenericRecord> reader = new GenericDatumReader<>(schema);
         Deserializer<GenericRecord> plain = (t, data) -> {
             try {
@@ -594,18 +863,16 @@ public final class ThroughputHarness {
             }
         };
         return consume(new KafkaConsumer<>(consumerProperties(kafka, "plain"), new StringDeserializer(), plain),
-                topic);
+                topic, records);
     }
 
-    /** The peer stack: a plain consumer with a registry serde, wrapped by OpenTelemetry's Kafka instrumentation. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static double consumePeer(Stack kafka, String topic, OpenTelemetry telemetry) {
-        SchemaRegistryClient client = SchemaRegistryClient.builder().urls(kafka.registryUrl()).build();
-        Deserializer<GenericRecord> serde = (Deserializer) new AvroDeserializer<>(client,
-                AvroSerdeConfig.builder().urls(kafka.registryUrl()).build(), false);
+    /** The peer stack: a plain consumer with Apicurio's serde, wrapped by OpenTelemetry's Kafka instrumentation. */
+    private static double consumePeer(Stack kafka, String topic, int records, OpenTelemetry telemetry) {
+        AvroKafkaDeserializer<GenericRecord> serde = new AvroKafkaDeserializer<>();
+        serde.configure(apicurio(kafka), false);
         KafkaConsumer<String, GenericRecord> plain = new KafkaConsumer<>(consumerProperties(kafka, "peer"),
                 new StringDeserializer(), serde);
-        return consume(KafkaTelemetry.create(telemetry).wrap(plain), topic);
+        return consume(KafkaTelemetry.create(telemetry).wrap(plain), topic, records);
     }
 
     private static Map<String, Object> consumerProperties(Stack kafka, String group) {
@@ -613,26 +880,26 @@ public final class ThroughputHarness {
                 "auto.offset.reset", "earliest", "enable.auto.commit", false);
     }
 
-    private static double consume(Consumer<String, GenericRecord> consumer, String topic) {
+    private static double consume(Consumer<String, GenericRecord> consumer, String topic, int records) {
         try (consumer) {
             consumer.subscribe(List.of(topic));
             int read = 0;
             long start = System.nanoTime();
-            while (read < RECORDS) {
-                ConsumerRecords<String, GenericRecord> records = consumer.poll(Duration.ofMillis(200));
-                for (var r : records) {
+            while (read < records) {
+                ConsumerRecords<String, GenericRecord> polled = consumer.poll(Duration.ofMillis(200));
+                for (var r : polled) {
                     if (r.value() != null) {
                         read++;
                     }
                 }
                 consumer.commitSync();
             }
-            return RECORDS / ((System.nanoTime() - start) / 1e9);
+            return records / ((System.nanoTime() - start) / 1e9);
         }
     }
 
-    private static double consumeGoverned(Stack kafka, DataContract contract, String topic, boolean readAhead,
-            OpenTelemetry telemetry) {
+    private static double consumeGoverned(Stack kafka, DataContract contract, String topic, int records,
+            boolean readAhead, OpenTelemetry telemetry) {
         AtomicInteger read = new AtomicInteger();
         GovernedConsumer<String, GenericRecord> consumer = GovernedConsumer.<String, GenericRecord>builder()
                 .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers(),
@@ -642,10 +909,10 @@ public final class ThroughputHarness {
                 .build();
         try {
             long start = System.nanoTime();
-            while (read.get() < RECORDS) {
+            while (read.get() < records) {
                 consumer.pollOnce(Duration.ofMillis(200));
             }
-            double rate = RECORDS / ((System.nanoTime() - start) / 1e9);
+            double rate = records / ((System.nanoTime() - start) / 1e9);
             helperCpuNanos = cpuOfThreadsNamed("headwater-consumer-prepare-");
             return rate;
         } finally {
@@ -682,11 +949,22 @@ public final class ThroughputHarness {
         };
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Serializer<GenericRecord> headwaterSerializer(Stack stack) {
-        SchemaRegistryClient client = SchemaRegistryClient.builder().urls(stack.registryUrl()).build();
-        return (Serializer) new AvroSerializer<>(client, AvroSerdeConfig.builder().urls(stack.registryUrl()).build(),
-                false);
+    /**
+     * Apicurio Registry's Avro serializer as a team would configure it against a Confluent-compatible registry: the
+     * Confluent wire format (4-byte content id, no headers), the latest schema of the subject {@code {topic}-value},
+     * registered beforehand (as a deployment pipeline registers schemas).
+     */
+    private static Serializer<GenericRecord> apicurioSerializer(Stack stack) {
+        AvroKafkaSerializer<GenericRecord> serializer = new AvroKafkaSerializer<>();
+        serializer.configure(apicurio(stack), false);
+        return serializer;
+    }
+
+    private static Map<String, Object> apicurio(Stack stack) {
+        return Map.of("apicurio.registry.url", stack.registryUrl() + "/apis/registry/v2",
+                "apicurio.registry.as-confluent", true, "apicurio.registry.use-id", "contentId",
+                "apicurio.registry.headers.enabled", false, "apicurio.registry.find-latest", true,
+                "apicurio.registry.auto-register", false);
     }
 
     /**
@@ -700,6 +978,7 @@ public final class ThroughputHarness {
         private final String bootstrapServers;
         private final String registryUrl;
         private final Admin admin;
+        private SchemaRegistryClient registryClient;
 
         private Stack(EmbeddedKafkaCluster cluster, EmbeddedSchemaRegistry registry, String bootstrapServers,
                 String registryUrl) {
@@ -736,6 +1015,18 @@ public final class ThroughputHarness {
 
         Admin admin() {
             return admin;
+        }
+
+        /** Registers the schema for a topic's values ({@code {topic}-value}), as the peer stack's serde finds it. */
+        void registerFor(String topic, Schema schema) {
+            registry().register(topic + "-value", SchemaDefinition.avro(schema.toString()), false);
+        }
+
+        private synchronized SchemaRegistryClient registry() {
+            if (registryClient == null) {
+                registryClient = SchemaRegistryClient.builder().urls(registryUrl).build();
+            }
+            return registryClient;
         }
 
         /** Creates a topic of 3 partitions unless it exists, and waits until the leader of each answers. */

@@ -20,8 +20,9 @@ public interface LineageDescriptors extends AutoCloseable {
     String DEFAULT_TOPIC = "_headwater-lineage";
 
     /**
-     * Finds a descriptor. Never holds the caller for long: the Kafka finder waits at most 200 ms for a read of the
-     * descriptor topic, and only the first lookup of a read waits; a descriptor that was not found is looked for again
+     * Finds a descriptor. Never holds the caller for long: the Kafka finder starts reading the descriptor topic when it
+     * is created, waits at most 200 ms for a read of it (2 s for the first read, once), and only the first lookup of a
+     * read waits; a descriptor that was not found is looked for again
      * only after a while, so records of an unknown producer do not cost a read each, and a record whose descriptor is
      * not known yet yields what it carries (its lineage says it is incomplete).
      *
@@ -70,7 +71,8 @@ public interface LineageDescriptors extends AutoCloseable {
      * @return the finder; close it when done
      */
     static LineageDescriptors fromKafka(Map<String, ?> clientSettings, String topic) {
-        KafkaDescriptorCatalog catalog = new KafkaDescriptorCatalog(clientSettings, topic, Duration.ofSeconds(10));
+        KafkaDescriptorCatalog catalog = new KafkaDescriptorCatalog(clientSettings, topic, Duration.ofSeconds(10))
+                .start();
         return new LineageDescriptors() {
             @Override
             public Optional<LineageDescriptor> find(long descriptorId) {

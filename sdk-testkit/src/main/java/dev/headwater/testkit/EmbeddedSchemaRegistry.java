@@ -2,13 +2,13 @@ package dev.headwater.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.headwater.HeadwaterException;
-import dev.headwater.testkit.internal.RegistryStore;
 import dev.headwater.testkit.internal.RegistryStore.RegistryError;
+import dev.headwater.testkit.internal.RegistryStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -48,6 +48,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread safe.
  */
 public final class EmbeddedSchemaRegistry implements AutoCloseable {
+
+    /** When versions were created and modified, for Apicurio's API: the registry keeps no times of its own. */
+    private static final String STARTED = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+            .toString();
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
@@ -257,7 +261,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             return JSON.createObjectNode().put("groupId", path.get(1)).put("id", path.get(3))
                     .put("version", latest.path("version").asText()).put("type", "AVRO").put("state", "ENABLED")
                     .put("globalId", id).put("contentId", id).put("name", path.get(3))
-                    .put("createdOn", 0L).put("modifiedOn", 0L).set("references", JSON.createArrayNode());
+                    .put("createdOn", STARTED).put("modifiedOn", STARTED).set("references", JSON.createArrayNode());
         }
         return switch (route) {
             case "GET ids/globalIds/#", "GET ids/contentIds/#" ->

@@ -32,11 +32,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Finds lineage descriptors in the descriptor topic without ever holding the caller for long. An internal consumer,
- * assigned every partition of the topic (no group) and used by a thread of its own, reads the topic from the start on
- * the first lookup that misses the cache and then only what was added since, up to the end offsets of that moment: a
+ * assigned every partition of the topic (no group) and used by a thread of its own, reads the topic from the start when
+ * the catalog starts (as the consumer using it is built) and then, on a lookup that misses the cache, only what was
+ * added since, up to the end offsets of that moment: a
  * descriptor is published (and acknowledged) before any record refers to it without carrying it, so one such read
- * finds it. A lookup that misses waits for the read at most {@link #LOOKUP_WAIT}, and only the first lookup of a read
- * waits at all: while the topic is slow or unavailable, records are handled with what they carry (event id, time,
+ * finds it. A lookup that misses waits for the read at most {@link #LOOKUP_WAIT} ({@link #FIRST_LOOKUP_WAIT} for the
+ * first read, once), and only the first lookup of a read waits at all: while the topic is slow or unavailable, records are handled with what they carry (event id, time,
  * trace context) and their lineage says it is incomplete. An id still unknown after a read is not looked for again for
  * {@link #RETRY_AFTER}. Descriptors are cached, the most recently used {@link #CAPACITY} of them; a later descriptor
  * for an id (read from the topic or carried inline) replaces an earlier one, and a tombstone removes it. Thread safe.
@@ -49,6 +50,11 @@ public final class KafkaDescriptorCatalog implements AutoCloseable {
     static final Duration RETRY_AFTER = Duration.ofSeconds(10);
     /** The longest a lookup waits for a read of the topic. */
     static final Duration LOOKUP_WAIT = Duration.ofMillis(200);
+    /**
+     * The longest a lookup waits for the first read, which starts when the catalog does ({@link #start()}) and
+     * includes connecting: once in a catalog's life.
+     */
+    static final Duration FIRST_LOOKUP_WAIT = Duration.ofSeconds(2);
     /** How many descriptors are cached at the most. */
     static final int CAPACITY = 10_000;
 
@@ -68,12 +74,16 @@ public final class KafkaDescriptorCatalog implements AutoCloseable {
     private final ExecutorService readerThread;
     private volatile KafkaConsumer<byte[], byte[]> reader;
     private List<TopicPartition> partitions;
-    private boolean warned;
+    private volatile boolean warned;
+    /** Why the last read found nothing, or null: told (once) when a record's descriptor is not found for it. */
+    private volatile String problem;
     private volatile boolean closed;
     /** The read in progress, or the last one; guarded by this. */
     private CompletableFuture<Void> reading = CompletableFuture.completedFuture(null);
     /** Whether a lookup already waited for {@link #reading} in vain: later lookups do not wait for it. */
     private boolean slow;
+    /** Whether a read of the topic ended (found or not): lookups then wait {@link #LOOKUP_WAIT} at the most. */
+    private volatile boolean readOnce;
 
     /**
      * @param clientSettings the application's client settings, inherited by the internal consumer
@@ -93,6 +103,21 @@ public final class KafkaDescriptorCatalog implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /**
+     * Starts the first read of the topic now, in the background, so that it is done (or nearly) when the first record
+     * that refers to a descriptor arrives.
+     *
+     * @return this catalog
+     */
+    public KafkaDescriptorCatalog start() {
+        synchronized (this) {
+            if (reading.isDone() && !closed && !readOnce) {
+                reading = CompletableFuture.runAsync(this::catchUp, readerThread);
+            }
+        }
+        return this;
     }
 
     /**
@@ -121,7 +146,7 @@ public final class KafkaDescriptorCatalog implements AutoCloseable {
         }
         if (wait) {
             try {
-                read.get(LOOKUP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                read.get((readOnce ? LOOKUP_WAIT : FIRST_LOOKUP_WAIT).toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 synchronized (this) {
                     if (read == reading) {
@@ -134,7 +159,12 @@ public final class KafkaDescriptorCatalog implements AutoCloseable {
                 // the read failed: logged by it; the descriptor is unknown for now
             }
         }
-        return Optional.ofNullable(known.get(descriptorId));
+        descriptor = known.get(descriptorId);
+        String why = problem;
+        if (descriptor == null && why != null) {
+            warnOnce(why); // said when a record needs a descriptor, not when the topic is merely missing
+        }
+        return Optional.ofNullable(descriptor);
     }
 
     /**
@@ -158,7 +188,7 @@ public final class KafkaDescriptorCatalog implements AutoCloseable {
             if (partitions == null) {
                 List<PartitionInfo> infos = reader.partitionsFor(topic, timeout);
                 if (infos == null || infos.isEmpty()) {
-                    warnOnce("the topic does not exist");
+                    problem = "the topic does not exist";
                     return;
                 }
                 partitions = infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
@@ -166,6 +196,7 @@ public final class KafkaDescriptorCatalog implements AutoCloseable {
                 reader.seekToBeginning(partitions);
             }
             Map<TopicPartition, Long> end = reader.endOffsets(partitions, timeout);
+            problem = null;
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!reached(end) && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : reader.poll(Duration.ofMillis(100))) {
@@ -176,8 +207,9 @@ public final class KafkaDescriptorCatalog implements AutoCloseable {
             // closed while reading: nothing more to find
         } catch (KafkaException e) {
             partitions = null; // the topic may have been deleted or re-created: the next read looks it up again
-            warnOnce(e.getClass().getSimpleName() + ": " + e.getMessage());
+            problem = e.getClass().getSimpleName() + ": " + e.getMessage();
         } finally {
+            readOnce = true;
             long now = System.nanoTime();
             for (Long id : asked) {
                 if (!known.containsKey(id)) {
