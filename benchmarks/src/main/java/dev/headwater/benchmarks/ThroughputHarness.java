@@ -4,6 +4,7 @@ import dev.headwater.consumer.GovernedConsumer;
 import dev.headwater.contract.ContractRule;
 import dev.headwater.contract.DataContract;
 import dev.headwater.contract.Owner;
+import dev.headwater.contract.RuleMode;
 import dev.headwater.lineage.Lineage;
 import dev.headwater.lineage.LineageFormat;
 import dev.headwater.lineage.LineageStamp;
@@ -103,12 +104,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *       tracing) in lineage format 2 without and with an SDK, 7-8 the same in format 1 (CloudEvents);</li>
  *   <li>consume, stack against stack: 0 the baseline reads the plain producer's topic, 1-2 the peer stack the peer
  *       producer's, 3-4 the governed consumer (everything on) the governed producer's with read-ahead, without and with
- *       an SDK, 5 without read-ahead, 6 in lineage format 1.</li>
+ *       an SDK, 5 without read-ahead, 6 in lineage format 1, 7 with the contract's rules producer-enforced
+ *       ({@code mode: WRITE}: not checked again on read).</li>
  * </ul>
  *
  * <p>Run: {@code ./mvnw -q -pl benchmarks -am verify -DskipTests -Prun-throughput -Dthroughput.args="..."}. System
  * properties: {@code records} per run (default 1,000,000, or 300,000 for large records: far more than a producer
- * buffers, so the steady state is measured), {@code warmup} (300,000, or 100,000 for large records), {@code rounds}
+ * buffers, so the steady state is measured), {@code warmup} (records per warm-up run: 300,000, or 100,000 for large
+ * records) and {@code warmup.seconds} (10: warm-up runs repeat at least this long), {@code rounds}
  * (3), {@code record} ({@code small}: a 10-field order of 87 bytes; {@code large}: the same with 12 line items, about
  * 900 bytes), {@code compression} ({@code none}), {@code batch.size} (65536) and {@code linger.ms} (5) for every
  * producer, {@code only} ({@code produce} or {@code consume}), {@code variants} (numbers, such as {@code 0,1,5}: only
@@ -125,8 +128,13 @@ public final class ThroughputHarness {
      * run measures the steady state and not how fast {@code send} fills the buffer.
      */
     private static final int RECORDS = Integer.getInteger("records", LARGE ? 300_000 : 1_000_000);
-    /** Records a child JVM handles with a client of its own before the timed run, so that its JIT settles. */
+    /**
+     * Records per warm-up run: a child JVM repeats warm-up runs, each with a client of its own, for at least
+     * {@link #WARMUP_SECONDS}, so that its JIT has compiled the hot paths before the timed run (on two cores, a JIT still
+     * compiling takes CPU from the run).
+     */
     private static final int WARMUP = Integer.getInteger("warmup", LARGE ? 100_000 : 300_000);
+    private static final int WARMUP_SECONDS = Integer.getInteger("warmup.seconds", 10);
     private static final int ROUNDS = Integer.getInteger("rounds", 3);
     private static final Map<String, Object> PRODUCER = Map.of("acks", "all", "enable.idempotence", true,
             "linger.ms", Integer.getInteger("linger.ms", 5), "batch.size", Integer.getInteger("batch.size", 65536),
@@ -166,7 +174,8 @@ public final class ThroughputHarness {
                     + "rounds, %s, compression.type=%s for every producer, %s%n", RECORDS,
                     LARGE ? "an order with 12 line items" : "a 10-field order", setup.valueBytes, ROUNDS, kafka,
                     PRODUCER.get("compression.type"), fork ? "each run a JVM of its own after " + String.format(
-                            Locale.ROOT, "%,d", WARMUP) + " records of warm-up with another client"
+                            Locale.ROOT, "%,d", WARMUP) + "-record warm-up runs (at least " + WARMUP_SECONDS
+                            + " s) with clients of their own"
                             : "every variant in this JVM, round 0 warming up");
             String only = System.getProperty("only", "");
             if (!only.equals("consume")) {
@@ -281,7 +290,8 @@ public final class ThroughputHarness {
         produceGoverned(kafka, s.everything.withTelemetry(s.sdk()), compactSdk, records, s.record);
         String cloudEvents = "bench.orders.cloudevents.v1." + suffix;
         produceGoverned(kafka, s.everything.withFormat(LineageFormat.CLOUDEVENTS), cloudEvents, records, s.record);
-        inputs.putAll(Map.of(0, plain, 1, peer, 2, peerSdk, 3, compact, 4, compactSdk, 5, compact, 6, cloudEvents));
+        inputs.putAll(Map.of(0, plain, 1, peer, 2, peerSdk, 3, compact, 4, compactSdk, 5, compact, 6, cloudEvents,
+                7, compact));
         return inputs;
     }
 
@@ -302,7 +312,9 @@ public final class ThroughputHarness {
                 new Variant(base + "GovernedConsumer, everything on, compact, without read-ahead, no SDK",
                         (t, n) -> consumeGoverned(kafka, s.contract, t, n, false, s.noSdk)),
                 new Variant(base + "GovernedConsumer, everything on, CloudEvents, read-ahead, no SDK",
-                        (t, n) -> consumeGoverned(kafka, s.contract, t, n, true, s.noSdk)));
+                        (t, n) -> consumeGoverned(kafka, s.contract, t, n, true, s.noSdk)),
+                new Variant(base + "GovernedConsumer, rules producer-enforced (mode WRITE), compact, no SDK",
+                        (t, n) -> consumeGoverned(kafka, writeOnly(s.contract), t, n, true, s.noSdk)));
     }
 
     // ----- running them -----
@@ -341,6 +353,9 @@ public final class ThroughputHarness {
      */
     private static Report forked(String kind, List<Variant> all, TopicPlan topics, Setup setup) throws Exception {
         List<Integer> selected = selected(all);
+        if (kind.equals("produce")) {
+            warmBroker(setup);
+        }
         Report report = new Report(kind, selected);
         for (int round = 1; round <= ROUNDS; round++) {
             for (int i = 0; i < selected.size(); i++) {
@@ -367,6 +382,17 @@ public final class ThroughputHarness {
         return report;
     }
 
+    /**
+     * Warms the broker (and this JVM's reading back) up before the first run, so that the first round does not
+     * measure a cold broker: a plain producer writes as many records as a run, and they are read back.
+     */
+    private static void warmBroker(Setup setup) throws Exception {
+        String topic = "bench.orders.warmup." + UUID.randomUUID().toString().substring(0, 6);
+        produce(setup.kafka, topic, RECORDS, setup.record, plainSerializer(setup.schema), null, null);
+        bytes(setup.kafka, topic);
+        setup.kafka.admin().deleteTopics(List.of(topic)).all().get();
+    }
+
     /** Starts a JVM that runs one variant: a warm-up with a client of its own, then the timed run with a fresh one. */
     private static Run1 child(String kind, int variant, String topic, String warmupTopic, Stack kafka)
             throws Exception {
@@ -382,7 +408,8 @@ public final class ThroughputHarness {
                 command.add(arg);
             }
         }
-        for (String property : List.of("records", "warmup", "record", "compression", "batch.size", "linger.ms")) {
+        for (String property : List.of("records", "warmup", "warmup.seconds", "record", "compression", "batch.size",
+                "linger.ms")) {
             if (System.getProperty(property) != null) {
                 command.add("-D" + property + "=" + System.getProperty(property));
             }
@@ -421,7 +448,10 @@ public final class ThroughputHarness {
         try (Stack kafka = Stack.fromSystemProperties(); Setup setup = new Setup(kafka)) {
             Variant chosen = (parts[0].equals("produce") ? produceVariants(setup) : consumeVariants(setup))
                     .get(variant);
-            chosen.run().on(System.getProperty("child.warmup.topic"), WARMUP);
+            long warmUntil = System.nanoTime() + WARMUP_SECONDS * 1_000_000_000L;
+            do {
+                chosen.run().on(System.getProperty("child.warmup.topic"), WARMUP);
+            } while (System.nanoTime() < warmUntil);
             Run1 run = timed(chosen, System.getProperty("child.topic"));
             System.out.printf(Locale.ROOT, RESULT + "%f %f %f %f %f%n", run.rate(), run.threadNs(),
                     run.helperNs(), run.processNs(), run.allocated());
@@ -581,6 +611,7 @@ public final class ThroughputHarness {
         void printConsumeChecks(List<Variant> all) {
             System.out.printf(Locale.ROOT, "%nchecks, every run (floor; runs):%n");
             check("governed / plain (compact, read-ahead)", 3, BASELINE, 0.85, true, false);
+            check("governed / plain, rules producer-enforced", 7, BASELINE, 0.85, true, false);
             check("governed / peer, no SDK", 3, PEER, 1.0, true, false);
             check("governed / peer, SDK on", 4, PEER_SDK, 1.0, true, false);
         }
@@ -819,6 +850,18 @@ public final class ThroughputHarness {
             failures.check();
             return rate;
         }
+    }
+
+    /**
+     * The contract with every rule {@link RuleMode#WRITE}: enforced by its producers, so that consumers do not check
+     * it again.
+     */
+    private static DataContract writeOnly(DataContract contract) {
+        List<ContractRule> rules = contract.rules().stream().map(r -> new ContractRule(r.name(), r.field(), r.doc(),
+                r.onFailure(), r.required(), r.min(), r.max(), r.minLength(), r.maxLength(), r.regex(), r.allowed(),
+                r.format(), r.notInFuture(), r.expr(), r.exprType(), r.line(), RuleMode.WRITE)).toList();
+        return DataContract.builder().subject(contract.subject()).version(contract.version()).owner(contract.owner())
+                .schema(contract.schema()).rules(rules).build();
     }
 
     private static DataContract withoutRules(DataContract contract) {

@@ -31,6 +31,8 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Kafka producer that governs every record it sends: the key is serialized, then the record goes through the
@@ -67,6 +69,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * @param <V> the value type
  */
 public final class GovernedProducer<K, V> implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(GovernedProducer.class);
 
     private final Producer<byte[], byte[]> delegate;
     private final Serializer<K> keySerializer;
@@ -164,7 +168,14 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
      */
     public void send(ProducerRecord<K, V> record, BiConsumer<SendResult, Throwable> callback) {
         Objects.requireNonNull(callback, "callback");
-        send(record).whenComplete(callback);
+        dispatch(record, (sent, metadata, error) -> {
+            try {
+                callback.accept(sent, error);
+            } catch (RuntimeException e) {
+                log.error("The callback of a record sent to topic '{}' threw; the record was {}", record.topic(),
+                        error == null ? "written" : "not written (" + error + ")", e);
+            }
+        });
     }
 
     /** Told once what became of one record: its result and Kafka's metadata, or why it was not written. */
@@ -176,7 +187,8 @@ public final class GovernedProducer<K, V> implements AutoCloseable {
     /** Governs and sends one record; {@code completion} is told on the I/O thread, or here when refused. */
     void dispatch(ProducerRecord<K, V> record, Completion completion) {
         Objects.requireNonNull(record, "record");
-        Headers headers = new RecordHeaders(record.headers().toArray());
+        Headers given = record.headers();
+        Headers headers = given.iterator().hasNext() ? new RecordHeaders(given.toArray()) : new RecordHeaders();
         byte[] key;
         try {
             key = keySerializer.serialize(record.topic(), headers, record.key());

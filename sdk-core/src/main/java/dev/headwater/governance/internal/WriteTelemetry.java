@@ -49,6 +49,16 @@ public final class WriteTelemetry {
     private final OpenTelemetry openTelemetry;
     private volatile AutoCloseable observedQuota;
     private volatile TopicAttributes lastTopic;
+    /** False with the no-op propagator: nothing to inject, so not even the context is looked up. */
+    private final boolean propagates;
+    /** The text of partition numbers, for span attributes without a string per record. */
+    private static final String[] PARTITIONS = new String[256];
+
+    static {
+        for (int i = 0; i < PARTITIONS.length; i++) {
+            PARTITIONS[i] = Integer.toString(i);
+        }
+    }
 
     /**
      * @param openTelemetry the OpenTelemetry instance
@@ -60,6 +70,7 @@ public final class WriteTelemetry {
         this.openTelemetry = openTelemetry;
         this.tracer = openTelemetry.tracerBuilder(SCOPE).setSchemaUrl(MessagingAttributes.SCHEMA_URL).build();
         this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
+        this.propagates = propagator != TextMapPropagator.noop();
         Meter meter = openTelemetry.meterBuilder(SCOPE).setSchemaUrl(MessagingAttributes.SCHEMA_URL).build();
         this.meter = meter;
         this.records = meter.counterBuilder("headwater.producer.records")
@@ -93,7 +104,9 @@ public final class WriteTelemetry {
                 .setAllAttributes(attributes.span)
                 .setAttribute(MessagingAttributes.MESSAGE_ID, eventId)
                 .startSpan();
-        propagator.inject(Context.current().with(span), headers, HeadersTextMap.SETTER);
+        if (propagates) {
+            propagator.inject(Context.current().with(span), headers, HeadersTextMap.SETTER);
+        }
         return span;
     }
 
@@ -102,9 +115,12 @@ public final class WriteTelemetry {
      * counts under its intended topic, its span names the dead-letter topic).
      */
     public void sent(Span span, String topic, int partition, long offset, int valueSize, boolean deadLettered) {
-        span.setAttribute(MessagingAttributes.DESTINATION_PARTITION_ID, Integer.toString(partition));
-        span.setAttribute(MessagingAttributes.KAFKA_OFFSET, offset);
-        span.setAttribute(MessagingAttributes.MESSAGE_BODY_SIZE, (long) valueSize);
+        if (span.isRecording()) {
+            span.setAttribute(MessagingAttributes.DESTINATION_PARTITION_ID, partition >= 0
+                    && partition < PARTITIONS.length ? PARTITIONS[partition] : Integer.toString(partition));
+            span.setAttribute(MessagingAttributes.KAFKA_OFFSET, offset);
+            span.setAttribute(MessagingAttributes.MESSAGE_BODY_SIZE, (long) valueSize);
+        }
         span.end();
         TopicAttributes attributes = attributes(topic);
         records.add(1, deadLettered ? attributes.deadLettered : attributes.sent);
@@ -116,7 +132,9 @@ public final class WriteTelemetry {
      * serializer route), and counts it as sent.
      */
     public void handedOff(Span span, String topic, int valueSize) {
-        span.setAttribute(MessagingAttributes.MESSAGE_BODY_SIZE, (long) valueSize);
+        if (span.isRecording()) {
+            span.setAttribute(MessagingAttributes.MESSAGE_BODY_SIZE, (long) valueSize);
+        }
         span.end();
         TopicAttributes attributes = attributes(topic);
         records.add(1, attributes.sent);

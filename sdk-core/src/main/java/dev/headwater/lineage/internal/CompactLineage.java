@@ -247,6 +247,9 @@ public final class CompactLineage {
         private final long descriptorId;
         private final byte[] inlineDescriptor;
         private final String eventIdPrefix;
+        private final byte[] eventIdPrefixBytes;
+        /** The length of an event id's prefix: 16 hex digits and a dash. */
+        private static final int EVENT_ID_PREFIX = 17;
 
         /**
          * @param descriptorId the producer's descriptor id
@@ -258,6 +261,7 @@ public final class CompactLineage {
             this.inlineDescriptor = new byte[varintSize(bytes.length) + bytes.length];
             System.arraycopy(bytes, 0, inlineDescriptor, putVarint(inlineDescriptor, 0, bytes.length), bytes.length);
             this.eventIdPrefix = hex(descriptorId) + '-';
+            this.eventIdPrefixBytes = eventIdPrefix.getBytes(StandardCharsets.ISO_8859_1);
         }
 
         /**
@@ -265,7 +269,27 @@ public final class CompactLineage {
          * @return its event id
          */
         public String eventId(long sequence) {
-            return eventIdPrefix + Long.toUnsignedString(sequence);
+            if (sequence < 0) {
+                return eventIdPrefix + Long.toUnsignedString(sequence);
+            }
+            if (sequence > Integer.MAX_VALUE) {
+                return eventIdPrefix + sequence;
+            }
+            // one array and one string per record, the digits written in place with int arithmetic: this runs for
+            // every record sent
+            int value = (int) sequence;
+            int digits = 1;
+            for (int bound = 10; digits < 10 && value >= bound; bound *= 10) {
+                digits++;
+            }
+            byte[] text = new byte[EVENT_ID_PREFIX + digits];
+            System.arraycopy(eventIdPrefixBytes, 0, text, 0, EVENT_ID_PREFIX);
+            for (int at = text.length - 1; at >= EVENT_ID_PREFIX; at--) {
+                int next = value / 10;
+                text[at] = (byte) ('0' + value - next * 10);
+                value = next;
+            }
+            return new String(text, StandardCharsets.ISO_8859_1);
         }
 
         /** @return how many bytes the inline descriptor adds to a record */

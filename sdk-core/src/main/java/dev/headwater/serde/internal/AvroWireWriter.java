@@ -69,10 +69,20 @@ public final class AvroWireWriter {
         buffer.out.reset();
         buffer.out.write(header, 0, WireFormat.HEADER_SIZE);
         // a buffered encoder writes into its own array and hands it over in one copy: a direct one would call the
-        // stream once per varint and string, each call a synchronized ByteArrayOutputStream.write
-        buffer.encoder = EncoderFactory.get().binaryEncoder(buffer.out, buffer.encoder);
-        (data instanceof SpecificRecord ? specific(data.getClass()) : generic).write(data, buffer.encoder);
-        buffer.encoder.flush();
+        // stream once per varint and string, each call a synchronized ByteArrayOutputStream.write. It stays bound to
+        // this thread's buffer, empty after each flush, and is replaced when a write fails half-way.
+        BinaryEncoder encoder = buffer.encoder;
+        if (encoder == null) {
+            encoder = EncoderFactory.get().binaryEncoder(buffer.out, null);
+            buffer.encoder = encoder;
+        }
+        try {
+            (data instanceof SpecificRecord ? specific(data.getClass()) : generic).write(data, encoder);
+            encoder.flush();
+        } catch (IOException | RuntimeException e) {
+            buffer.encoder = null; // it may hold part of the failed datum
+            throw e;
+        }
         return buffer.out.toByteArray();
     }
 

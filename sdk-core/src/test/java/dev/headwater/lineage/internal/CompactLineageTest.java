@@ -42,6 +42,18 @@ class CompactLineageTest {
     }
 
     @Test
+    void theWritersEventIdIsTheDescriptorIdInHexADashAndTheSequenceInDecimal() {
+        CompactLineage.Writer writer = new CompactLineage.Writer(0x00000000000000a5L, DESCRIPTOR);
+
+        for (long sequence : new long[] {0, 9, 10, 99, 100, 1_000_000, 999_999_999, 1_000_000_000, Integer.MAX_VALUE,
+                Integer.MAX_VALUE + 1L, 12_345_678_901L, Long.MAX_VALUE, -1}) {
+            assertThat(writer.eventId(sequence)).as("sequence %d", sequence)
+                    .isEqualTo("00000000000000a5-" + Long.toUnsignedString(sequence))
+                    .isEqualTo(CompactLineage.eventId(0xa5L, sequence));
+        }
+    }
+
+    @Test
     void correlationIdsOfOtherFormsAreKeptAsText() {
         CompactLineage.Writer writer = new CompactLineage.Writer(1, DESCRIPTOR);
 
