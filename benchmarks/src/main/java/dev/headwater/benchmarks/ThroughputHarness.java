@@ -355,6 +355,11 @@ public final class ThroughputHarness {
         List<Integer> selected = selected(all);
         if (kind.equals("produce")) {
             warmBroker(setup);
+        } else {
+            // the broker's fetch path too: each input is read back once before the first run
+            for (int variant : selected) {
+                bytes(setup.kafka, topics.topic(1, variant));
+            }
         }
         Report report = new Report(kind, selected);
         for (int round = 1; round <= ROUNDS; round++) {

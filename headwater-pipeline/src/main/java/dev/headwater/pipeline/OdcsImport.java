@@ -61,11 +61,16 @@ public final class OdcsImport {
     private static final Set<String> TOP_KEYS = Set.of("apiVersion", "kind", "id", "name", "version", "status",
             "domain", "tags", "description", "team", "support", "slaProperties", "schema", "customProperties");
     private static final Set<String> OBJECT_KEYS = Set.of("name", "physicalName", "physicalType", "logicalType",
-            "description", "properties", "quality", "customProperties", "id");
+            "description", "properties", "quality", "customProperties");
     private static final Set<String> PROPERTY_KEYS = Set.of("name", "logicalType", "logicalTypeOptions",
             "physicalType", "required", "description", "classification", "quality", "criticalDataElement", "items",
-            "properties", "id", "physicalName");
+            "properties", "physicalName");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The owner of a contract whose document names no owning team: ODCS does not require one, Headwater does. */
+    static final String UNOWNED = "unowned";
+    /** varchar(n), char(n) and their bracketed forms: a maximum length. */
+    private static final Pattern SIZED_TEXT = Pattern.compile(
+            "(?i)(?:var)?char(?:acter)?(?:\\s+varying)?\\s*[(\\[]\\s*(\\d+)\\s*[)\\]]|n?varchar2?\\s*[(\\[]\\s*(\\d+)\\s*[)\\]]");
 
     private final String contractYaml;
     private final DataContract contract;
@@ -106,7 +111,9 @@ public final class OdcsImport {
         Objects.requireNonNull(source, "source");
         Object root;
         try {
-            root = new Yaml(new LoaderOptions()).load(text);
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false); // YAML forbids them; the last one would win silently
+            root = new Yaml(options).load(text);
         } catch (YAMLException e) {
             throw new ContractDefinitionException(source, List.of(source + ": not valid YAML or JSON: "
                     + e.getMessage()));
@@ -144,6 +151,10 @@ public final class OdcsImport {
         private final List<String> problems = new ArrayList<>();
         private final List<String> left = new ArrayList<>();
         private final Set<String> ruleNames = new LinkedHashSet<>();
+        /** Avro record names taken: two nested objects of one name must not become one type (or a recursive one). */
+        private final Set<String> recordNames = new LinkedHashSet<>();
+        /** Each top-level property's Avro field name (its physicalName when it has one), by its logical name. */
+        private final Map<String, String> fieldNames = new LinkedHashMap<>();
         private boolean schemaMissing;
 
         Conversion(String source, JsonNode document) {
@@ -175,6 +186,11 @@ public final class OdcsImport {
             for (int i = 1; i < schemas.size(); i++) {
                 left("schema[" + i + "] (" + schemas.get(i).path("name").asText() + ")", "a Headwater contract "
                         + "describes one topic's records; import each schema object as a contract of its own");
+            }
+            if (!(schemas.get(0) instanceof ObjectNode)) {
+                problem("schema[0]", "is " + kindOf(schemas.get(0)) + ", not a mapping; a schema object is a mapping "
+                        + "with name, physicalName and properties");
+                throw failed();
             }
             ObjectNode object = (ObjectNode) schemas.get(0);
             List<String> topics = topics(custom, object);
@@ -211,7 +227,9 @@ public final class OdcsImport {
             ArrayNode properties = object.path("properties") instanceof ArrayNode array ? array
                     : JSON.createArrayNode();
             for (int i = 0; i < properties.size(); i++) {
-                property((ObjectNode) properties.get(i), "schema[0].properties[" + i + "]", fields, rules);
+                if (properties.get(i) instanceof ObjectNode property) {
+                    property(property, "schema[0].properties[" + i + "]", fields, rules);
+                }
             }
             quality(object.path("quality"), "schema[0].quality", null, rules);
             if (schema != null) {
@@ -299,9 +317,10 @@ public final class OdcsImport {
                         + "' is taken as the owning team"));
             }
             if (name.isEmpty()) {
-                problem("team.name", "is missing; a Headwater contract names the team that owns the data: add "
-                        + "team: {name: <team>}");
-                return null;
+                // ODCS does not require a team; a Headwater contract names one, so this one says it has none
+                left("team", "the document names no owning team: the contract's owner is '" + UNOWNED + "'; name "
+                        + "the team that owns the data (owner.team) before registering it");
+                name = UNOWNED;
             }
             Map<String, String> owner = new LinkedHashMap<>();
             owner.put("team", name);
@@ -311,8 +330,26 @@ public final class OdcsImport {
                 String url = first.path("url").asText("");
                 String contact = url.startsWith("mailto:") ? url.substring("mailto:".length())
                         : !url.isEmpty() ? url : first.path("description").asText("");
+                String channel = first.path("channel").asText("");
                 if (!contact.isEmpty()) {
                     owner.put("contact", contact);
+                    // what Headwater's own export writes beside the contact says nothing more; the rest is listed
+                    Set<String> said = new java.util.HashSet<>(Set.of(url.isEmpty() ? "description" : "url"));
+                    if (Set.of("owner", "email").contains(channel)) {
+                        said.add("channel");
+                    }
+                    if (first.path("tool").asText("").equals("email") && url.startsWith("mailto:")) {
+                        said.add("tool");
+                    }
+                    String others = keysOtherThan(first, said);
+                    if (!others.isEmpty()) {
+                        left("support[0]" + (channel.isEmpty() ? "" : " (" + channel + ")"), "its "
+                                + (url.isEmpty() ? "description" : "url") + " is the owner's contact; " + others
+                                + " not kept");
+                    }
+                } else {
+                    left("support[0]" + (channel.isEmpty() ? "" : " (" + channel + ")"), describe("support", first)
+                            + ": no url or description to reach the owner by");
                 }
                 for (int i = 1; i < support.size(); i++) {
                     left("support[" + i + "] (" + support.get(i).path("channel").asText() + ")",
@@ -403,7 +440,7 @@ public final class OdcsImport {
                     return null;
                 }
             }
-            String name = avroName(object.path("name").asText(""), "Record");
+            String name = recordName(avroName(object.path("name").asText(""), "Record"), "");
             ArrayNode properties = object.path("properties") instanceof ArrayNode array ? array : null;
             if (properties == null || properties.isEmpty()) {
                 if (!schemaMissing) {
@@ -422,10 +459,24 @@ public final class OdcsImport {
 
         private List<Schema.Field> fields(ArrayNode properties, String path) {
             List<Schema.Field> fields = new ArrayList<>();
+            Map<String, Integer> seen = new LinkedHashMap<>();
             for (int i = 0; i < properties.size(); i++) {
                 JsonNode property = properties.get(i);
                 String where = path + ".properties[" + i + "]";
-                String name = property.path("name").asText("");
+                if (!property.isObject()) {
+                    problem(where, "is " + kindOf(property) + ", not a mapping; a property is a mapping with name, "
+                            + "logicalType and the rest");
+                    continue;
+                }
+                String logicalName = property.path("name").asText("");
+                String physicalName = property.path("physicalName").asText("");
+                String name = physicalName.isEmpty() ? logicalName : physicalName;
+                Integer earlier = seen.putIfAbsent(name, i);
+                if (earlier != null) {
+                    problem(where + ".name", "'" + name + "' is given twice (also " + path + ".properties[" + earlier
+                            + "]); a record's fields have distinct names");
+                    continue;
+                }
                 if (!AVRO_NAME.matcher(name).matches()) {
                     problem(where + ".name", "'" + name + "' is not a valid Avro field name (letters, digits and _, "
                             + "not starting with a digit); rename the property or give the Avro schema as the schema "
@@ -443,9 +494,22 @@ public final class OdcsImport {
                 }
                 boolean required = property.path("required").asBoolean(false);
                 String doc = property.path("description").asText(null);
-                fields.add(required ? new Schema.Field(name, type, doc)
+                Schema.Field field = required ? new Schema.Field(name, type, doc)
                         : new Schema.Field(name, Schema.createUnion(Schema.create(Schema.Type.NULL), type), doc,
-                                Schema.Field.NULL_DEFAULT_VALUE));
+                                Schema.Field.NULL_DEFAULT_VALUE);
+                if (!physicalName.isEmpty() && !physicalName.equals(logicalName)) {
+                    // records carry the physical name; the logical one stays as an alias readers may match
+                    if (AVRO_NAME.matcher(logicalName).matches()) {
+                        field.addAlias(logicalName);
+                    }
+                    left(where + " (" + logicalName + ")", "the Avro field is named by its physicalName '"
+                            + physicalName + "', as records carry it; '" + logicalName + "' is "
+                            + (AVRO_NAME.matcher(logicalName).matches() ? "an alias" : "not a valid Avro name: not kept"));
+                }
+                if (path.equals("schema[0]")) {
+                    fieldNames.put(logicalName, name);
+                }
+                fields.add(field);
             }
             return fields;
         }
@@ -460,22 +524,41 @@ public final class OdcsImport {
                     if (format.equals("binary") || format.equals("byte") || physical.equals("bytes")) {
                         return Schema.create(Schema.Type.BYTES);
                     }
+                    // varchar(18): the length is a rule, made where the property's rules are (maxLengthOf)
                     Schema string = Schema.create(Schema.Type.STRING);
                     return format.equals("uuid") || physical.equals("uuid")
                             ? LogicalTypes.uuid().addToSchema(string) : string;
                 }
                 case "integer" -> {
-                    boolean small = Set.of("i8", "i16", "i32", "u8", "u16").contains(format)
-                            || physical.equals("int") || physical.equals("integer") || physical.equals("int32");
-                    return Schema.create(small && !physical.contains("long") && !physical.contains("bigint")
-                            ? Schema.Type.INT : Schema.Type.LONG);
+                    // the wider of what the format and the physical type say, so that no value is cut
+                    boolean wideFormat = Set.of("i64", "i128", "u32", "u64", "u128").contains(format);
+                    boolean smallFormat = Set.of("i8", "i16", "i32", "u8", "u16").contains(format);
+                    boolean smallPhysical = Set.of("int", "integer", "int32", "int4", "int2", "smallint", "tinyint",
+                            "serial", "smallserial").contains(physical);
+                    boolean widePhysical = physical.contains("long") || physical.contains("bigint")
+                            || physical.equals("int64") || physical.equals("int8") || physical.equals("bigserial");
+                    if (wideFormat && smallPhysical || smallFormat && widePhysical) {
+                        left(path, "format " + format + " and physicalType " + physical + " disagree on the width: "
+                                + "taken as a 64-bit Avro long, which holds either");
+                    }
+                    boolean small = (smallFormat || smallPhysical) && !wideFormat && !widePhysical;
+                    return Schema.create(small ? Schema.Type.INT : Schema.Type.LONG);
                 }
                 case "number" -> {
                     if (DECIMAL.matcher(physical).matches()) {
                         left(path, "physicalType " + physical + ": taken as an Avro double");
                     }
-                    return Schema.create(format.equals("f32") || physical.equals("float") ? Schema.Type.FLOAT
-                            : Schema.Type.DOUBLE);
+                    boolean floatFormat = format.equals("f32");
+                    boolean floatPhysical = physical.equals("float") || physical.equals("float4")
+                            || physical.equals("real");
+                    boolean doublePhysical = physical.equals("double") || physical.equals("float8")
+                            || physical.startsWith("double");
+                    if (floatFormat && doublePhysical || format.equals("f64") && floatPhysical) {
+                        left(path, "format " + format + " and physicalType " + physical + " disagree on the width: "
+                                + "taken as a 64-bit Avro double, which holds either");
+                    }
+                    return Schema.create((floatFormat || floatPhysical) && !doublePhysical && !format.equals("f64")
+                            ? Schema.Type.FLOAT : Schema.Type.DOUBLE);
                 }
                 case "boolean" -> {
                     return Schema.create(Schema.Type.BOOLEAN);
@@ -493,14 +576,19 @@ public final class OdcsImport {
                 }
                 case "object" -> {
                     if (property.path("properties") instanceof ArrayNode nested && !nested.isEmpty()) {
-                        return Schema.createRecord(avroName(property.path("name").asText(""), "Nested"), null, null,
-                                false, fields(nested, path));
+                        String recordName = recordName(avroName(property.path("name").asText(""), "Nested"), path);
+                        return Schema.createRecord(recordName, null, null, false, fields(nested, path));
                     }
                     left(path, "an object without properties: taken as a map of strings");
                     return Schema.createMap(Schema.create(Schema.Type.STRING));
                 }
                 case "array" -> {
                     JsonNode items = property.path("items");
+                    if (!items.isMissingNode() && !items.isObject()) {
+                        problem(path + ".items", "is " + kindOf(items) + ", not a mapping; items is a property "
+                                + "mapping with logicalType and the rest");
+                        return Schema.create(Schema.Type.STRING);
+                    }
                     if (items.isMissingNode()) {
                         left(path, "an array without items: taken as an array of strings");
                         return Schema.createArray(Schema.create(Schema.Type.STRING));
@@ -536,8 +624,9 @@ public final class OdcsImport {
         /** A top-level property: its meaning and classification, its limits and checks as rules. */
         private void property(ObjectNode property, String path, Map<String, Object> fields,
                 List<Map<String, Object>> rules) {
-            String name = property.path("name").asText("");
-            String where = path + " (" + name + ")";
+            String logicalName = property.path("name").asText("");
+            String name = fieldNames.getOrDefault(logicalName, logicalName); // the Avro field: physicalName if any
+            String where = path + " (" + logicalName + ")";
             String classification = property.path("classification").asText("");
             String doc = property.path("description").asText("");
             if (!classification.isEmpty()) {
@@ -566,19 +655,27 @@ public final class OdcsImport {
         /** logicalTypeOptions that limit values become one rule named {field}Limits. */
         private void options(ObjectNode property, String field, String where, List<Map<String, Object>> rules) {
             JsonNode options = property.path("logicalTypeOptions");
-            if (!options.isObject()) {
-                return;
-            }
             Map<String, Object> rule = new LinkedHashMap<>();
             String logical = property.path("logicalType").asText("");
             boolean numeric = logical.equals("number") || logical.equals("integer");
-            for (Map.Entry<String, JsonNode> option : options.properties()) {
+            boolean integer = logical.equals("integer");
+            java.util.regex.Matcher sized = SIZED_TEXT.matcher(property.path("physicalType").asText("").trim());
+            if (logical.equals("string") && sized.matches()) {
+                // varchar(18): no value longer than that fits the column the document describes
+                rule.put("maxLength", Integer.parseInt(sized.group(1) != null ? sized.group(1) : sized.group(2)));
+            }
+            for (Map.Entry<String, JsonNode> option : options.isObject() ? options.properties()
+                    : Set.<Map.Entry<String, JsonNode>>of()) {
                 String key = option.getKey();
                 JsonNode value = option.getValue();
                 if (numeric && key.equals("minimum") && value.isNumber()) {
                     rule.put("min", value.numberValue());
                 } else if (numeric && key.equals("maximum") && value.isNumber()) {
                     rule.put("max", value.numberValue());
+                } else if (integer && key.equals("exclusiveMinimum") && value.canConvertToLong()) {
+                    rule.put("min", value.asLong() + 1); // the same values, for integers
+                } else if (integer && key.equals("exclusiveMaximum") && value.canConvertToLong()) {
+                    rule.put("max", value.asLong() - 1);
                 } else if (key.equals("minLength") && value.canConvertToInt()) {
                     rule.put("minLength", value.asInt());
                 } else if (key.equals("maxLength") && value.canConvertToInt()) {
@@ -592,7 +689,7 @@ public final class OdcsImport {
                         && ContractRule.FORMATS.contains(value.asText().toLowerCase(Locale.ROOT))) {
                     rule.put("format", value.asText().toLowerCase(Locale.ROOT));
                 } else {
-                    left(where + ".logicalTypeOptions." + key, "'" + value.asText() + "': Headwater's rules have "
+                    left(where + ".logicalTypeOptions." + key, shown(value) + ": Headwater's rules have "
                             + "inclusive min and max, lengths, a pattern and the formats "
                             + ContractRule.FORMATS);
                 }
@@ -658,12 +755,19 @@ public final class OdcsImport {
                 if (custom.containsKey(OdcsExport.MODE)) {
                     named.put("mode", custom.get(OdcsExport.MODE));
                 }
-                // a check's dimension is a label that the rule's kind already says; these are not kept
-                for (String key : List.of("businessImpact", "schedule", "scheduler", "method", "unit", "tags",
+                // the dimension Headwater's own export writes for a rule of this kind says nothing more; others are
+                // listed, like every other part of the check a rule cannot hold
+                String dimension = check.path("dimension").asText("");
+                String metric = check.path("metric").asText(check.path("rule").asText(""));
+                String implied = "nullValues".equals(metric) ? "completeness"
+                        : "invalidValues".equals(metric) ? "conformity" : null;
+                if (!dimension.isEmpty() && !dimension.equalsIgnoreCase(String.valueOf(implied))) {
+                    left(where + ".dimension", shown(check.path("dimension")) + " not kept");
+                }
+                for (String key : List.of("id", "businessImpact", "schedule", "scheduler", "method", "unit", "tags",
                         "authoritativeDefinitions")) {
                     if (check.has(key)) {
-                        left(where + "." + key, "'" + check.path(key).asText(check.path(key).toString())
-                                + "' not kept");
+                        left(where + "." + key, shown(check.path(key)) + " not kept");
                     }
                 }
                 rules.add(named);
@@ -696,8 +800,12 @@ public final class OdcsImport {
         private Map<String, Object> library(JsonNode check, String where,
                 String field) {
             String metric = check.path("metric").asText(check.path("rule").asText(""));
+            // a count of failing records (ODCS's default unit, rows) that must be 0; "less than 1" means 0 only for
+            // a count: 1 percent is a tolerance, which a record-by-record rule cannot keep
+            String unit = check.path("unit").asText("rows");
+            boolean rows = unit.equalsIgnoreCase("rows") || unit.equalsIgnoreCase("row");
             boolean none = check.path("mustBe").isNumber() && check.path("mustBe").asDouble() == 0
-                    || check.has("mustBeLessThan") && check.path("mustBeLessThan").asDouble() == 1
+                    || rows && check.has("mustBeLessThan") && check.path("mustBeLessThan").asDouble() == 1
                     || check.has("mustBeLessOrEqualTo") && check.path("mustBeLessOrEqualTo").asDouble() == 0;
             if (field == null) {
                 left(where, "the " + metric + " check is over all records; Headwater checks each record on its own");
@@ -759,8 +867,7 @@ public final class OdcsImport {
                     JsonNode value = entry.path("value");
                     values.put(property, value.isValueNode() ? value.asText() : value.toString());
                 } else {
-                    left(path + "[" + i + "] (" + property + ")", "'" + entry.path("value").asText(
-                            entry.path("value").toString()) + "' not kept");
+                    left(path + "[" + i + "] (" + property + ")", shown(entry.path("value")) + " not kept");
                 }
             }
             return values;
@@ -813,6 +920,55 @@ public final class OdcsImport {
                 case "examples" -> ": keep examples in {name}.examples.yaml beside the contract";
                 default -> " not kept";
             };
+        }
+
+        /**
+         * @param candidate an Avro record name
+         * @param path where the object is, to qualify a name already taken
+         * @return the name, or one made distinct: two objects of one name (or one named like an enclosing record)
+         *     would otherwise become one type, losing fields, or a recursive one
+         */
+        private String recordName(String candidate, String path) {
+            String name = candidate;
+            if (recordNames.contains(name)) {
+                // qualified by the names of the enclosing properties: billing.address becomes BillingAddress
+                List<String> enclosing = new ArrayList<>();
+                java.util.regex.Matcher names = Pattern.compile("\\(([^)]*)\\)").matcher(path);
+                while (names.find()) {
+                    enclosing.add(names.group(1));
+                }
+                if (!enclosing.isEmpty()) {
+                    enclosing.remove(enclosing.size() - 1);
+                }
+                String qualified = avroName(String.join(" ", enclosing), "") + candidate;
+                name = qualified;
+                for (int n = 2; recordNames.contains(name); n++) {
+                    name = qualified + n;
+                }
+                left(path, "an object named like another record: its Avro record is named " + name);
+            }
+            recordNames.add(name);
+            return name;
+        }
+
+        /** A value as the listing shows it: text as text, a list or mapping as JSON. */
+        private static String shown(JsonNode value) {
+            return value.isValueNode() ? "'" + value.asText() + "'" : value.toString();
+        }
+
+        private static String kindOf(JsonNode value) {
+            return value.isArray() ? "a list" : value.isNull() || value.isMissingNode() ? "empty"
+                    : value.isObject() ? "a mapping" : "the value " + shown(value);
+        }
+
+        private static String keysOtherThan(JsonNode mapping, Set<String> used) {
+            List<String> others = new ArrayList<>();
+            mapping.properties().forEach(e -> {
+                if (!used.contains(e.getKey())) {
+                    others.add(e.getKey() + " " + shown(e.getValue()));
+                }
+            });
+            return String.join(", ", others);
         }
 
         private String uniqueName(String name) {
