@@ -273,6 +273,8 @@ final class ContractsCommand {
         Map<String, String> servers = new LinkedHashMap<>();
         @Mixin
         Options.Document document;
+        @Mixin
+        Options.Output output;
 
         @Override
         public Integer call() throws IOException {
@@ -280,7 +282,7 @@ final class ContractsCommand {
             if (!directory.loadProblems().isEmpty()) {
                 Report report = new Report("contracts asyncapi");
                 report.problems(directory.loadProblems());
-                return report.print(Report.OutputFormat.text, spec.commandLine().getOut());
+                return report.print(output.format, spec.commandLine().getOut());
             }
             dev.headwater.pipeline.AsyncApiExport.Builder builder = dev.headwater.pipeline.AsyncApiExport
                     .builder(application, version);
@@ -288,8 +290,8 @@ final class ContractsCommand {
             directory.contracts().values().forEach(builder::produces);
             consumes.forEach(location -> builder.consumes(DataContract.load(location)));
             dev.headwater.pipeline.AsyncApiExport export = builder.build();
-            Report.write(spec, document.json() ? export.toJson() : export.toYaml(), document.file);
-            return 0;
+            return Report.document(spec, output.format, "contracts asyncapi",
+                    document.json() ? export.toJson() : export.toYaml(), document.file);
         }
     }
 
@@ -313,13 +315,15 @@ final class ContractsCommand {
         String contract;
         @Mixin
         Options.Document document;
+        @Mixin
+        Options.Output output;
 
         @Override
         public Integer call() throws IOException {
             dev.headwater.pipeline.OdcsExport export = dev.headwater.pipeline.OdcsExport.of(
                     DataContract.load(contract));
-            Report.write(spec, document.json() ? export.toJson() : export.toYaml(), document.file);
-            return 0;
+            return Report.document(spec, output.format, "contracts odcs export",
+                    document.json() ? export.toJson() : export.toYaml(), document.file);
         }
     }
 

@@ -33,6 +33,11 @@ import picocli.CommandLine.Command;
                 "2:usage error, or the registry, cluster or a file could not be reached"})
 public final class Headwater {
 
+    /** Kafka's and the registry client's INFO logs on standard error, which a command-line tool keeps quiet. */
+    @picocli.CommandLine.Option(names = "--verbose", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "also print the Kafka clients' INFO logs (their configuration) on standard error")
+    boolean verbose;
+
     /** Exit code: a check found a violation. */
     static final int VIOLATION = 1;
     /** Exit code: a usage error, or something could not be reached or read. */
@@ -55,17 +60,62 @@ public final class Headwater {
      * @return the exit code
      */
     static int run(String[] args, PrintWriter out, PrintWriter err) {
+        if (!java.util.Arrays.asList(args).contains("--verbose")) {
+            // set before the first logger is made: Kafka's clients log their whole configuration at INFO
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+                    System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+        }
         CommandLine line = new CommandLine(new Headwater());
         line.setOut(out);
         line.setErr(err);
         line.setExitCodeExceptionMapper(e -> TROUBLE);
         line.setExecutionExceptionHandler((e, command, parsed) -> {
             // the registry, the cluster or a file: say what, never a stack trace nor a secret
-            err.println("headwater " + String.join(" ", command.getCommandSpec().qualifiedName(" ")
-                    .replaceFirst("^headwater ?", "")) + ": " + Secrets.redact(describe(e)));
+            String name = command.getCommandSpec().qualifiedName(" ").replaceFirst("^headwater ?", "");
+            String message = Secrets.redact(describe(e));
+            if (json(parsed)) {
+                troubleAsJson(out, name, message);
+            }
+            err.println("headwater " + name + ": " + message);
             return TROUBLE;
         });
+        CommandLine.IParameterExceptionHandler usage = line.getParameterExceptionHandler();
+        line.setParameterExceptionHandler((e, arguments) -> {
+            if (asksForJson(arguments)) {
+                troubleAsJson(out, e.getCommandLine().getCommandSpec().qualifiedName(" ")
+                        .replaceFirst("^headwater ?", ""), Secrets.redact(e.getMessage()));
+            }
+            return usage.handleParseException(e, arguments);
+        });
         return line.execute(args);
+    }
+
+    /** Whether the command that ran was asked for {@code --output json}. */
+    private static boolean json(CommandLine.ParseResult parsed) {
+        CommandLine.ParseResult innermost = parsed;
+        while (innermost.hasSubcommand()) {
+            innermost = innermost.subcommand();
+        }
+        return innermost.hasMatchedOption("--output")
+                && innermost.matchedOptionValue("--output", Report.OutputFormat.text) == Report.OutputFormat.json;
+    }
+
+    /** Whether a command line that could not be parsed asked for {@code --output json}. */
+    private static boolean asksForJson(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--output=json") || args[i].equals("--output") && i + 1 < args.length
+                    && args[i + 1].equals("json")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A run that ended in trouble (exit 2), as the one JSON object {@code --output json} promises. */
+    private static void troubleAsJson(PrintWriter out, String command, String message) {
+        Report report = new Report(command.isEmpty() ? "headwater" : command);
+        report.problems(java.util.List.of(new dev.headwater.pipeline.Problem("error", "", message)));
+        report.print(Report.OutputFormat.json, out);
     }
 
     private static String describe(Throwable e) {

@@ -62,6 +62,8 @@ final class LineageCommand {
         String title;
         @Option(names = "--file", paramLabel = "FILE", description = "write it here instead of standard output")
         Path file;
+        @Mixin
+        Options.Output output;
 
         @Override
         public Integer call() throws IOException {
@@ -97,8 +99,7 @@ final class LineageCommand {
                 default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--format must be "
                         + "text, dot, mermaid or html, was '" + format + "'");
             };
-            Report.write(spec, text, file);
-            return 0;
+            return Report.document(spec, output.format, "lineage graph", text, file);
         }
 
         private List<String> readTopic() {

@@ -97,6 +97,38 @@ final class Report {
      * @throws IOException when the file cannot be written
      */
     static void write(CommandSpec spec, String text, Path file) throws IOException {
+        writeText(spec, text, file);
+    }
+
+    /**
+     * Writes a document a command made, as {@link #write} does; with {@code --output json}, standard output has one
+     * JSON object instead: the file written, or the document itself under {@code document}.
+     *
+     * @param spec the command
+     * @param output the output format asked for
+     * @param command the command's name, for the JSON object
+     * @param text the document
+     * @param file where, or null
+     * @return the exit code: 0
+     * @throws IOException when the file cannot be written
+     */
+    static int document(CommandSpec spec, OutputFormat output, String command, String text, Path file)
+            throws IOException {
+        if (output != OutputFormat.json) {
+            writeText(spec, text, file);
+            return 0;
+        }
+        Report report = new Report(command);
+        if (file != null) {
+            Files.writeString(file, text);
+            report.detail("file", file.toString());
+        } else {
+            report.detail("document", text);
+        }
+        return report.print(OutputFormat.json, spec.commandLine().getOut());
+    }
+
+    private static void writeText(CommandSpec spec, String text, Path file) throws IOException {
         if (file == null) {
             spec.commandLine().getOut().print(text);
             spec.commandLine().getOut().flush();

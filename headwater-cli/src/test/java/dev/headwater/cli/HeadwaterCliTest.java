@@ -426,6 +426,67 @@ class HeadwaterCliTest {
     }
 
     @Test
+    void withOutputJsonEvenARunThatEndsInTroubleGivesOneJsonObject() throws Exception {
+        Run unreachable = headwater(Map.of(), "contracts", "register", "--dir", contracts.toString(), "--registry",
+                "http://127.0.0.1:1", "--output", "json");
+        assertThat(unreachable.exit()).isEqualTo(2);
+        JsonNode report = JSON.readTree(unreachable.out());
+        assertThat(report.path("command").asText()).isEqualTo("contracts register");
+        assertThat(report.path("ok").asBoolean(true)).isFalse();
+        assertThat(report.path("problems").get(0).path("message").asText()).contains("127.0.0.1:1");
+
+        Run usage = headwater(Map.of(), "contracts", "check", "--no-such-option", "--output", "json");
+        assertThat(usage.exit()).isEqualTo(2);
+        assertThat(JSON.readTree(usage.out()).path("problems").get(0).path("message").asText())
+                .contains("--no-such-option");
+
+        Run missing = headwater(Map.of(), "contracts", "odcs", "export", work.resolve("nowhere.yaml").toString(),
+                "--output", "json");
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(JSON.readTree(missing.out()).path("ok").asBoolean(true)).as(missing.all()).isFalse();
+    }
+
+    @Test
+    void theCommandsThatWriteADocumentTakeOutputJsonToo() throws Exception {
+        Run odcs = headwater(Map.of(), "contracts", "odcs", "export", contracts.resolve("orders.yaml").toString(),
+                "--output", "json");
+        assertThat(odcs.exit()).as(odcs.all()).isZero();
+        assertThat(JSON.readTree(odcs.out()).path("document").asText()).contains("kind: DataContract");
+
+        Path document = work.resolve("asyncapi.yaml");
+        Run asyncapi = headwater(Map.of(), "contracts", "asyncapi", "--dir", contracts.toString(), "--application",
+                "orders-service", "--file", document.toString(), "--output", "json");
+        assertThat(asyncapi.exit()).as(asyncapi.all()).isZero();
+        assertThat(JSON.readTree(asyncapi.out()).path("file").asText()).isEqualTo(document.toString());
+        assertThat(Files.readString(document)).contains("asyncapi: 3.0.0");
+
+        Path events = work.resolve("events.jsonl");
+        Files.writeString(events, "");
+        Run graph = headwater(Map.of(), "lineage", "graph", "--events", events.toString(), "--output", "json");
+        assertThat(graph.exit()).as(graph.all()).isZero();
+        assertThat(JSON.readTree(graph.out()).path("command").asText()).isEqualTo("lineage graph");
+    }
+
+    @Test
+    void kafkasInfoLogsStayOutOfTheOutputUnlessVerbose() throws Exception {
+        Path policy = work.resolve("policy.yaml");
+        Files.copy(Path.of("src/test/resources/tenant-retail.yaml"), policy);
+        Path impatient = work.resolve("admin.properties");
+        Files.writeString(impatient, "request.timeout.ms=1000\ndefault.api.timeout.ms=2000\n");
+        Run quiet = headwater(Map.of(), "tenants", "drift", "--dir", contracts.toString(), "--tenant-policy",
+                policy.toString(), "--bootstrap-servers", "127.0.0.1:1", "--command-config", impatient.toString(),
+                "--output", "json");
+        assertThat(quiet.exit()).as(quiet.all()).isEqualTo(2);
+        assertThat(quiet.err()).as("standard error without --verbose").doesNotContain("AdminClientConfig values")
+                .doesNotContain("bootstrap.servers = ");
+        Run verbose = headwater(Map.of(), "tenants", "drift", "--dir", contracts.toString(), "--tenant-policy",
+                policy.toString(), "--bootstrap-servers", "127.0.0.1:1", "--command-config", impatient.toString(),
+                "--verbose");
+        assertThat(verbose.exit()).isEqualTo(2);
+        assertThat(verbose.err()).contains("AdminClientConfig values");
+    }
+
+    @Test
     void stackRunsABrokerAndRegistryWithTheContractsUntilSigterm() throws Exception {
         Path log = work.resolve("stack.log");
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
