@@ -83,7 +83,7 @@ public record ConsumerExpectation(String consumer, String contract, List<FieldEx
      */
     public static ConsumerExpectation load(Path file) {
         try {
-            return parse(Files.readString(file), file.toString());
+            return parse(dev.headwater.yaml.Utf8Text.read(file), file.toString());
         } catch (IOException e) {
             throw new IllegalArgumentException("consumer expectation " + file + " cannot be read: " + e, e);
         }

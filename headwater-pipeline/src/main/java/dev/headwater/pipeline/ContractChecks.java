@@ -59,7 +59,9 @@ public final class ContractChecks {
         List<Problem> problems = new ArrayList<>();
         Map<String, Object> examples;
         try {
-            Object root = new Yaml(new LoaderOptions()).load(Files.readString(examplesFile));
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            Object root = new Yaml(options).load(dev.headwater.yaml.Utf8Text.read(examplesFile));
             if (!(root instanceof Map<?, ?> map)) {
                 return List.of(new Problem("examples", examplesFile.toString(), "must be a mapping with valid: and "
                         + "invalid: lists"));
@@ -68,7 +70,8 @@ public final class ContractChecks {
         } catch (IOException | RuntimeException e) {
             return List.of(new Problem("examples", examplesFile.toString(), "cannot be read: " + e.getMessage()));
         }
-        List<Object> valid = (List<Object>) examples.getOrDefault("valid", List.of());
+        List<Object> valid = list(examples, "valid", examplesFile, problems);
+        List<Object> invalid = list(examples, "invalid", examplesFile, problems);
         for (int i = 0; i < valid.size(); i++) {
             String where = examplesFile + " valid[" + i + "]";
             GenericRecord record = record(contract, where, valid.get(i), problems);
@@ -80,7 +83,6 @@ public final class ContractChecks {
                 }
             }
         }
-        List<Object> invalid = (List<Object>) examples.getOrDefault("invalid", List.of());
         for (int i = 0; i < invalid.size(); i++) {
             String where = examplesFile + " invalid[" + i + "]";
             if (!(invalid.get(i) instanceof Map<?, ?> entry)) {
@@ -111,6 +113,22 @@ public final class ContractChecks {
             }
         }
         return problems;
+    }
+
+    /** The list under a key of an examples file, or a problem naming the file and key when it is not a list. */
+    @SuppressWarnings("unchecked")
+    private static List<Object> list(Map<String, Object> examples, String key, Path file, List<Problem> problems) {
+        Object value = examples.get(key);
+        if (value == null) {
+            return List.of();
+        }
+        if (value instanceof List<?> list) {
+            return (List<Object>) list;
+        }
+        problems.add(new Problem("examples", file + " " + key, "'" + key + "' must be a list of "
+                + (key.equals("valid") ? "records" : "entries with record: and violates:") + ", not "
+                + (value instanceof Map ? "a mapping" : "'" + value + "'")));
+        return List.of();
     }
 
     /**

@@ -45,6 +45,10 @@ public final class ContractDirectory {
      */
     public static ContractDirectory scan(Path directory) {
         Objects.requireNonNull(directory, "directory");
+        if (Files.isRegularFile(directory)) {
+            throw new IllegalArgumentException("contracts directory " + directory + " is a file, not a directory: "
+                    + "give the directory that holds it (" + directory.toAbsolutePath().getParent() + ")");
+        }
         if (!Files.isDirectory(directory)) {
             throw new IllegalArgumentException("contracts directory " + directory + " does not exist: create it, or "
                     + "point the contracts directory setting at the one holding your contract YAML files");
@@ -60,7 +64,7 @@ public final class ContractDirectory {
                     contracts.put(file, DataContract.load(file));
                 } catch (ContractDefinitionException e) {
                     for (String problem : e.problems()) {
-                        problems.add(new Problem("load", file.toString(), problem));
+                        problems.add(located("load", file, problem));
                     }
                 } catch (RuntimeException e) {
                     problems.add(new Problem("load", file.toString(), e.getMessage()));
@@ -144,5 +148,26 @@ public final class ContractDirectory {
         List<Problem> problems = new ArrayList<>();
         contracts.values().forEach(contract -> problems.addAll(ContractChecks.expectations(contract, expectations)));
         return problems;
+    }
+
+    /** Where a location is given as {@code file:line}. */
+    private static final java.util.regex.Pattern AT_LINE = java.util.regex.Pattern.compile("^(\\S+?:\\d+): (.*)$",
+            java.util.regex.Pattern.DOTALL);
+
+    /**
+     * A problem whose message starts with where it is ({@code file:line: ...}, as contract loading words them): that
+     * part becomes the problem's {@code where}, line included, and the rest its message.
+     */
+    static Problem located(String check, Path file, String message) {
+        String rest = message;
+        String prefix = file + ": ";
+        if (rest.startsWith(prefix)) {
+            rest = rest.substring(prefix.length()); // "file: file:4: ..." as a ContractDefinitionException lists it
+        }
+        java.util.regex.Matcher at = AT_LINE.matcher(rest);
+        if (at.matches()) {
+            return new Problem(check, at.group(1), at.group(2));
+        }
+        return new Problem(check, file.toString(), rest);
     }
 }

@@ -91,7 +91,7 @@ public final class OdcsImport {
      */
     public static OdcsImport read(Path file) {
         try {
-            return read(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+            return read(dev.headwater.yaml.Utf8Text.read(file), file.toString());
         } catch (IOException e) {
             throw new ContractDefinitionException(file.toString(), List.of(file + ": cannot be read: "
                     + e.getMessage()));

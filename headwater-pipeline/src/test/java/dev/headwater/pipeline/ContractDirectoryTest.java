@@ -58,9 +58,43 @@ class ContractDirectoryTest {
 
         assertThat(problems).isNotEmpty().allSatisfy(p -> {
             assertThat(p.check()).isEqualTo("load");
-            assertThat(p.where()).endsWith("broken.yaml");
+            assertThat(p.where()).matches(".*broken\\.yaml(:\\d+)?");
         });
-        assertThat(problems.toString()).contains("broken.yaml").contains("nope");
+        assertThat(problems).anySatisfy(p -> {
+            assertThat(p.where()).as("the line is part of where, as Problem documents").endsWith("broken.yaml:6");
+            assertThat(p.message()).contains("nope").doesNotContain("broken.yaml");
+        });
+    }
+
+    @Test
+    void anExamplesFileWhoseValidIsNotAListIsAProblemNamingTheFile() throws IOException {
+        Files.writeString(work.resolve("orders.examples.yaml"), "valid: {id: 1}\ninvalid: []\n");
+
+        List<Problem> problems = ContractDirectory.scan(work).check(null);
+
+        assertThat(problems).singleElement().satisfies(p -> {
+            assertThat(p.check()).isEqualTo("examples");
+            assertThat(p.where()).endsWith("orders.examples.yaml valid");
+            assertThat(p.message()).contains("'valid' must be a list of records, not a mapping");
+        });
+    }
+
+    @Test
+    void aFileThatIsNotUtf8IsNamedWithItsLineAndAFileGivenAsTheDirectoryIsSaidToBeAFile() throws IOException {
+        Path orders = work.resolve("orders.yaml");
+        byte[] text = Files.readAllBytes(orders);
+        java.io.ByteArrayOutputStream broken = new java.io.ByteArrayOutputStream();
+        broken.write(text);
+        broken.write("# caf\u00e9 in Latin-1\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Files.write(orders, broken.toByteArray());
+        long line = new String(text, java.nio.charset.StandardCharsets.UTF_8).lines().count() + 1;
+
+        List<Problem> problems = ContractDirectory.scan(work).check(null);
+
+        assertThat(problems).anySatisfy(p -> assertThat(p.toString()).contains("orders.yaml:" + line
+                + ": is not UTF-8 text").contains("0xE9").doesNotContain("Input length"));
+        assertThatThrownBy(() -> ContractDirectory.scan(orders)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is a file, not a directory");
     }
 
     @Test

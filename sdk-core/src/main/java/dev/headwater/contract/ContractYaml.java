@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
 
 /**
  * Reads contract YAML on {@link YamlTree}, so every problem names file, line and key. Unknown keys are refused (a typo
@@ -120,7 +119,14 @@ final class ContractYaml {
                 try {
                     builder.build();
                 } catch (ContractDefinitionException e) {
-                    problems.addAll(e.problems());
+                    for (String problem : e.problems()) {
+                        // a key already reported (not a single value, say) is not also "required"
+                        java.util.regex.Matcher required = REQUIRED.matcher(problem);
+                        if (!required.find() || tree.problems().stream()
+                                .noneMatch(p -> p.contains("'" + required.group(1) + "'"))) {
+                            problems.add(problem);
+                        }
+                    }
                 }
             }
             throw new ContractDefinitionException(source, problems);
@@ -169,10 +175,44 @@ final class ContractYaml {
         }
         try {
             return new Schema.Parser().parse(text);
-        } catch (SchemaParseException e) {
-            tree.problem(at, "the Avro schema is invalid: " + e.getMessage());
+        } catch (org.apache.avro.AvroRuntimeException e) { // SchemaParseException, or a field declared twice
+            java.util.regex.Matcher duplicate = DUPLICATE_FIELD.matcher(String.valueOf(e.getMessage()));
+            if (duplicate.find()) {
+                // Avro names the field and record but not where: the lines that declare the field say it
+                String field = duplicate.group(1);
+                List<Integer> lines = linesDeclaring(text, field);
+                String where = file != null ? file.text() + " lines " : "schema lines ";
+                int offset = file != null ? 0 : at.line(); // an inline schema starts on the line after its key
+                tree.problem(at, "the Avro schema is invalid: field '" + field + "' is declared twice in record "
+                        + duplicate.group(2) + " (" + where + lines.stream().map(n -> String.valueOf(n + offset))
+                        .collect(java.util.stream.Collectors.joining(", ")) + "); give each field of a record a "
+                        + "name of its own");
+            } else {
+                tree.problem(at, "the Avro schema is invalid: " + e.getMessage());
+            }
             return null;
         }
+    }
+
+    /** The builder's message for a key that is missing. */
+    private static final java.util.regex.Pattern REQUIRED = java.util.regex.Pattern.compile("'([\\w.]+)' is required");
+
+    /** Avro's message for a record that declares a field twice: the field, then the record. */
+    private static final java.util.regex.Pattern DUPLICATE_FIELD = java.util.regex.Pattern.compile(
+            "Duplicate field (\\S+) in record (\\S+?):");
+
+    /** The lines (from 1) of a schema's text that declare a field of this name. */
+    private static List<Integer> linesDeclaring(String text, String field) {
+        java.util.regex.Pattern declaration = java.util.regex.Pattern.compile("\"name\"\\s*:\\s*\""
+                + java.util.regex.Pattern.quote(field) + "\"");
+        List<Integer> lines = new ArrayList<>();
+        String[] all = text.split("\n", -1);
+        for (int i = 0; i < all.length; i++) {
+            if (declaration.matcher(all[i]).find()) {
+                lines.add(i + 1);
+            }
+        }
+        return lines;
     }
 
     private static List<ContractRule> rules(YamlTree tree, YamlTree.Value list) {

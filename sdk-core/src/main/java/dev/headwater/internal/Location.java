@@ -1,11 +1,10 @@
 package dev.headwater.internal;
 
+import dev.headwater.yaml.Utf8Text;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -74,7 +73,7 @@ public final class Location {
     public String read() throws IOException {
         switch (kind) {
             case FILE:
-                return Files.readString(Path.of(target), StandardCharsets.UTF_8);
+                return Utf8Text.read(Path.of(target));
             case CLASSPATH:
                 ClassLoader loader = Thread.currentThread().getContextClassLoader();
                 try (InputStream in = (loader != null ? loader : Location.class.getClassLoader())
@@ -82,11 +81,11 @@ public final class Location {
                     if (in == null) {
                         throw new IOException("no resource '" + target + "' on the classpath");
                     }
-                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    return Utf8Text.decode(in.readAllBytes(), target);
                 }
             default:
                 try (InputStream in = URI.create(target).toURL().openStream()) {
-                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    return Utf8Text.decode(in.readAllBytes(), target);
                 }
         }
     }

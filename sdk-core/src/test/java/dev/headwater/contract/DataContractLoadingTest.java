@@ -199,6 +199,30 @@ class DataContractLoadingTest {
     }
 
     @Test
+    void aFieldDeclaredTwiceInTheSchemaIsNamedWithTheLinesDeclaringIt() {
+        assertProblem(HEADER + """
+                schema: |
+                  {"type":"record","name":"Order","fields":[
+                   {"name":"id","type":"string"},
+                   {"name":"amount","type":"double"},
+                   {"name":"id","type":"string"}]}
+                """, "orders.yaml:4: the Avro schema is invalid: field 'id' is declared twice in record Order "
+                + "(schema lines 6, 8)");
+    }
+
+    @Test
+    void aVersionThatIsNotASingleValueIsNotAlsoSaidToBeMissing() {
+        assertThatThrownBy(() -> parse("""
+                subject: orders-value
+                version: [1]
+                owner: {team: team-orders}
+                """ + SCHEMA)).isInstanceOfSatisfying(ContractDefinitionException.class, e -> {
+                    assertThat(e.problems()).anySatisfy(p -> assertThat(p).contains("'version' must be a single value"));
+                    assertThat(e.problems()).noneSatisfy(p -> assertThat(p).contains("'version' is required"));
+                });
+    }
+
+    @Test
     void aFieldEntryMustNameASchemaFieldAndAKnownClassification() {
         assertProblem(HEADER + SCHEMA + """
                 fields:

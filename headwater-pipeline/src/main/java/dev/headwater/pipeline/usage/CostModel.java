@@ -70,7 +70,7 @@ public record CostModel(String currency, String environment, BigDecimal storageG
      */
     public static CostModel load(Path file, String environment) {
         try {
-            return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString(), environment);
+            return parse(dev.headwater.yaml.Utf8Text.read(file), file.toString(), environment);
         } catch (IOException e) {
             throw new HeadwaterException("Cost model " + file + " cannot be read: " + e.getMessage(), e);
         }
