@@ -2,6 +2,7 @@ package dev.headwater.openlineage;
 
 import dev.headwater.lineage.DatasetEvents;
 import dev.headwater.lineage.DatasetUse;
+import dev.headwater.lineage.RuleOutcome;
 import io.openlineage.client.OpenLineage;
 import io.openlineage.client.OpenLineageClient;
 import io.openlineage.client.utils.UUIDUtils;
@@ -66,6 +67,8 @@ public final class OpenLineageDatasetEvents implements DatasetEvents {
         final UUID id = UUIDUtils.generateNewUUID();
         final Map<String, DatasetUse> uses = new LinkedHashMap<>();
         final Set<String> completed = new LinkedHashSet<>();
+        /** What the client measured of the rules, per topic, reported in the COMPLETE event. */
+        final Map<String, List<RuleOutcome>> outcomes = new LinkedHashMap<>();
     }
 
     @Override
@@ -76,14 +79,21 @@ public final class OpenLineageDatasetEvents implements DatasetEvents {
             if (run.uses.putIfAbsent(use.topic(), use) != null) {
                 return;
             }
+            // nothing is checked yet: no data-quality assertions until a rule has checked a record
             event = events.event(run.uses.size() == 1 ? OpenLineage.RunEvent.EventType.START
-                    : OpenLineage.RunEvent.EventType.RUNNING, run.id, List.of(use), ZonedDateTime.now());
+                    : OpenLineage.RunEvent.EventType.RUNNING, run.id, List.of(use), Map.of(), ZonedDateTime.now());
         }
         emit(event);
     }
 
     @Override
     public void completed(DatasetUse use) {
+        completed(use, List.of());
+    }
+
+    /** Completes a topic's use; the COMPLETE event asserts each rule checked, held only if no record broke it. */
+    @Override
+    public void completed(DatasetUse use, List<RuleOutcome> outcomes) {
         OpenLineage.RunEvent event = null;
         synchronized (runs) {
             String key = RunEvents.jobKey(use);
@@ -93,10 +103,13 @@ public final class OpenLineageDatasetEvents implements DatasetEvents {
             }
             run.uses.putIfAbsent(use.topic(), use);
             run.completed.add(use.topic());
+            if (!outcomes.isEmpty()) {
+                run.outcomes.put(use.topic(), List.copyOf(outcomes));
+            }
             if (run.completed.containsAll(run.uses.keySet())) {
                 runs.remove(key);
                 event = events.event(OpenLineage.RunEvent.EventType.COMPLETE, run.id,
-                        new ArrayList<>(run.uses.values()), ZonedDateTime.now());
+                        new ArrayList<>(run.uses.values()), run.outcomes, ZonedDateTime.now());
             }
         }
         if (event != null) {
@@ -111,7 +124,7 @@ public final class OpenLineageDatasetEvents implements DatasetEvents {
         synchronized (runs) {
             for (Run run : runs.values()) {
                 remaining.add(events.event(OpenLineage.RunEvent.EventType.COMPLETE, run.id,
-                        new ArrayList<>(run.uses.values()), ZonedDateTime.now()));
+                        new ArrayList<>(run.uses.values()), run.outcomes, ZonedDateTime.now()));
             }
             runs.clear();
         }

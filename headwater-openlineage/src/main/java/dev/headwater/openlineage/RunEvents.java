@@ -4,11 +4,13 @@ import dev.headwater.contract.ContractRule;
 import dev.headwater.contract.DataContract;
 import dev.headwater.contract.FieldInfo;
 import dev.headwater.lineage.DatasetUse;
+import dev.headwater.lineage.RuleOutcome;
 import io.openlineage.client.OpenLineage;
 import java.net.URI;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.Schema;
 
@@ -47,8 +49,12 @@ final class RunEvents {
         return "kafka://" + (scheme >= 0 ? first.substring(scheme + 3) : first);
     }
 
+    /**
+     * @param outcomes per topic, what a consumer measured of the contract's rules: its input datasets assert each
+     *     rule checked, held only when no record broke it; none for a topic without outcomes (nothing checked yet)
+     */
     OpenLineage.RunEvent event(OpenLineage.RunEvent.EventType type, UUID runId, List<DatasetUse> uses,
-            ZonedDateTime time) {
+            Map<String, List<RuleOutcome>> outcomes, ZonedDateTime time) {
         DatasetUse first = uses.get(0);
         boolean producer = first.role() == DatasetUse.Role.PRODUCER;
         OpenLineage.RunFacets runFacets = openLineage.newRunFacetsBuilder()
@@ -79,8 +85,9 @@ final class RunEvents {
             } else {
                 OpenLineage.InputDatasetInputFacetsBuilder inputFacets = openLineage
                         .newInputDatasetInputFacetsBuilder();
-                if (use.contract() != null) {
-                    inputFacets.dataQualityAssertions(assertions(use.contract()));
+                List<RuleOutcome> measured = outcomes.getOrDefault(use.topic(), List.of());
+                if (!measured.isEmpty()) {
+                    inputFacets.dataQualityAssertions(assertions(measured));
                 }
                 inputs.add(openLineage.newInputDatasetBuilder().namespace(datasetNamespace(use.bootstrapServers()))
                         .name(use.topic()).facets(facets).inputFacets(inputFacets.build()).build());
@@ -148,12 +155,12 @@ final class RunEvents {
         return facets.build();
     }
 
-    private OpenLineage.DataQualityAssertionsDatasetFacet assertions(DataContract contract) {
+    private OpenLineage.DataQualityAssertionsDatasetFacet assertions(List<RuleOutcome> measured) {
         List<OpenLineage.DataQualityAssertionsDatasetFacetAssertions> assertions = new ArrayList<>();
-        for (ContractRule rule : contract.rules()) {
-            // enforced on every record (when written, read or both): one that breaks it is refused or dead-lettered
-            assertions.add(openLineage.newDataQualityAssertionsDatasetFacetAssertions(rule.name(), true,
-                    rule.field().isEmpty() ? null : rule.field()));
+        for (RuleOutcome outcome : measured) {
+            // what was measured over the run: the rule held only if none of the records it checked broke it
+            assertions.add(openLineage.newDataQualityAssertionsDatasetFacetAssertions(outcome.rule(), outcome.held(),
+                    outcome.field().isEmpty() ? null : outcome.field()));
         }
         return openLineage.newDataQualityAssertionsDatasetFacet(assertions);
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.headwater.contract.DataContract;
 import dev.headwater.lineage.DatasetEvents;
 import dev.headwater.lineage.DatasetUse;
+import dev.headwater.lineage.RuleOutcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,7 +45,8 @@ class OpenLineageDatasetEventsTest {
         events.started(written); // once per topic
         events.started(read);
         events.started(audit);
-        events.completed(read);
+        events.completed(read, List.of(new RuleOutcome("idIsUuid", "id", 120, 0),
+                new RuleOutcome("amountInRange", "amount", 120, 3)));
         events.completed(written);
         events.completed(audit);
         events.close();
@@ -82,8 +84,16 @@ class OpenLineageDatasetEventsTest {
 
         JsonNode consumer = emitted.get(1);
         assertThat(consumer.path("inputs").get(0).path("name").asText()).isEqualTo("retail.orders.placed.v1");
-        assertThat(consumer.path("inputs").get(0).path("inputFacets").path("dataQualityAssertions")
-                .path("assertions").findValuesAsText("assertion")).contains("idIsUuid", "amountInRange");
+        assertThat(consumer.path("inputs").get(0).path("inputFacets").has("dataQualityAssertions"))
+                .as("nothing was checked when the consumer started: no assertion").isFalse();
+        JsonNode measured = emitted.get(3).path("inputs").get(0).path("inputFacets").path("dataQualityAssertions")
+                .path("assertions");
+        assertThat(measured).hasSize(2);
+        assertThat(measured.get(0).path("assertion").asText()).isEqualTo("idIsUuid");
+        assertThat(measured.get(0).path("success").asBoolean()).isTrue();
+        assertThat(measured.get(0).path("column").asText()).isEqualTo("id");
+        assertThat(measured.get(1).path("assertion").asText()).isEqualTo("amountInRange");
+        assertThat(measured.get(1).path("success").asBoolean(true)).as("3 records broke it").isFalse();
         assertThat(consumer.path("job").path("facets").path("documentation").path("description").asText())
                 .contains("consumer in group payments of payments-service 2.0.0");
         assertThat(consumer.path("run").path("runId").asText())

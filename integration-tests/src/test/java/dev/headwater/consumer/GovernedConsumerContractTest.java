@@ -161,8 +161,40 @@ class GovernedConsumerContractTest {
             lenient.send(topic, "bad", bad).join();
             lenient.send(topic, "good", Contracts.validOrder(contract, UUID.randomUUID().toString())).join();
         }
-        List<String> handled = keysHandledUntilTheFirst();
+        List<String> handled = new ArrayList<>();
+        Map<String, List<dev.headwater.lineage.RuleOutcome>> reported = new java.util.concurrent.ConcurrentHashMap<>();
+        var consumer = consumer(record -> handled.add(record.key()))
+                .datasetEvents(new dev.headwater.lineage.DatasetEvents() {
+                    @Override
+                    public void started(dev.headwater.lineage.DatasetUse use) {
+                    }
+
+                    @Override
+                    public void completed(dev.headwater.lineage.DatasetUse use) {
+                        reported.put(use.topic(), List.of());
+                    }
+
+                    @Override
+                    public void completed(dev.headwater.lineage.DatasetUse use,
+                            List<dev.headwater.lineage.RuleOutcome> outcomes) {
+                        reported.put(use.topic(), outcomes);
+                    }
+                }).build();
+        try {
+            pollUntil(consumer, () -> !handled.isEmpty());
+        } finally {
+            consumer.close();
+        }
         assertThat(handled).containsExactly("good");
+        // what the consumer measured over its run: idIsUuid broke for one of the two records, the others held
+        assertThat(reported.get(topic)).filteredOn(o -> o.rule().equals("idIsUuid")).singleElement()
+                .satisfies(o -> {
+                    assertThat(o.checked()).isEqualTo(2);
+                    assertThat(o.failed()).isEqualTo(1);
+                    assertThat(o.held()).isFalse();
+                });
+        assertThat(reported.get(topic)).filteredOn(o -> !o.rule().equals("idIsUuid"))
+                .isNotEmpty().allSatisfy(o -> assertThat(o.held()).as(o.rule()).isTrue());
         ConsumerRecord<byte[], byte[]> dead = Topics.read(kafka.bootstrapServers(), contract.deadLetterTopic(), 1,
                 Duration.ofSeconds(30)).get(0);
         assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo("bad");

@@ -113,12 +113,15 @@ public abstract class ReadBuilder<B extends ReadBuilder<B>> extends HeadwaterCli
                     .specificAvroReader(specificReader).build();
             valueReader = new AvroDeserializer<Object>(registry(), config, false);
         }
+        GovernanceSettings settings = governanceSettings(kafka, clientId);
+        // the rules' outcomes are tallied only for dataset events, which report them when the consumer closes
+        boolean tally = settings.datasetEvents() != dev.headwater.lineage.DatasetEvents.NONE;
         List<ReadSteps> steps = new ArrayList<>();
         for (DataContract contract : contracts()) {
-            steps.add(new ReadSteps(contract, deadLetterTopic(contract)));
+            steps.add(new ReadSteps(contract, deadLetterTopic(contract), tally));
         }
         ReadSteps ungoverned = new ReadSteps(null, deadLetterTopic(contracts().size() == 1 ? contracts().get(0)
-                : null));
+                : null), false);
         if (tenantPolicy() != null) {
             for (ReadSteps each : steps) {
                 if (each.deadLetterTopic() != null) {
@@ -129,7 +132,7 @@ public abstract class ReadBuilder<B extends ReadBuilder<B>> extends HeadwaterCli
                 tenantPolicy().checkWrite(ungoverned.deadLetterTopic());
             }
         }
-        return new ReadPipeline(governanceSettings(kafka, clientId), steps.isEmpty() ? List.of(ungoverned) : steps,
+        return new ReadPipeline(settings, steps.isEmpty() ? List.of(ungoverned) : steps,
                 ungoverned, keys, valueReader, deadLetterProducerProperties);
     }
 }

@@ -285,7 +285,7 @@ public final class ReadPipeline implements AutoCloseable {
      */
     @Override
     public void close() {
-        inUse.values().forEach(settings.datasetEvents()::completed);
+        inUse.values().forEach(use -> settings.datasetEvents().completed(use, steps(use.topic()).outcomes(use.topic())));
         inUse.clear();
         descriptors.close();
         deadLetters.close();

@@ -46,6 +46,18 @@ public interface DatasetEvents extends AutoCloseable {
      */
     void completed(DatasetUse use);
 
+    /**
+     * A client stopped using a topic (it closed), with what it measured of the contract's rules on that topic: for
+     * each rule it checked (a consumer checks the read rules), how many records it checked and how many broke it. The
+     * default ignores the outcomes.
+     *
+     * @param use who used which topic, how
+     * @param outcomes the rules checked; empty when none was (no record read, or no rule checked on this side)
+     */
+    default void completed(DatasetUse use, java.util.List<RuleOutcome> outcomes) {
+        completed(use);
+    }
+
     /** Delivers what is pending, within a short bound, and releases the transport. */
     @Override
     default void close() {
