@@ -10,9 +10,10 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.ObservableDoubleMeasurement;
+import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -166,9 +167,10 @@ public final class SharedResources {
 
     /**
      * Starts reporting a quota's metrics ({@code headwater.tenant.quota.*}: records and bytes taken, time throttled,
-     * rejections and the limit, by tenant and direction) for one client. The callbacks are registered once per
-     * OpenTelemetry instance and quota, else readings would add up as many times as there are clients, and
-     * unregistered when the last client observing them closes.
+     * rejections and the limit, by tenant and direction) for one client. The readings are registered once per
+     * OpenTelemetry instance and quota, else they would add up as many times as there are clients. When the last
+     * client observing them closes they are reported once more, at the next collection (so that what was taken since
+     * the last export is not lost), and then no longer.
      *
      * @param openTelemetry where the metrics go
      * @param scope the instrumentation scope's name
@@ -178,31 +180,16 @@ public final class SharedResources {
     public AutoCloseable observeQuota(OpenTelemetry openTelemetry, String scope, TenantQuotas quota) {
         Objects.requireNonNull(openTelemetry, "openTelemetry");
         QuotaMetricsKey key = new QuotaMetricsKey(openTelemetry, quota);
-        quotaMetrics.compute(key, (k, registered) -> registered != null ? registered.retain()
-                : new QuotaMetrics(register(openTelemetry.meterBuilder(scope)
-                        .setSchemaUrl(MessagingAttributes.SCHEMA_URL).build(), quota)));
-        return () -> quotaMetrics.computeIfPresent(key, (k, registered) -> registered.release());
-    }
-
-    private static List<AutoCloseable> register(Meter meter, TenantQuotas quotas) {
-        Attributes attributes = Attributes.of(MessagingAttributes.TENANT, quotas.tenant(), QUOTA_DIRECTION,
-                quotas.direction());
-        return List.of(
-                meter.counterBuilder("headwater.tenant.quota.records").setUnit("{record}")
-                        .setDescription("Records taken from the tenant's quota, by direction")
-                        .buildWithCallback(m -> m.record(quotas.recordsUsed(), attributes)),
-                meter.counterBuilder("headwater.tenant.quota.bytes").setUnit("By")
-                        .setDescription("Bytes taken from the tenant's quota, by direction")
-                        .buildWithCallback(m -> m.record(quotas.bytesUsed(), attributes)),
-                meter.counterBuilder("headwater.tenant.quota.throttled").ofDoubles().setUnit("s")
-                        .setDescription("Time the tenant's clients waited for quota, by direction")
-                        .buildWithCallback(m -> m.record(quotas.throttledNanos() / 1e9, attributes)),
-                meter.counterBuilder("headwater.tenant.quota.rejections").setUnit("{record}")
-                        .setDescription("Records the tenant's quota refused, by direction")
-                        .buildWithCallback(m -> m.record(quotas.rejections(), attributes)),
-                meter.gaugeBuilder("headwater.tenant.quota.limit").ofLongs().setUnit("{record}/s")
-                        .setDescription("The tenant's quota in records per second (0: unlimited), by direction")
-                        .buildWithCallback(m -> m.record(quotas.quota().recordsPerSecond(), attributes)));
+        QuotaMetrics observed = quotaMetrics.compute(key, (k, registered) ->
+                registered != null && registered.retain() ? registered
+                        : new QuotaMetrics(openTelemetry.meterBuilder(scope).setSchemaUrl(MessagingAttributes.SCHEMA_URL)
+                                .build(), quota, done -> quotaMetrics.remove(k, done)));
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                observed.release();
+            }
+        };
     }
 
     @Override
@@ -210,35 +197,74 @@ public final class SharedResources {
         return this == GLOBAL ? "SharedResources{global}" : "SharedResources@" + Integer.toHexString(hashCode());
     }
 
-    /** The callbacks of one quota on one OpenTelemetry instance, and how many clients observe them. */
+    /**
+     * The readings of one quota on one OpenTelemetry instance, and how many clients observe them. Once the last
+     * client released them, the next collection reports them one last time and unregisters them.
+     */
     private static final class QuotaMetrics {
-        private final List<AutoCloseable> callbacks;
+        private final AutoCloseable registration;
+        private final java.util.function.Consumer<QuotaMetrics> onDone;
         private int users = 1;
+        private boolean unregistered;
 
-        QuotaMetrics(List<AutoCloseable> callbacks) {
-            this.callbacks = callbacks;
+        QuotaMetrics(Meter meter, TenantQuotas quotas, java.util.function.Consumer<QuotaMetrics> onDone) {
+            this.onDone = onDone;
+            Attributes attributes = Attributes.of(MessagingAttributes.TENANT, quotas.tenant(), QUOTA_DIRECTION,
+                    quotas.direction());
+            ObservableLongMeasurement records = meter.counterBuilder("headwater.tenant.quota.records")
+                    .setUnit("{record}").setDescription("Records taken from the tenant's quota, by direction")
+                    .buildObserver();
+            ObservableLongMeasurement bytes = meter.counterBuilder("headwater.tenant.quota.bytes").setUnit("By")
+                    .setDescription("Bytes taken from the tenant's quota, by direction").buildObserver();
+            ObservableDoubleMeasurement throttled = meter.counterBuilder("headwater.tenant.quota.throttled")
+                    .ofDoubles().setUnit("s").setDescription("Time the tenant's clients waited for quota, by "
+                            + "direction, summed over the clients").buildObserver();
+            ObservableLongMeasurement rejections = meter.counterBuilder("headwater.tenant.quota.rejections")
+                    .setUnit("{record}").setDescription("Records the tenant's quota refused, by direction")
+                    .buildObserver();
+            ObservableLongMeasurement limit = meter.gaugeBuilder("headwater.tenant.quota.limit").ofLongs()
+                    .setUnit("{record}/s").setDescription("The tenant's quota in records per second (0: unlimited), "
+                            + "by direction").buildObserver();
+            this.registration = meter.batchCallback(() -> {
+                records.record(quotas.recordsUsed(), attributes);
+                bytes.record(quotas.bytesUsed(), attributes);
+                throttled.record(quotas.throttledNanos() / 1e9, attributes);
+                rejections.record(quotas.rejections(), attributes);
+                limit.record(quotas.quota().recordsPerSecond(), attributes);
+                reported();
+            }, records, bytes, throttled, rejections, limit);
         }
 
-        QuotaMetrics retain() {
+        /** @return false when these readings are unregistered already: register new ones */
+        synchronized boolean retain() {
+            if (unregistered) {
+                return false;
+            }
             users++;
-            return this;
+            return true;
         }
 
-        /** @return this, or null once the last user released it (its callbacks are then unregistered) */
-        QuotaMetrics release() {
-            if (--users > 0) {
-                return this;
-            }
-            for (AutoCloseable callback : callbacks) {
-                try {
-                    callback.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException("could not unregister a metric callback", e);
+        synchronized void release() {
+            users = Math.max(0, users - 1);
+        }
+
+        /** After a collection: unregisters when no client observes them any more (outside the lock: see onDone). */
+        private void reported() {
+            synchronized (this) {
+                if (users > 0 || unregistered) {
+                    return;
                 }
+                unregistered = true;
             }
-            return null;
+            try {
+                registration.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not unregister the quota's metric callback", e);
+            }
+            onDone.accept(this);
         }
     }
+
 
     /** Identity of both parts: two equal-looking OpenTelemetry instances are two places to report to. */
     private record QuotaMetricsKey(OpenTelemetry openTelemetry, TenantQuotas quotas) {

@@ -193,7 +193,7 @@ class TenantQuotasTest {
     }
 
     @Test
-    void producersOfOneTenantReportItsQuotaOnceAndWaitsOncePerRecordAndStopReportingWhenClosed(
+    void producersOfOneTenantReportItsQuotaOnceAndWaitsOncePerRecordAndStopReportingOnceTheLastReadingIsOut(
             EmbeddedKafkaCluster kafka) {
         String tenant = "r" + UUID.randomUUID().toString().substring(0, 6);
         TenantPolicy policy = TenantPolicy.builder(tenant).owns(List.of("{tenant}.*"))
@@ -229,9 +229,17 @@ class TenantQuotasTest {
             assertThat(metrics.collectAllMetrics()).filteredOn(m -> m.getName().equals(
                     "headwater.tenant.quota.records")).as("still reported while a producer of the tenant lives")
                     .isNotEmpty();
+            for (int i = 0; i < 5; i++) {
+                second.send(tenant + ".load.test.v1", "k", "v").join();
+            }
             second.close();
+            var last = metrics.collectAllMetrics().stream().filter(m -> m.getName().equals(
+                    "headwater.tenant.quota.records")).findFirst().orElseThrow(() -> new AssertionError(
+                    "what the last producer took since the previous export is reported once after it closed"));
+            assertThat(last.getLongSumData().getPoints()).singleElement()
+                    .satisfies(p -> assertThat(p.getValue()).isEqualTo(25));
             assertThat(metrics.collectAllMetrics()).filteredOn(m -> m.getName().equals(
-                    "headwater.tenant.quota.records")).as("reported by no closed producer").isEmpty();
+                    "headwater.tenant.quota.records")).as("then reported no more").isEmpty();
         }
     }
 
