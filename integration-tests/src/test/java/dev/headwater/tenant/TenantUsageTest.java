@@ -37,6 +37,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -168,6 +172,70 @@ class TenantUsageTest {
             producers.forEach(GovernedProducer::close);
             otel.close();
         }
+    }
+
+    @Test
+    void aCompactedTopicsRatesAreEstimatesThatNeverDecideOverAndThePlatformsTopicsAreNoTenants(
+            EmbeddedKafkaCluster kafka) throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        Quota fifty = new Quota(50, 0, Quota.Mode.BLOCK, Duration.ofSeconds(5));
+        TenantPolicy state = policy("us" + run, fifty);
+        TenantPolicy burst = policy("uf" + run, fifty);
+        String compactedTopic = state.tenant() + ".accounts.state.v1";
+        String deletedTopic = burst.tenant() + ".accounts.events.v1";
+        kafka.admin().createTopics(List.of(new NewTopic(compactedTopic, 1, (short) 1).configs(Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get();
+        kafka.createTopic(deletedTopic, 1, (short) 1);
+
+        Instant from = Instant.now().minusSeconds(1);
+        // a client that is not governed writes 500 records at once to each topic: far above 50 records/s
+        try (KafkaProducer<String, String> plain = new KafkaProducer<>(Map.of("bootstrap.servers",
+                kafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < 500; i++) {
+                plain.send(new ProducerRecord<>(compactedTopic, "account-" + i % 20, "balance " + i));
+                plain.send(new ProducerRecord<>(deletedTopic, "account-" + i % 20, "balance " + i));
+            }
+            plain.flush();
+        }
+        // a governed producer publishes its lineage descriptor to the platform's compacted topic
+        try (GovernedProducer<String, String> governed = GovernedProducer.<String, String>builder()
+                .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers()))
+                .keySerializer(new StringSerializer()).valueSerializer(new StringSerializer())
+                .application(state.tenant() + "-app", "1.0").tenantPolicy(state).build()) {
+            governed.send(compactedTopic, "account-0", "balance 500").join();
+        }
+        Polling.await("the lineage descriptor topic is created", () -> {
+            try {
+                return kafka.admin().listTopics().names().get().contains("_headwater-lineage");
+            } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException(e);
+            }
+        }, Duration.ofSeconds(30));
+        Instant to = Instant.now().plusSeconds(1);
+
+        UsageReport report = UsageCollector.builder(kafka.admin()).tenants(List.of(state, burst))
+                .period(from, to).intervals(10).build().collect();
+
+        TenantUsage burstUsage = report.tenant(burst.tenant());
+        assertThat(burstUsage.quota().status()).as("the brokers took 500 records at once on a topic that is not "
+                + "compacted").isEqualTo(QuotaAdherence.Status.OVER);
+        TenantUsage stateUsage = report.tenant(state.tenant());
+        assertThat(stateUsage.topics()).singleElement().satisfies(topic -> {
+            assertThat(topic.compacted()).isTrue();
+            assertThat(topic.recordsAppended()).isEqualTo(501);
+        });
+        assertThat(stateUsage.quota().estimatedTopics()).containsExactly(compactedTopic);
+        assertThat(stateUsage.quota().recordsPerInterval()).as("compacted topics are left out of the rates")
+                .allSatisfy(count -> assertThat(count).isZero());
+        assertThat(stateUsage.quota().status()).as("a compacted topic's rate never decides over alone")
+                .isNotEqualTo(QuotaAdherence.Status.OVER);
+        assertThat(report.toText()).contains("~ " + state.tenant() + ": compacted topics " + compactedTopic);
+
+        assertThat(report.platform()).extracting(TopicUsage::topic).contains("_headwater-lineage");
+        assertThat(report.platform()).filteredOn(topic -> topic.topic().equals("_headwater-lineage"))
+                .singleElement().satisfies(topic -> assertThat(topic.compacted()).isTrue());
+        assertThat(report.unowned()).extracting(TopicUsage::topic)
+                .noneSatisfy(topic -> assertThat(topic).startsWith("_"));
     }
 
     private static TenantPolicy policy(String tenant, Quota produce) {

@@ -99,8 +99,14 @@ public record CostModel(String currency, String environment, BigDecimal storageG
         Map<String, BigDecimal> prices = new LinkedHashMap<>();
         prices(tree, root.get("prices"), prices);
         String picked = environment == null ? "" : environment;
+        YamlTree.Value environments = root.get("environments");
+        for (Map.Entry<String, YamlTree.Value> other : environments.mapping(null).entrySet()) {
+            if (!other.getKey().equals(picked)) {
+                // checked although not used today: the model is one file, and a wrong price waits for its month
+                prices(tree, other.getValue(), new LinkedHashMap<>());
+            }
+        }
         if (!picked.isEmpty()) {
-            YamlTree.Value environments = root.get("environments");
             YamlTree.Value chosen = environments.get(picked);
             if (!chosen.present()) {
                 tree.problem("environment '" + picked + "' has no prices; defined: "

@@ -8,21 +8,32 @@ import java.util.Objects;
  *
  * @param quotaRecordsPerSecond the quota from the tenant's policy, 0 when unlimited
  * @param peakRecordsPerSecond the highest rate of records appended to the tenant's topics in one interval of the
- *     period (from the brokers: every client counted, governed or not)
- * @param recordsPerInterval records appended to the tenant's topics in each interval of the period
- * @param throttledSeconds time the tenant's governed producers waited for quota (client metrics)
+ *     period (from the brokers: every client counted, governed or not), compacted topics left out
+ * @param recordsPerInterval records appended to the tenant's topics in each interval of the period, compacted topics
+ *     left out
+ * @param throttledSeconds time the tenant's governed producers waited for quota (client metrics), summed over the
+ *     clients: two producers waiting through the same second count two seconds, so it can exceed the period
  * @param rejections records the tenant's governed producers refused for quota (client metrics)
- * @param consumeThrottledSeconds time the tenant's governed consumers waited for their consume quota
+ * @param consumeThrottledSeconds time the tenant's governed consumers waited for their consume quota, summed over the
+ *     clients like {@code throttledSeconds}
+ * @param estimatedTopics the tenant's compacted topics, whose records per interval are not in the series or the peak:
+ *     compaction removes records, and an interval's edge, found by timestamp, lands on the next record that survived,
+ *     charging every removed record to the interval before it. Their rates are estimates and never decide
+ *     {@link Status#OVER}
  */
 public record QuotaAdherence(long quotaRecordsPerSecond, double peakRecordsPerSecond, List<Long> recordsPerInterval,
-        double throttledSeconds, long rejections, double consumeThrottledSeconds) {
+        double throttledSeconds, long rejections, double consumeThrottledSeconds, List<String> estimatedTopics) {
 
-    /** Copies the list. */
+    /** Copies the lists. */
     public QuotaAdherence {
         recordsPerInterval = List.copyOf(Objects.requireNonNull(recordsPerInterval, "recordsPerInterval"));
+        estimatedTopics = List.copyOf(Objects.requireNonNull(estimatedTopics, "estimatedTopics"));
     }
 
-    /** @return the verdict: no quota, within, throttled (demand reached the quota and waited) or over */
+    /**
+     * @return the verdict: no quota, within, throttled (demand reached the quota and waited) or over; the peak that
+     *     decides it leaves compacted topics out
+     */
     public Status status() {
         if (rejections > 0 || quotaRecordsPerSecond > 0 && peakRecordsPerSecond > quotaRecordsPerSecond * OVER_MARGIN) {
             return Status.OVER;

@@ -53,6 +53,14 @@ public record TenantUsage(String tenant, List<TopicUsage> topics, long recordsPr
      *     tenant's producers report no metrics (clients that are not governed)
      */
     public long chargedBytesProduced() {
-        return recordsProduced > 0 || recordsAppended() == 0 ? bytesProduced : bytesAppendedEstimate();
+        return producedChargedFromBrokers() ? bytesAppendedEstimate() : bytesProduced;
+    }
+
+    /**
+     * @return whether the produced bytes charged are the brokers' estimate ({@link #bytesAppendedEstimate()}): the
+     *     tenant's producers reported no records while its topics took some
+     */
+    public boolean producedChargedFromBrokers() {
+        return recordsProduced == 0 && recordsAppended() > 0;
     }
 }

@@ -11,10 +11,14 @@ import java.util.Objects;
  * @param replicationFactor its replicas per partition
  * @param storageBytes bytes of its log segments on the brokers, every replica counted
  * @param recordsInLog records it holds now (end offsets minus start offsets)
- * @param recordsAppended records appended in the period (offsets by timestamp at its end minus at its start)
+ * @param recordsAppended records appended in the period (offsets by timestamp at its end minus at its start); an
+ *     estimate when the topic is compacted
+ * @param compacted whether the topic's cleanup policy compacts it: compaction removes records and with them the
+ *     timestamps the period's edges are found by, so its appended records and rates are estimates ({@link
+ *     QuotaAdherence#estimatedTopics()})
  */
 public record TopicUsage(String topic, String tenant, int partitions, int replicationFactor, long storageBytes,
-        long recordsInLog, long recordsAppended) {
+        long recordsInLog, long recordsAppended, boolean compacted) {
 
     /** Checks the parts. */
     public TopicUsage {

@@ -18,6 +18,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -25,6 +27,8 @@ import org.apache.kafka.clients.admin.ReplicaInfo;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * Adds up what each tenant used in a period, from the brokers (Admin API) and the governed clients' metrics (OTLP
@@ -32,11 +36,15 @@ import org.apache.kafka.common.TopicPartition;
  * <ul>
  *   <li>per topic, matched to the tenant whose policy owns it: partitions, replication, storage (the log-dir
  *       descriptions of every broker summed, every replica counted), records in the log and records appended in the
- *       period (offsets by timestamp at its end minus at its start); topics no policy owns are listed apart;</li>
+ *       period (offsets by timestamp at its end minus at its start); topics no policy owns are listed apart, the
+ *       platform's own (names starting with {@code _}, such as {@code _headwater-lineage} or {@code _schemas}) apart
+ *       from those;</li>
  *   <li>per tenant, from the metrics: records and value bytes produced and consumed, time throttled and records
  *       refused by its quotas;</li>
  *   <li>quota adherence: records appended per interval (the period cut into intervals, offsets by timestamp at each
- *       edge) and the peak rate against the policy's produce quota.</li>
+ *       edge) and the peak rate against the policy's produce quota. Compaction distorts those counts (it removes the
+ *       records an edge would land on), so compacted topics are left out of the rates and listed as estimates
+ *       ({@link QuotaAdherence#estimatedTopics()}).</li>
  * </ul>
  *
  * <pre>{@code
@@ -90,6 +98,7 @@ public final class UsageCollector {
         OtlpMetrics clientMetrics = OtlpMetrics.read(metrics);
         try {
             Map<String, TopicDescription> topics = describeTopics();
+            Set<String> compacted = compacted(topics.keySet());
             Map<TopicPartition, Long> storage = storage();
             List<TopicPartition> partitions = new ArrayList<>();
             topics.values().forEach(topic -> topic.partitions().forEach(partition ->
@@ -112,13 +121,21 @@ public final class UsageCollector {
             tenants.forEach(policy -> byTenant.put(policy.tenant(), new ArrayList<>()));
             Map<String, long[]> intervalsByTenant = new LinkedHashMap<>();
             tenants.forEach(policy -> intervalsByTenant.put(policy.tenant(), new long[intervals]));
+            Map<String, List<String>> estimatedByTenant = new LinkedHashMap<>();
+            tenants.forEach(policy -> estimatedByTenant.put(policy.tenant(), new ArrayList<>()));
             List<TopicUsage> unowned = new ArrayList<>();
+            List<TopicUsage> platform = new ArrayList<>();
             for (TopicDescription topic : new TreeMap<>(topics).values()) {
                 String tenant = owner(topic.name());
+                boolean isCompacted = compacted.contains(topic.name());
                 long size = 0;
                 long inLog = 0;
                 long appended = 0;
-                long[] perInterval = tenant.isEmpty() ? new long[intervals] : intervalsByTenant.get(tenant);
+                long[] perInterval = tenant.isEmpty() || isCompacted ? new long[intervals]
+                        : intervalsByTenant.get(tenant);
+                if (!tenant.isEmpty() && isCompacted) {
+                    estimatedByTenant.get(tenant).add(topic.name());
+                }
                 for (var info : topic.partitions()) {
                     TopicPartition partition = new TopicPartition(topic.name(), info.partition());
                     size += storage.getOrDefault(partition, 0L);
@@ -130,8 +147,14 @@ public final class UsageCollector {
                 }
                 int replication = topic.partitions().isEmpty() ? 0 : topic.partitions().get(0).replicas().size();
                 TopicUsage usage = new TopicUsage(topic.name(), tenant, topic.partitions().size(), replication, size,
-                        inLog, appended);
-                (tenant.isEmpty() ? unowned : byTenant.get(tenant)).add(usage);
+                        inLog, appended, isCompacted);
+                if (!tenant.isEmpty()) {
+                    byTenant.get(tenant).add(usage);
+                } else if (topic.name().startsWith("_")) {
+                    platform.add(usage);
+                } else {
+                    unowned.add(usage);
+                }
             }
 
             Map<String, Double> recordsProduced = clientMetrics.increase("headwater.producer.records",
@@ -162,14 +185,15 @@ public final class UsageCollector {
                 }
                 QuotaAdherence quota = new QuotaAdherence(policy.produceQuota().recordsPerSecond(),
                         peak / intervalSeconds, series, throttled.getOrDefault(tenant, 0.0),
-                        Math.round(rejections.getOrDefault(tenant, 0.0)), consumeThrottled.getOrDefault(tenant, 0.0));
+                        Math.round(rejections.getOrDefault(tenant, 0.0)), consumeThrottled.getOrDefault(tenant, 0.0),
+                        estimatedByTenant.get(tenant));
                 usages.add(new TenantUsage(tenant, byTenant.get(tenant),
                         Math.round(recordsProduced.getOrDefault(tenant, 0.0)),
                         Math.round(bytesProduced.getOrDefault(tenant, 0.0)),
                         Math.round(recordsConsumed.getOrDefault(tenant, 0.0)),
                         Math.round(bytesConsumed.getOrDefault(tenant, 0.0)), quota));
             }
-            return new UsageReport(from, to, environment, intervals, usages, unowned, metrics.stream()
+            return new UsageReport(from, to, environment, intervals, usages, unowned, platform, metrics.stream()
                     .map(Path::toString).toList(), clientMetrics.points(), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -177,7 +201,8 @@ public final class UsageCollector {
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             throw new HeadwaterException("The cluster did not tell its usage: " + cause.getMessage()
-                    + " (the Admin client needs Describe on the topics and on the cluster)", cause);
+                    + " (the Admin client needs Describe and DescribeConfigs on the topics, and Describe on the "
+                    + "cluster)", cause);
         }
     }
 
@@ -208,6 +233,27 @@ public final class UsageCollector {
             return Map.of();
         }
         return admin.describeTopics(names).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** @return the topics whose cleanup policy compacts them ({@code compact} or {@code compact,delete}) */
+    private Set<String> compacted(Set<String> topics)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (topics.isEmpty()) {
+            return Set.of();
+        }
+        List<ConfigResource> resources = topics.stream()
+                .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
+        Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all()
+                .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        Set<String> compacted = new java.util.HashSet<>();
+        configs.forEach((resource, config) -> {
+            ConfigEntry policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
+            if (policy != null && policy.value() != null
+                    && policy.value().contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+                compacted.add(resource.name());
+            }
+        });
+        return compacted;
     }
 
     /** @return bytes per partition, summed over every replica on every broker */

@@ -25,12 +25,15 @@ import java.util.Objects;
  * @param intervals how many intervals the period was cut into for rates
  * @param tenants each tenant's usage, in the order the policies were given
  * @param unowned topics no tenant's policy owns
+ * @param platform the platform's own topics (names starting with {@code _}, such as {@code _headwater-lineage}) that
+ *     no tenant's policy owns
  * @param metricsFiles the client metrics files read
  * @param metricPoints how many metric points they held
  * @param chargeback the costs, or null before {@link #withCosts}
  */
 public record UsageReport(Instant from, Instant to, String environment, int intervals, List<TenantUsage> tenants,
-        List<TopicUsage> unowned, List<String> metricsFiles, int metricPoints, Chargeback chargeback) {
+        List<TopicUsage> unowned, List<TopicUsage> platform, List<String> metricsFiles, int metricPoints,
+        Chargeback chargeback) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final String[] COLOURS = {"#2b6cb0", "#c05621", "#2f855a", "#6b46c1", "#b7791f", "#c53030"};
@@ -42,6 +45,7 @@ public record UsageReport(Instant from, Instant to, String environment, int inte
         Objects.requireNonNull(environment, "environment");
         tenants = List.copyOf(tenants);
         unowned = List.copyOf(unowned);
+        platform = List.copyOf(platform);
         metricsFiles = List.copyOf(metricsFiles);
     }
 
@@ -50,7 +54,8 @@ public record UsageReport(Instant from, Instant to, String environment, int inte
      * @return this report with each tenant's cost
      */
     public UsageReport withCosts(CostModel model) {
-        return new UsageReport(from, to, environment, intervals, tenants, unowned, metricsFiles, metricPoints,
+        return new UsageReport(from, to, environment, intervals, tenants, unowned, platform, metricsFiles,
+                metricPoints,
                 Chargeback.of(model, Duration.between(from, to), tenants));
     }
 
@@ -64,7 +69,10 @@ public record UsageReport(Instant from, Instant to, String environment, int inte
                 .orElseThrow(() -> new IllegalArgumentException("no tenant '" + tenant + "' in the report"));
     }
 
-    /** @return a table for a terminal, then topics no tenant owns, then each cost's calculation */
+    /**
+     * @return a table for a terminal and what its figures mean, then topics no tenant owns, the platform's topics and
+     *     each cost's calculation
+     */
     public String toText() {
         StringBuilder text = new StringBuilder();
         text.append("Tenant usage ").append(from).append(" .. ").append(to)
@@ -76,23 +84,34 @@ public record UsageReport(Instant from, Instant to, String environment, int inte
             QuotaAdherence quota = usage.quota();
             rows.add(new String[] {usage.tenant(), Integer.toString(usage.topics().size()),
                 Integer.toString(usage.partitions()), bytes(usage.storageBytes()),
-                usage.recordsProduced() + " rec / " + bytes(usage.bytesProduced()),
+                usage.producedChargedFromBrokers() ? "~" + usage.recordsAppended() + " rec / ~"
+                        + bytes(usage.chargedBytesProduced()) + " (brokers)"
+                        : usage.recordsProduced() + " rec / " + bytes(usage.bytesProduced()),
                 usage.recordsConsumed() + " rec / " + bytes(usage.bytesConsumed()),
-                usage.recordsAppended() + " rec", decimal(quota.peakRecordsPerSecond()),
+                (quota.estimatedTopics().isEmpty() ? "" : "~") + usage.recordsAppended() + " rec",
+                decimal(quota.peakRecordsPerSecond()),
                 quota.quotaRecordsPerSecond() == 0 ? "-" : Long.toString(quota.quotaRecordsPerSecond()),
                 decimal(quota.throttledSeconds()) + " s", Long.toString(quota.rejections()),
                 quota.status().name().toLowerCase(Locale.ROOT).replace('_', ' '),
                 chargeback == null ? "" : money(cost(usage.tenant()).total()) + " " + chargeback.model().currency()});
         }
         table(text, rows);
-        if (!unowned.isEmpty()) {
-            text.append("\nTopics no tenant owns:\n");
-            for (TopicUsage topic : unowned) {
-                text.append("  ").append(topic.topic()).append("  ").append(topic.partitions()).append(" partitions, ")
-                        .append(bytes(topic.storageBytes())).append(", ").append(topic.recordsAppended())
-                        .append(" records appended\n");
+        text.append("throttled: time the tenant's governed clients waited for quota, summed over the clients (two "
+                + "waiting through the same second count 2 s)\n");
+        if (tenants.stream().anyMatch(TenantUsage::producedChargedFromBrokers)) {
+            text.append("(brokers): the tenant's producers reported no metrics; produced is the brokers' records "
+                    + "appended and bytes estimated from the log's bytes per record, and that is what is charged\n");
+        }
+        for (TenantUsage usage : tenants) {
+            if (!usage.quota().estimatedTopics().isEmpty()) {
+                text.append("~ ").append(usage.tenant()).append(": compacted topics ")
+                        .append(String.join(", ", usage.quota().estimatedTopics()))
+                        .append(": their records appended are estimates and are left out of peak/s and the quota "
+                                + "verdict\n");
             }
         }
+        topicList(text, "Topics no tenant owns", unowned);
+        topicList(text, "The platform's topics", platform);
         if (chargeback != null) {
             text.append("\nCosts (").append(chargeback.model().currency()).append(environment.isEmpty() ? ""
                     : ", prices of " + (chargeback.model().environment().isEmpty() ? "the model"
@@ -109,17 +128,35 @@ public record UsageReport(Instant from, Instant to, String environment, int inte
         return text.toString();
     }
 
+    private static void topicList(StringBuilder text, String title, List<TopicUsage> topics) {
+        if (topics.isEmpty()) {
+            return;
+        }
+        text.append('\n').append(title).append(":\n");
+        for (TopicUsage topic : topics) {
+            text.append("  ").append(topic.topic()).append("  ").append(topic.partitions()).append(" partitions, ")
+                    .append(bytes(topic.storageBytes())).append(", ").append(topic.compacted() ? "~" : "")
+                    .append(topic.recordsAppended()).append(" records appended")
+                    .append(topic.compacted() ? " (compacted: an estimate)" : "").append('\n');
+        }
+    }
+
     /**
-     * @return one row per tenant (and one for topics no tenant owns) with every figure in plain units (bytes,
-     *     records, seconds) and, with costs, each item's amount
+     * @return one row per tenant (and one for topics no tenant owns, one for the platform's) with every figure in
+     *     plain units (bytes, records, seconds) and, with costs, each item's charged quantity and amount; the
+     *     throttled seconds are summed over clients, {@code produced_charged_from} says whether the produced bytes
+     *     charged are the clients' ({@code clients}) or the brokers' estimate ({@code brokers}), and
+     *     {@code compacted_topics} lists (separated by {@code ;}) the topics whose appended records are estimates
      */
     public String toCsv() {
         StringBuilder csv = new StringBuilder("period_start,period_end,environment,tenant,topics,partitions,"
                 + "storage_bytes,records_produced,bytes_produced,records_consumed,bytes_consumed,"
-                + "records_appended_broker,bytes_appended_estimate,quota_records_per_second,peak_records_per_second,"
-                + "throttled_seconds,rejections,quota_status");
+                + "records_appended_broker,bytes_appended_estimate,bytes_produced_charged,produced_charged_from,"
+                + "quota_records_per_second,peak_records_per_second,throttled_client_seconds,rejections,"
+                + "consume_throttled_client_seconds,quota_status,compacted_topics");
         if (chargeback != null) {
-            csv.append(",currency,storage_cost,produced_cost,consumed_cost,partitions_cost,total_cost");
+            csv.append(",currency,months,storage_gb,storage_cost,produced_gb,produced_cost,consumed_gb,consumed_cost,"
+                    + "partitions_charged,partitions_cost,total_cost");
         }
         csv.append('\n');
         for (TenantUsage usage : tenants) {
@@ -129,33 +166,46 @@ public record UsageReport(Instant from, Instant to, String environment, int inte
                     Long.toString(usage.storageBytes()), Long.toString(usage.recordsProduced()),
                     Long.toString(usage.bytesProduced()), Long.toString(usage.recordsConsumed()),
                     Long.toString(usage.bytesConsumed()), Long.toString(usage.recordsAppended()),
-                    Long.toString(usage.bytesAppendedEstimate()), Long.toString(quota.quotaRecordsPerSecond()),
-                    plain(quota.peakRecordsPerSecond()), plain(quota.throttledSeconds()),
-                    Long.toString(quota.rejections()), quota.status().name()));
+                    Long.toString(usage.bytesAppendedEstimate()), Long.toString(usage.chargedBytesProduced()),
+                    usage.producedChargedFromBrokers() ? "brokers" : "clients",
+                    Long.toString(quota.quotaRecordsPerSecond()), plain(quota.peakRecordsPerSecond()),
+                    plain(quota.throttledSeconds()), Long.toString(quota.rejections()),
+                    plain(quota.consumeThrottledSeconds()), quota.status().name(),
+                    csvText(String.join(";", quota.estimatedTopics()))));
             if (chargeback != null) {
                 Chargeback.TenantCost cost = cost(usage.tenant());
-                csv.append(',').append(chargeback.model().currency());
+                csv.append(',').append(chargeback.model().currency()).append(',')
+                        .append(chargeback.months().stripTrailingZeros().toPlainString());
                 for (String item : List.of("storage", "produced", "consumed", "partitions")) {
-                    csv.append(',').append(cost.line(item).amount().toPlainString());
+                    Chargeback.CostLine line = cost.line(item);
+                    csv.append(',').append(line.quantity().stripTrailingZeros().toPlainString())
+                            .append(',').append(line.amount().toPlainString());
                 }
                 csv.append(',').append(cost.total().toPlainString());
             }
             csv.append('\n');
         }
-        if (!unowned.isEmpty()) {
-            csv.append(String.join(",", from.toString(), to.toString(), csvText(environment), "(no tenant)",
-                    Integer.toString(unowned.size()),
-                    Integer.toString(unowned.stream().mapToInt(TopicUsage::partitions).sum()),
-                    Long.toString(unowned.stream().mapToLong(TopicUsage::storageBytes).sum()), "0", "0", "0", "0",
-                    Long.toString(unowned.stream().mapToLong(TopicUsage::recordsAppended).sum()),
-                    Long.toString(unowned.stream().mapToLong(TopicUsage::bytesAppendedEstimate).sum()), "0", "0",
-                    "0", "0", "NO_TENANT"));
-            if (chargeback != null) {
-                csv.append(",").append(chargeback.model().currency()).append(",,,,,");
-            }
-            csv.append('\n');
-        }
+        apart(csv, "(no tenant)", "NO_TENANT", unowned);
+        apart(csv, "(platform)", "PLATFORM", platform);
         return csv.toString();
+    }
+
+    /** One CSV row for topics no tenant is charged for. */
+    private void apart(StringBuilder csv, String label, String status, List<TopicUsage> topics) {
+        if (topics.isEmpty()) {
+            return;
+        }
+        csv.append(String.join(",", from.toString(), to.toString(), csvText(environment), label,
+                Integer.toString(topics.size()), Integer.toString(topics.stream().mapToInt(TopicUsage::partitions).sum()),
+                Long.toString(topics.stream().mapToLong(TopicUsage::storageBytes).sum()), "0", "0", "0", "0",
+                Long.toString(topics.stream().mapToLong(TopicUsage::recordsAppended).sum()),
+                Long.toString(topics.stream().mapToLong(TopicUsage::bytesAppendedEstimate).sum()), "0", "", "0", "0",
+                "0", "0", "0", status, csvText(String.join(";", topics.stream().filter(TopicUsage::compacted)
+                        .map(TopicUsage::topic).toList()))));
+        if (chargeback != null) {
+            csv.append(',').append(chargeback.model().currency()).append(",,,,,,,,,,");
+        }
+        csv.append('\n');
     }
 
     /** @return the whole report as one JSON object */
@@ -174,15 +224,19 @@ public record UsageReport(Instant from, Instant to, String environment, int inte
                     .put("recordsProduced", usage.recordsProduced()).put("bytesProduced", usage.bytesProduced())
                     .put("recordsConsumed", usage.recordsConsumed()).put("bytesConsumed", usage.bytesConsumed())
                     .put("recordsAppendedBroker", usage.recordsAppended())
-                    .put("bytesAppendedEstimate", usage.bytesAppendedEstimate());
+                    .put("bytesAppendedEstimate", usage.bytesAppendedEstimate())
+                    .put("bytesProducedCharged", usage.chargedBytesProduced())
+                    .put("producedChargedFrom", usage.producedChargedFromBrokers() ? "brokers" : "clients");
             QuotaAdherence quota = usage.quota();
             ObjectNode adherence = tenant.putObject("quota");
             adherence.put("status", quota.status().name()).put("quotaRecordsPerSecond", quota.quotaRecordsPerSecond())
                     .put("peakRecordsPerSecond", quota.peakRecordsPerSecond())
-                    .put("throttledSeconds", quota.throttledSeconds()).put("rejections", quota.rejections())
-                    .put("consumeThrottledSeconds", quota.consumeThrottledSeconds());
+                    .put("throttledClientSeconds", quota.throttledSeconds()).put("rejections", quota.rejections())
+                    .put("consumeThrottledClientSeconds", quota.consumeThrottledSeconds());
             ArrayNode series = adherence.putArray("recordsPerInterval");
             quota.recordsPerInterval().forEach(series::add);
+            ArrayNode estimated = adherence.putArray("estimatedTopics");
+            quota.estimatedTopics().forEach(estimated::add);
             topics(tenant.putArray("topics"), usage.topics());
             if (chargeback != null) {
                 Chargeback.TenantCost cost = cost(usage.tenant());
@@ -197,6 +251,7 @@ public record UsageReport(Instant from, Instant to, String environment, int inte
             }
         }
         topics(root.putArray("unownedTopics"), unowned);
+        topics(root.putArray("platformTopics"), platform);
         if (chargeback != null) {
             ObjectNode model = root.putObject("costModel");
             CostModel prices = chargeback.model();
@@ -218,7 +273,7 @@ public record UsageReport(Instant from, Instant to, String environment, int inte
                     .put("partitions", topic.partitions()).put("replicationFactor", topic.replicationFactor())
                     .put("storageBytes", topic.storageBytes()).put("recordsInLog", topic.recordsInLog())
                     .put("recordsAppended", topic.recordsAppended())
-                    .put("bytesAppendedEstimate", topic.bytesAppendedEstimate());
+                    .put("bytesAppendedEstimate", topic.bytesAppendedEstimate()).put("compacted", topic.compacted());
         }
     }
 
@@ -249,10 +304,15 @@ public record UsageReport(Instant from, Instant to, String environment, int inte
             String status = quota.status().name().toLowerCase(Locale.ROOT).replace('_', ' ');
             html.append("<tr><td>").append(escape(usage.tenant())).append("</td><td>").append(usage.topics().size())
                     .append("</td><td>").append(usage.partitions()).append("</td><td>")
-                    .append(bytes(usage.storageBytes())).append("</td><td>").append(usage.recordsProduced())
-                    .append("</td><td>").append(bytes(usage.bytesProduced())).append("</td><td>")
+                    .append(bytes(usage.storageBytes())).append("</td><td>")
+                    .append(usage.producedChargedFromBrokers() ? "~" + usage.recordsAppended() + " (brokers)"
+                            : Long.toString(usage.recordsProduced()))
+                    .append("</td><td>").append(usage.producedChargedFromBrokers() ? "~" + bytes(
+                            usage.chargedBytesProduced()) + " (brokers)" : bytes(usage.bytesProduced()))
+                    .append("</td><td>")
                     .append(usage.recordsConsumed()).append("</td><td>").append(bytes(usage.bytesConsumed()))
-                    .append("</td><td>").append(usage.recordsAppended()).append("</td><td>")
+                    .append("</td><td>").append(quota.estimatedTopics().isEmpty() ? "" : "~")
+                    .append(usage.recordsAppended()).append("</td><td>")
                     .append(decimal(quota.peakRecordsPerSecond())).append("</td><td>")
                     .append(quota.quotaRecordsPerSecond() == 0 ? "-" : quota.quotaRecordsPerSecond())
                     .append("</td><td class=\"").append(status.replace(' ', '-')).append("\">").append(status)
@@ -263,6 +323,20 @@ public record UsageReport(Instant from, Instant to, String environment, int inte
             html.append("</tr>\n");
         }
         html.append("</tbody>\n</table>\n");
+        html.append("<p class=\"notes\">Time throttled is summed over the tenant's governed clients: two waiting "
+                + "through the same second count 2 s.");
+        if (tenants.stream().anyMatch(TenantUsage::producedChargedFromBrokers)) {
+            html.append(" (brokers): the tenant's producers reported no metrics; what it produced, and is charged "
+                    + "for, is the brokers' records appended and bytes estimated from the log.");
+        }
+        for (TenantUsage usage : tenants) {
+            if (!usage.quota().estimatedTopics().isEmpty()) {
+                html.append(" ~ ").append(escape(usage.tenant())).append(": compacted topics ")
+                        .append(escape(String.join(", ", usage.quota().estimatedTopics())))
+                        .append(" have estimated records appended and are left out of the rates and the verdict.");
+            }
+        }
+        html.append("</p>\n");
         html.append("<h2>Usage per tenant</h2>\n");
         html.append(bars("usage-chart", List.of("storage", "produced", "consumed"), tenants.stream()
                 .map(usage -> new double[] {usage.storageBytes(), usage.bytesProduced(), usage.bytesConsumed()})
@@ -289,15 +363,22 @@ public record UsageReport(Instant from, Instant to, String environment, int inte
         for (TenantUsage usage : tenants) {
             html.append(rates(usage));
         }
-        if (!unowned.isEmpty()) {
-            html.append("<h2>Topics no tenant owns</h2>\n<ul id=\"unowned\">\n");
-            for (TopicUsage topic : unowned) {
-                html.append("<li>").append(escape(topic.topic())).append(" (").append(topic.partitions())
-                        .append(" partitions, ").append(bytes(topic.storageBytes())).append(")</li>\n");
-            }
-            html.append("</ul>\n");
-        }
+        htmlTopics(html, "Topics no tenant owns", "unowned", unowned);
+        htmlTopics(html, "The platform's topics", "platform", platform);
         return html.append("</body>\n</html>\n").toString();
+    }
+
+    private static void htmlTopics(StringBuilder html, String title, String id, List<TopicUsage> topics) {
+        if (topics.isEmpty()) {
+            return;
+        }
+        html.append("<h2>").append(title).append("</h2>\n<ul id=\"").append(id).append("\">\n");
+        for (TopicUsage topic : topics) {
+            html.append("<li>").append(escape(topic.topic())).append(" (").append(topic.partitions())
+                    .append(" partitions, ").append(bytes(topic.storageBytes()))
+                    .append(topic.compacted() ? ", compacted" : "").append(")</li>\n");
+        }
+        html.append("</ul>\n");
     }
 
     /** Grouped bars, one group per tenant, one bar per series. */

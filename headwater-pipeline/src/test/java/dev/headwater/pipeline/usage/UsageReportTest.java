@@ -36,15 +36,17 @@ class UsageReportTest {
             """;
 
     private final TenantUsage retail = new TenantUsage("retail", List.of(
-            new TopicUsage("retail.orders.v1", "retail", 6, 3, 7_500_000_000L, 30_000_000, 12_000_000),
-            new TopicUsage("retail.orders.v1.dlq", "retail", 1, 3, 3_000, 10, 4)),
+            new TopicUsage("retail.orders.v1", "retail", 6, 3, 7_500_000_000L, 30_000_000, 12_000_000, false),
+            new TopicUsage("retail.orders.v1.dlq", "retail", 1, 3, 3_000, 10, 4, false)),
             12_000_000, 2_400_000_000L, 24_000_000, 4_800_000_000L,
-            new QuotaAdherence(20_000, 9_000, List.of(5_000_000L, 7_000_000L), 0, 0, 0));
+            new QuotaAdherence(20_000, 9_000, List.of(5_000_000L, 7_000_000L), 0, 0, 0, List.of()));
     private final TenantUsage payments = new TenantUsage("payments", List.of(
-            new TopicUsage("payments.requested.v1", "payments", 3, 3, 1_000_000, 2_000, 1_000)),
-            1_000, 500_000, 0, 0, new QuotaAdherence(10, 0.001, List.of(400L, 600L), 2.5, 17, 0));
+            new TopicUsage("payments.requested.v1", "payments", 3, 3, 1_000_000, 2_000, 1_000, false)),
+            1_000, 500_000, 0, 0, new QuotaAdherence(10, 0.001, List.of(400L, 600L), 2.5, 17, 0, List.of()));
     private final UsageReport report = new UsageReport(FROM, TO, "prod", 2, List.of(retail, payments),
-            List.of(new TopicUsage("legacy.events", "", 2, 1, 42_000, 100, 0)), List.of("metrics.jsonl"), 12, null);
+            List.of(new TopicUsage("legacy.events", "", 2, 1, 42_000, 100, 0, false)),
+            List.of(new TopicUsage("_headwater-lineage", "", 1, 3, 9_000, 30, 30, true)), List.of("metrics.jsonl"),
+            12, null);
 
     @Test
     void theCostModelsPricesApplyPerEnvironment() {
@@ -106,11 +108,12 @@ class UsageReportTest {
     void aTenantThatWasRefusedForQuotaIsOverItAndOneThatWaitedIsThrottled() {
         assertThat(payments.quota().status()).isEqualTo(QuotaAdherence.Status.OVER);
         assertThat(retail.quota().status()).isEqualTo(QuotaAdherence.Status.WITHIN);
-        assertThat(new QuotaAdherence(100, 90, List.of(), 1.5, 0, 0).status())
+        assertThat(new QuotaAdherence(100, 90, List.of(), 1.5, 0, 0, List.of()).status())
                 .isEqualTo(QuotaAdherence.Status.THROTTLED);
-        assertThat(new QuotaAdherence(100, 150, List.of(), 0, 0, 0).status()).as("the brokers took more")
+        assertThat(new QuotaAdherence(100, 150, List.of(), 0, 0, 0, List.of()).status()).as("the brokers took more")
                 .isEqualTo(QuotaAdherence.Status.OVER);
-        assertThat(new QuotaAdherence(0, 150, List.of(), 0, 0, 0).status()).isEqualTo(QuotaAdherence.Status.NO_QUOTA);
+        assertThat(new QuotaAdherence(0, 150, List.of(), 0, 0, 0, List.of()).status())
+                .isEqualTo(QuotaAdherence.Status.NO_QUOTA);
     }
 
     @Test
@@ -123,7 +126,7 @@ class UsageReportTest {
                 .contains("storage: 7.500003 GB x 0.12 EUR per GB-month x 0.5 months = 0.450000 EUR");
 
         List<String> csv = priced.toCsv().lines().toList();
-        assertThat(csv).hasSize(4);
+        assertThat(csv).hasSize(5);
         assertThat(csv.get(0)).startsWith("period_start,period_end,environment,tenant,").endsWith(",total_cost");
         String[] row = csv.get(1).split(",");
         assertThat(row).hasSize(csv.get(0).split(",").length);
@@ -131,6 +134,10 @@ class UsageReportTest {
         assertThat(row[6]).isEqualTo("7500003000");
         assertThat(row[row.length - 1]).isEqualTo("2.344000");
         assertThat(csv.get(3)).contains("(no tenant)").contains("NO_TENANT");
+        assertThat(csv.get(4)).contains("(platform)").contains("PLATFORM").endsWith(",,,,,,,,,,");
+        for (String line : csv) {
+            assertThat(line.split(",", -1)).as(line).hasSize(csv.get(0).split(",").length);
+        }
 
         JsonNode json = new ObjectMapper().readTree(priced.toJson());
         assertThat(json.path("tenants").get(1).path("quota").path("status").asText()).isEqualTo("OVER");
@@ -150,6 +157,87 @@ class UsageReportTest {
                 .isEqualTo(4);
         assertThat(page.getElementsByTagName("polyline").getLength()).isEqualTo(2);
         assertThat(html).contains("class=\"quota\"").contains("id=\"cost-chart\"").contains("0.450000");
+    }
+
+    @Test
+    void aTenantBilledFromTheBrokersEstimateShowsTheQuantityItIsChargedFor() throws Exception {
+        // producers that report no metrics: 1,000 records appended to a log of 2,000 records, 3 replicas, 3 MB
+        TenantUsage ledger = new TenantUsage("ledger", List.of(
+                new TopicUsage("ledger.entries.v1", "ledger", 1, 3, 3_000_000, 2_000, 1_000, false)),
+                0, 0, 0, 0, new QuotaAdherence(0, 0.5, List.of(400L, 600L), 0, 0, 0, List.of()));
+        assertThat(ledger.chargedBytesProduced()).isEqualTo(500_000);
+        UsageReport priced = new UsageReport(FROM, TO, "prod", 2, List.of(ledger), List.of(), List.of(), List.of(),
+                0, null).withCosts(CostModel.parse(MODEL, "costs.yaml", "prod"));
+
+        assertThat(priced.toText()).contains("~1000 rec / ~500.00 kB (brokers)")
+                .contains("produced: 0.0005 GB x 0.04 EUR per GB = 0.000020 EUR")
+                .contains("(brokers): the tenant's producers reported no metrics");
+        List<String> csv = priced.toCsv().lines().toList();
+        List<String> header = List.of(csv.get(0).split(","));
+        String[] row = csv.get(1).split(",", -1);
+        assertThat(row[header.indexOf("bytes_produced")]).isEqualTo("0");
+        assertThat(row[header.indexOf("bytes_produced_charged")]).isEqualTo("500000");
+        assertThat(row[header.indexOf("produced_charged_from")]).isEqualTo("brokers");
+        assertThat(row[header.indexOf("produced_gb")]).isEqualTo("0.0005");
+        assertThat(row[header.indexOf("produced_cost")]).isEqualTo("0.000020");
+        assertThat(row[header.indexOf("storage_gb")]).isEqualTo("0.003");
+        assertThat(row[header.indexOf("partitions_charged")]).isEqualTo("1");
+        assertThat(row[header.indexOf("months")]).isEqualTo("0.5");
+        JsonNode json = new ObjectMapper().readTree(priced.toJson()).path("tenants").get(0);
+        assertThat(json.path("bytesProducedCharged").asLong()).isEqualTo(500_000);
+        assertThat(json.path("producedChargedFrom").asText()).isEqualTo("brokers");
+        assertThat(priced.toHtml()).contains("~500.00 kB (brokers)");
+    }
+
+    @Test
+    void throttledTimeIsLabelledAsSummedOverTheClients() throws Exception {
+        assertThat(report.toText()).contains("2.5 s").contains("summed over the clients");
+        assertThat(report.toCsv().lines().findFirst().orElseThrow()).contains(",throttled_client_seconds,")
+                .contains(",consume_throttled_client_seconds,").doesNotContain(",throttled_seconds,");
+        assertThat(new ObjectMapper().readTree(report.toJson()).path("tenants").get(1).path("quota")
+                .path("throttledClientSeconds").asDouble()).isEqualTo(2.5);
+        assertThat(report.toHtml()).contains("summed over the tenant's governed clients");
+    }
+
+    @Test
+    void aCompactedTopicsRecordsAppendedAreShownAsEstimates() throws Exception {
+        TenantUsage state = new TenantUsage("state", List.of(
+                new TopicUsage("state.accounts.v1", "state", 1, 1, 10_000, 100, 1_782, true)),
+                1_000, 100_000, 0, 0, new QuotaAdherence(50, 0, List.of(0L, 0L), 0, 0, 0,
+                List.of("state.accounts.v1")));
+        UsageReport withCompacted = new UsageReport(FROM, TO, "", 2, List.of(state), List.of(), List.of(),
+                List.of(), 0, null);
+        assertThat(state.quota().status()).isEqualTo(QuotaAdherence.Status.WITHIN);
+        assertThat(withCompacted.toText()).contains("~1782 rec")
+                .contains("~ state: compacted topics state.accounts.v1: their records appended are estimates");
+        List<String> csv = withCompacted.toCsv().lines().toList();
+        assertThat(csv.get(1)).endsWith(",WITHIN,state.accounts.v1");
+        JsonNode json = new ObjectMapper().readTree(withCompacted.toJson()).path("tenants").get(0);
+        assertThat(json.path("quota").path("estimatedTopics").get(0).asText()).isEqualTo("state.accounts.v1");
+        assertThat(json.path("topics").get(0).path("compacted").asBoolean()).isTrue();
+    }
+
+    @Test
+    void thePlatformsOwnTopicsAreListedApartFromTopicsNoTenantOwns() throws Exception {
+        String text = report.toText();
+        assertThat(text).contains("Topics no tenant owns:\n  legacy.events")
+                .contains("The platform's topics:\n  _headwater-lineage  1 partitions, 9.00 kB, ~30 records appended"
+                        + " (compacted: an estimate)");
+        JsonNode json = new ObjectMapper().readTree(report.toJson());
+        assertThat(json.path("unownedTopics")).hasSize(1);
+        assertThat(json.path("platformTopics").get(0).path("topic").asText()).isEqualTo("_headwater-lineage");
+        assertThat(report.toHtml()).contains("<ul id=\"platform\">");
+    }
+
+    @Test
+    void aNegativePriceIsRefusedUnderAnEnvironmentThatIsNotPicked() {
+        String model = MODEL + "  staging:\n    producedGb: -0.02\n";
+        assertThatThrownBy(() -> CostModel.parse(model, "costs.yaml", "prod"))
+                .isInstanceOf(HeadwaterException.class)
+                .hasMessageContaining("costs.yaml:11: environments.staging.producedGb is -0.02; a price must not be "
+                        + "negative");
+        assertThatThrownBy(() -> CostModel.parse(model, "costs.yaml", null))
+                .hasMessageContaining("environments.staging.producedGb is -0.02");
     }
 
     @Test
