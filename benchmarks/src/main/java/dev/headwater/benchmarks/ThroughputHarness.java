@@ -118,7 +118,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * those; ratios are then to the first named when the baseline is not among them), {@code fork} ({@code true}),
  * {@code child.jvm.args} (for every child JVM, such as {@code -XX:+UseParallelGC}), {@code child.cpus} (a CPU list for
  * {@code taskset}, such as {@code 0}: the child JVMs on those CPUs only), and {@code bootstrap.servers} with
- * {@code registry.url} for a broker and registry in another process (such as {@code LocalStack}).
+ * {@code registry.url} for a broker and registry in another process (such as {@code LocalStack}), and
+ * {@code before.classpath} (with {@code before.variants} and {@code before.label}) to measure variants on an earlier
+ * build in the same run (see {@code withBefore}).
  */
 public final class ThroughputHarness {
 
@@ -179,20 +181,23 @@ public final class ThroughputHarness {
                             : "every variant in this JVM, round 0 warming up");
             String only = System.getProperty("only", "");
             if (!only.equals("consume")) {
-                List<Variant> variants = produceVariants(setup);
+                List<Variant> variants = withBefore(produceVariants(setup), "produce");
                 String run = "bench.orders.produced." + UUID.randomUUID().toString().substring(0, 6);
                 TopicPlan topics = (round, variant) -> run + "." + round + "." + variant;
                 Report report = fork ? forked("produce", variants, topics, setup)
                         : inOneJvm(variants, topics, setup);
                 report.print(variants);
+                report.printBeforeAfter(variants);
                 report.printChecks(variants);
             }
             if (!only.equals("produce")) {
                 Map<Integer, String> inputs = produceInputs(setup);
-                List<Variant> variants = consumeVariants(setup);
-                TopicPlan topics = (round, variant) -> inputs.get(variant);
+                List<Variant> variants = withBefore(consumeVariants(setup), "consume");
+                TopicPlan topics = (round, variant) -> inputs.get(variants.get(variant).source() < 0 ? variant
+                        : variants.get(variant).source());
                 Report report = fork ? forked("consume", variants, topics, setup) : inOneJvm(variants, topics, setup);
                 report.print(variants);
+                report.printBeforeAfter(variants);
                 report.printConsumeChecks(variants);
                 deleteTopics(kafka, "bench.orders.");
             }
@@ -320,7 +325,37 @@ public final class ThroughputHarness {
     // ----- running them -----
 
     /** One thing measured: its label and how to run it on a topic for a number of records, returning records/s. */
-    private record Variant(String label, Run run) {
+    /**
+     * A variant: its label and how it runs. {@code source} is the number a child JVM runs it as and {@code classpath}
+     * that JVM's class path: another build's for a variant measured "before" ({@code before.classpath}), else null
+     * for this JVM's.
+     */
+    private record Variant(String label, Run run, int source, String classpath) {
+        Variant(String label, Run run) {
+            this(label, run, -1, null);
+        }
+    }
+
+    /**
+     * With {@code before.classpath} (the class path of this harness built against an earlier Headwater, such as the
+     * commit before a change) the variants {@code before.variants} names (by default the governed ones) run a second
+     * time each round in JVMs on that class path, so that before and after are measured in one run, each against
+     * the same round's baseline.
+     */
+    private static List<Variant> withBefore(List<Variant> variants, String kind) {
+        String classpath = System.getProperty("before.classpath", "");
+        if (classpath.isBlank()) {
+            return variants;
+        }
+        String label = System.getProperty("before.label", "before");
+        String named = System.getProperty("before.variants", kind.equals("produce") ? "4,5,6" : "3,4");
+        List<Variant> all = new ArrayList<>(variants);
+        for (String number : named.split(",")) {
+            int source = Integer.parseInt(number.strip());
+            Variant original = variants.get(source);
+            all.add(new Variant(original.label() + " [" + label + "]", original.run(), source, classpath));
+        }
+        return all;
     }
 
     @FunctionalInterface
@@ -374,7 +409,7 @@ public final class ThroughputHarness {
                     setup.kafka.registerFor(topic, setup.schema);
                     setup.kafka.registerFor(warmupTopic, setup.schema);
                 }
-                Run1 run = child(kind, variant, topic, warmupTopic, setup.kafka);
+                Run1 run = child(kind, variant, all.get(variant), topic, warmupTopic, setup.kafka);
                 if (kind.equals("produce")) {
                     run = new Run1(run.rate(), run.threadNs(), run.helperNs(), run.processNs(), run.allocated(),
                             bytes(setup.kafka, topic));
@@ -399,7 +434,7 @@ public final class ThroughputHarness {
     }
 
     /** Starts a JVM that runs one variant: a warm-up with a client of its own, then the timed run with a fresh one. */
-    private static Run1 child(String kind, int variant, String topic, String warmupTopic, Stack kafka)
+    private static Run1 child(String kind, int variant, Variant chosen, String topic, String warmupTopic, Stack kafka)
             throws Exception {
         List<String> command = new ArrayList<>();
         String cpus = System.getProperty("child.cpus", "");
@@ -419,9 +454,10 @@ public final class ThroughputHarness {
                 command.add("-D" + property + "=" + System.getProperty(property));
             }
         }
-        command.addAll(List.of("-D" + CHILD + "=" + kind + ":" + variant, "-Dchild.topic=" + topic,
-                "-Dchild.warmup.topic=" + warmupTopic, "-Dbootstrap.servers=" + kafka.bootstrapServers(),
-                "-Dregistry.url=" + kafka.registryUrl(), "-cp", System.getProperty("java.class.path"),
+        command.addAll(List.of("-D" + CHILD + "=" + kind + ":" + (chosen.source() < 0 ? variant : chosen.source()),
+                "-Dchild.topic=" + topic, "-Dchild.warmup.topic=" + warmupTopic,
+                "-Dbootstrap.servers=" + kafka.bootstrapServers(), "-Dregistry.url=" + kafka.registryUrl(), "-cp",
+                chosen.classpath() != null ? chosen.classpath() : System.getProperty("java.class.path"),
                 ThroughputHarness.class.getName()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String result = null;
@@ -483,6 +519,9 @@ public final class ThroughputHarness {
      * next variant: how variants sharing a JVM measure.
      */
     private static Report inOneJvm(List<Variant> all, TopicPlan topics, Setup setup) throws Exception {
+        if (all.stream().anyMatch(variant -> variant.classpath() != null)) {
+            throw new IllegalArgumentException("before.classpath needs a JVM per run: leave fork=false out");
+        }
         List<Integer> selected = selected(all);
         boolean produce = all.get(0).label().startsWith("produce");
         Report report = new Report(produce ? "produce" : "consume", selected);
@@ -529,6 +568,11 @@ public final class ThroughputHarness {
                         + "are " + all.size() + " (0 to " + (all.size() - 1) + ")");
             }
             variants.add(index);
+        }
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).source() >= 0 && variants.contains(all.get(i).source()) && !variants.contains(i)) {
+                variants.add(i); // measured before a change: runs beside the variant it is the earlier build of
+            }
         }
         return variants;
     }
@@ -592,6 +636,26 @@ public final class ThroughputHarness {
             for (int variant : variants) {
                 System.out.printf(Locale.ROOT, "  %-78s %,11.0f %-16s %-16s %-16s%n", all.get(variant).label(),
                         median(variant), ratios(variant, base), ratios(variant, PEER), ratios(variant, PEER_SDK));
+            }
+        }
+
+        /** Each variant measured on an earlier build against itself now, run by run (after / before). */
+        void printBeforeAfter(List<Variant> all) {
+            boolean header = false;
+            for (int variant : variants) {
+                int source = all.get(variant).source();
+                if (source < 0 || !runs.containsKey(source)) {
+                    continue;
+                }
+                if (!header) {
+                    System.out.printf(Locale.ROOT, "%n%s, now / before, each round's runs (and each one's ratio to "
+                            + "the round's baseline, now then before):%n", kind);
+                    header = true;
+                }
+                int base = variants.contains(BASELINE) ? BASELINE : variants.get(0);
+                System.out.printf(Locale.ROOT, "  %-78s %-16s now/base %-16s before/base %s%n",
+                        all.get(source).label(), ratios(source, variant), ratios(source, base),
+                        ratios(variant, base));
             }
         }
 
