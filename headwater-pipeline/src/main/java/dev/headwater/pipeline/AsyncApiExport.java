@@ -223,6 +223,15 @@ public final class AsyncApiExport {
             if (!classifications.isEmpty()) {
                 message.set("x-headwater-classification", classifications);
             }
+            ObjectNode protections = JSON.createObjectNode();
+            contract.fields().forEach((field, info) -> {
+                if (info.protectedField()) {
+                    protections.put(field, info.protection().id());
+                }
+            });
+            if (!protections.isEmpty()) {
+                message.set("x-headwater-protection", protections);
+            }
             return message;
         }
 

@@ -3,6 +3,8 @@ package dev.headwater.pipeline;
 import dev.headwater.contract.AvroFields;
 import dev.headwater.contract.ContractRule;
 import dev.headwater.contract.DataContract;
+import dev.headwater.contract.FieldInfo;
+import dev.headwater.contract.Protection;
 import dev.headwater.contract.ServiceLevels;
 import dev.headwater.pipeline.EvolutionReport.Change;
 import dev.headwater.pipeline.EvolutionReport.Kind;
@@ -46,6 +48,7 @@ public final class ContractEvolution {
         schema(previous, next, changes);
         fields(previous.schema(), next.schema(), changes);
         rules(previous, next, changes);
+        protection(previous, next, changes);
         settings(previous, next, changes);
         return new EvolutionReport(previous.version(), next.version(), changes);
     }
@@ -220,6 +223,31 @@ public final class ContractEvolution {
         changes.add(new Change(tightened ? Kind.RULE_TIGHTENED : Kind.RULE_LOOSENED, where, name + " "
                 + (before == null ? "(none)" : before) + " -> " + (after == null ? "(none)" : after)
                 + (tightened ? ": existing data may fail it" : ""), tightened));
+    }
+
+    /**
+     * Turning a field's protection off, or changing how it is protected, is breaking: what was protected would be
+     * written in clear, or consumers entitled to it could no longer read it the way they did. Protecting a field is
+     * listed, not breaking: consumers without access read its mask from then on.
+     */
+    private static void protection(DataContract previous, DataContract next, List<Change> changes) {
+        java.util.Set<String> names = new java.util.TreeSet<>(previous.fields().keySet());
+        names.addAll(next.fields().keySet());
+        for (String name : names) {
+            Protection before = previous.field(name).map(FieldInfo::protection).orElse(Protection.NONE);
+            Protection after = next.field(name).map(FieldInfo::protection).orElse(Protection.NONE);
+            if (before == after) {
+                continue;
+            }
+            if (before == Protection.NONE) {
+                changes.add(new Change(Kind.PROTECTION_ADDED, name, "protected from now on (" + after.id()
+                        + "): consumers without access read its mask", false));
+            } else {
+                changes.add(new Change(Kind.PROTECTION_LOOSENED, name, "protection " + before.id() + " -> "
+                        + after.id() + (after == Protection.NONE ? ": its values would be written in clear"
+                        : ": consumers could no longer read it as before"), true));
+            }
+        }
     }
 
     private static void settings(DataContract previous, DataContract next, List<Change> changes) {

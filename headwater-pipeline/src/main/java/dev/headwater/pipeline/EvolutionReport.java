@@ -38,6 +38,13 @@ public record EvolutionReport(String from, String to, List<Change> changes) {
         SLO_TIGHTENED,
         /** The compatibility level promises less than before. */
         COMPATIBILITY_LOOSENED,
+        /**
+         * A field's protection was turned off or changed (encrypt to token, say): breaking, since values protected
+         * until now would be written in clear, or consumers could no longer read what they read.
+         */
+        PROTECTION_LOOSENED,
+        /** A field is protected from now on: consumers without access read its mask instead of its value. */
+        PROTECTION_ADDED,
         /** Anything else consumers may want to know: owner, dead-letter topic, failure action. */
         OTHER
     }

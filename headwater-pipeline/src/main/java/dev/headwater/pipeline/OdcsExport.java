@@ -208,6 +208,14 @@ public final class OdcsExport {
             if (info.sensitive()) {
                 property.put("criticalDataElement", true);
             }
+            if (info.protectedField()) {
+                // ODCS has no field for protection at the source: a custom property, as the standard provides
+                ArrayNode custom = property.putArray("customProperties");
+                custom.addObject().put("property", "headwaterProtection").put("value", info.protection().id());
+                if (info.mask() != null) {
+                    custom.addObject().put("property", "headwaterMask").put("value", info.mask());
+                }
+            }
         }
         ArrayNode quality = NODES.arrayNode();
         for (ContractRule rule : contract.rules()) {

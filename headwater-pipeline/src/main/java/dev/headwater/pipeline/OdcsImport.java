@@ -64,7 +64,7 @@ public final class OdcsImport {
             "description", "properties", "quality", "customProperties");
     private static final Set<String> PROPERTY_KEYS = Set.of("name", "logicalType", "logicalTypeOptions",
             "physicalType", "required", "description", "classification", "quality", "criticalDataElement", "items",
-            "properties", "physicalName");
+            "properties", "physicalName", "customProperties");
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The owner of a contract whose document names no owning team: ODCS does not require one, Headwater does. */
     static final String UNOWNED = "unowned";
@@ -629,8 +629,21 @@ public final class OdcsImport {
             String where = path + " (" + logicalName + ")";
             String classification = property.path("classification").asText("");
             String doc = property.path("description").asText("");
-            if (!classification.isEmpty()) {
-                String known = classification.toLowerCase(Locale.ROOT);
+            String protect = null;
+            String mask = null;
+            for (JsonNode custom : property.path("customProperties")) {
+                String key = custom.path("property").asText("");
+                if (key.equals("headwaterProtection")) {
+                    protect = custom.path("value").asText();
+                } else if (key.equals("headwaterMask")) {
+                    mask = custom.path("value").asText();
+                } else {
+                    left(where + ".customProperties " + key, shown(custom.path("value"))
+                            + ": a contract's fields hold a meaning, a classification and their protection only");
+                }
+            }
+            if (!classification.isEmpty() || protect != null) {
+                String known = classification.isEmpty() ? "internal" : classification.toLowerCase(Locale.ROOT);
                 if (!FieldInfo.CLASSIFICATIONS.contains(known)) {
                     left(where + ".classification", "'" + classification + "' is not one of "
                             + FieldInfo.CLASSIFICATIONS.stream().sorted().toList() + "; the field is classified "
@@ -642,6 +655,12 @@ public final class OdcsImport {
                     info.put("doc", doc);
                 }
                 info.put("classification", known);
+                if (protect != null) {
+                    info.put("protect", protect);
+                }
+                if (mask != null) {
+                    info.put("mask", mask);
+                }
                 fields.put(name, info);
             } else if (property.path("criticalDataElement").asBoolean(false)) {
                 left(where + ".criticalDataElement", "true without a classification: classify the field (pii, "

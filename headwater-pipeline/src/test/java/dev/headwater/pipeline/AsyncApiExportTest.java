@@ -27,7 +27,10 @@ class AsyncApiExportTest {
             description: A payment requested for an order.
             schema: |
               {"type":"record","name":"PaymentRequested","namespace":"dev.headwater.test","fields":[
-                {"name":"orderId","type":"string"},{"name":"amount","type":"double"}]}
+                {"name":"orderId","type":"string"},{"name":"amount","type":"double"},
+                {"name":"iban","type":["null","string"],"default":null}]}
+            fields:
+              iban: {doc: "The account to debit", classification: restricted, protect: encrypt}
             """, "payments.yaml", null);
 
     @Test
@@ -64,6 +67,9 @@ class AsyncApiExportTest {
         assertThat(message.path("description").asText()).contains("`email`: Customer's email address (pii)")
                 .contains("amountInRange on `amount`");
         assertThat(message.path("x-headwater-classification").path("email").asText()).isEqualTo("pii");
+        assertThat(message.has("x-headwater-protection")).as("orders protects nothing").isFalse();
+        assertThat(document.path("components").path("messages").path("PaymentRequested")
+                .path("x-headwater-protection").toString()).isEqualTo("{\"iban\":\"encrypt\"}");
     }
 
     @Test

@@ -121,6 +121,29 @@ class ContractEvolutionTest {
         assertThat(report.toString()).contains("BREAKING SLO_LOOSENED slo.freshness: PT5M -> PT1H");
     }
 
+    @Test
+    void turningAFieldsProtectionOffOrChangingItIsBreakingAndProtectingOneIsNot() throws IOException {
+        String text = Files.readString(DIR.resolve("orders.yaml"));
+        DataContract encrypted = DataContract.parse(text.replace("classification: pii}",
+                "classification: pii, protect: encrypt}"), "orders-encrypted.yaml", DIR.toAbsolutePath());
+        DataContract tokenized = DataContract.parse(text.replace("classification: pii}",
+                "classification: pii, protect: token}"), "orders-token.yaml", DIR.toAbsolutePath());
+
+        EvolutionReport protect = ContractEvolution.compare(orders(), encrypted);
+        assertThat(protect.changes()).singleElement().satisfies(c -> {
+            assertThat(c.kind()).isEqualTo(Kind.PROTECTION_ADDED);
+            assertThat(c.where()).isEqualTo("email");
+            assertThat(c.breaking()).isFalse();
+        });
+        EvolutionReport off = ContractEvolution.compare(encrypted, orders());
+        assertThat(off.breakingChanges()).singleElement().satisfies(c -> {
+            assertThat(c.kind()).isEqualTo(Kind.PROTECTION_LOOSENED);
+            assertThat(c.description()).isEqualTo("protection encrypt -> none: its values would be written in clear");
+        });
+        assertThat(ContractEvolution.compare(encrypted, tokenized).breakingChanges()).extracting(Change::kind)
+                .containsExactly(Kind.PROTECTION_LOOSENED);
+    }
+
     private Path write(String from, String to) throws IOException {
         Files.writeString(work.resolve("orders.avsc"), Files.readString(DIR.resolve("orders.avsc")).replace(from, to));
         return work;

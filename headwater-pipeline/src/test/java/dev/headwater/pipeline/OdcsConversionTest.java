@@ -107,6 +107,35 @@ class OdcsConversionTest {
     }
 
     @Test
+    void aFieldsProtectionSurvivesTheRoundTripAsCustomProperties() {
+        DataContract original = DataContract.parse("""
+                subject: crm.customers.v1-value
+                version: 1.0.0
+                owner: {team: team-crm}
+                schema: |
+                  {"type":"record","name":"Customer","fields":[{"name":"id","type":"string"},
+                   {"name":"email","type":"string"},{"name":"phone","type":["null","string"],"default":null}]}
+                protection: {pii: encrypt}
+                fields:
+                  id: {classification: internal, protect: token, mask: "anonymous"}
+                  email: {classification: pii, mask: "***"}
+                  phone: {classification: pii}
+                """, "customers.yaml", null);
+
+        OdcsExport export = OdcsExport.of(original);
+        assertThat(violations(export.toJsonTree())).as("ODCS schema violations").isEmpty();
+        JsonNode email = export.toJsonTree().path("schema").get(0).path("properties").get(1);
+        assertThat(email.path("customProperties").toString())
+                .isEqualTo("[{\"property\":\"headwaterProtection\",\"value\":\"encrypt\"},"
+                        + "{\"property\":\"headwaterMask\",\"value\":\"***\"}]");
+        OdcsImport imported = OdcsImport.read(export.toYaml(), "customers.odcs.yaml");
+        assertThat(imported.notRepresented()).isEmpty();
+        assertThat(imported.contract().fields()).isEqualTo(original.fields());
+        assertThat(imported.contract().field("phone").orElseThrow().protection())
+                .isEqualTo(dev.headwater.contract.Protection.ENCRYPT);
+    }
+
+    @Test
     void theExportPutsEachPartWhereOdcsToolsLookForIt() {
         DataContract orders = DataContract.load(Path.of("src/test/resources/contracts/orders.yaml"));
         JsonNode odcs = OdcsExport.of(orders).toJsonTree();

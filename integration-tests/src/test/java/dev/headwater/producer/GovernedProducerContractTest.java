@@ -93,6 +93,17 @@ class GovernedProducerContractTest {
     }
 
     @Test
+    void aContractThatProtectsAFieldIsRefusedAtBuildRatherThanWrittenInClear() throws Exception {
+        String yaml = java.nio.file.Files.readString(Contracts.ORDERS).replace("retail.orders.placed.v1", topic)
+                .replace("classification: pii}", "classification: pii, protect: encrypt}");
+        contract = DataContract.parse(yaml, "orders.yaml", Contracts.ORDERS.toAbsolutePath().getParent());
+        assertThatThrownBy(() -> producer(FailurePolicy.PER_RULE).close())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("protects [email (encrypt)]")
+                .hasMessageContaining("nothing is written in clear instead");
+    }
+
+    @Test
     void anErrorRuleRefusesTheRecordWithEveryViolationAndSendsNothing() {
         GenericRecord order = Contracts.validOrder(contract, "not-a-uuid");
         order.put("amount", -1.0);

@@ -20,10 +20,11 @@ import org.apache.avro.Schema;
 final class ContractYaml {
 
     private static final Set<String> TOP = Set.of("subject", "topics", "version", "owner", "domain", "description",
-            "tags", "compatibility", "deadLetterTopic", "slo", "schema", "schemaFile", "fields", "rules");
+            "tags", "compatibility", "deadLetterTopic", "slo", "schema", "schemaFile", "fields", "rules",
+            "protection");
     private static final Set<String> OWNER = Set.of("team", "contact");
     private static final Set<String> SLO = Set.of("freshness", "expectedRecordsPerMinute");
-    private static final Set<String> FIELD = Set.of("doc", "classification");
+    private static final Set<String> FIELD = Set.of("doc", "classification", "protect", "mask");
     private static final Set<String> RULE = Set.of("name", "field", "doc", "onFailure", "mode", "required", "min",
             "max", "minLength", "maxLength", "regex", "in", "format", "notInFuture", "expr", "type");
 
@@ -106,11 +107,25 @@ final class ContractYaml {
         }
         Schema schema = schema(tree, top);
         builder.schema(schema);
+        Map<String, Protection> byClassification = new java.util.HashMap<>();
+        for (Map.Entry<String, YamlTree.Value> entry : root.get("protection").mapping(FieldInfo.CLASSIFICATIONS)
+                .entrySet()) {
+            Protection protection = entry.getValue().choice(Protection.class);
+            if (protection != null) {
+                byClassification.put(entry.getKey(), protection);
+            }
+        }
         for (YamlTree.Value field : root.get("fields").mapping(null).values()) {
             field.mapping(FIELD);
             String name = field.path().substring("fields.".length());
-            builder.field(name, new FieldInfo(field.get("doc").text(""), field.get("classification")
-                    .text("internal")));
+            String classification = field.get("classification").text("internal");
+            boolean own = field.get("protect").present();
+            Protection protection = own ? field.get("protect").choice(Protection.class)
+                    : byClassification.get(classification);
+            // a protect that names no protection is reported once: its mask is not also said to be out of place
+            String mask = own && protection == null ? null : field.get("mask").text();
+            builder.field(name, new FieldInfo(field.get("doc").text(""), classification,
+                    protection == null ? Protection.NONE : protection, mask));
         }
         builder.rules(rules(tree, root.get("rules")));
         List<String> problems = new ArrayList<>(tree.problems());

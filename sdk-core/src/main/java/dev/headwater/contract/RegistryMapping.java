@@ -63,6 +63,12 @@ final class RegistryMapping {
             FieldInfo info = contract.fields().get(name);
             putIfSet(properties, "field." + name + ".doc", info.doc());
             properties.put("field." + name + ".classification", info.classification());
+            if (info.protectedField()) {
+                properties.put("field." + name + ".protection", info.protection().id());
+            }
+            if (info.mask() != null) {
+                properties.put("field." + name + ".mask", info.mask());
+            }
             tags.putArray(contract.schema().getFullName() + "." + name)
                     .add(info.classification().toUpperCase(Locale.ROOT));
             if (info.sensitive()) {
@@ -225,8 +231,12 @@ final class RegistryMapping {
             String classification = text(properties, "field." + field.name() + ".classification",
                     sensitive.contains(field.name()) ? "pii" : "");
             String doc = text(properties, "field." + field.name() + ".doc", "");
-            if (!classification.isEmpty() || !doc.isEmpty()) {
-                builder.field(field.name(), new FieldInfo(doc, classification.isEmpty() ? "internal" : classification));
+            String protection = text(properties, "field." + field.name() + ".protection", "");
+            String mask = properties.hasNonNull("field." + field.name() + ".mask")
+                    ? properties.get("field." + field.name() + ".mask").asText() : null;
+            if (!classification.isEmpty() || !doc.isEmpty() || !protection.isEmpty()) {
+                builder.field(field.name(), new FieldInfo(doc, classification.isEmpty() ? "internal" : classification,
+                        protection.isEmpty() ? Protection.NONE : Protection.of(protection), mask));
             }
         }
         List<ContractRule> rules = new ArrayList<>();

@@ -82,6 +82,16 @@ public abstract class WriteBuilder<B extends WriteBuilder<B>> extends HeadwaterC
             if (tenantPolicy() != null && !contract.deadLetterTopic().isEmpty()) {
                 tenantPolicy().checkWrite(contract.deadLetterTopic());
             }
+            List<String> protectedFields = contract.fields().entrySet().stream()
+                    .filter(field -> field.getValue().protectedField())
+                    .map(field -> field.getKey() + " (" + field.getValue().protection().id() + ")").sorted().toList();
+            if (!protectedFields.isEmpty()) {
+                // fail closed: a producer that cannot protect what the contract protects must not write it in clear
+                throw new IllegalArgumentException("Contract " + contract.subject() + " protects " + protectedFields
+                        + " where the values are born, and this version of Headwater cannot encrypt or tokenize "
+                        + "them yet: nothing is written in clear instead. Remove 'protect'/'protection' from the "
+                        + "contract until field protection is available");
+            }
         }
         GovernanceSettings settings = governanceSettings(kafka, clientId);
         List<WriteSteps> steps = new ArrayList<>();

@@ -24,6 +24,40 @@ public final class ContractChecks {
     private ContractChecks() {
     }
 
+    /** A protected field must be able to carry what protection writes, and what consumers without access read. */
+    private static void protection(String source, Schema.Field field, FieldInfo info, List<String> problems) {
+        String where = source + ": fields." + field.name();
+        Schema type = AvroFields.valueType(field);
+        switch (info.protection()) {
+            case NONE -> {
+                if (info.mask() != null) {
+                    problems.add(where + ".mask: the field is not protected (protect: encrypt or token, or the "
+                            + "contract's protection for its classification '" + info.classification() + "'), so "
+                            + "consumers always read its value: leave the mask out or protect the field");
+                }
+                return;
+            }
+            case ENCRYPT -> {
+                if (type.getType() != Schema.Type.STRING && type.getType() != Schema.Type.BYTES) {
+                    problems.add(where + ": protection encrypt needs a string or bytes field (the ciphertext, as "
+                            + "base64url text or as bytes), was " + AvroFields.describe(field) + "; change its type "
+                            + "in the schema");
+                }
+            }
+            case TOKEN -> {
+                if (type.getType() != Schema.Type.STRING) {
+                    problems.add(where + ": protection token needs a string field (the token is text), was "
+                            + AvroFields.describe(field) + "; use encrypt, or change its type in the schema");
+                }
+            }
+            default -> throw new IllegalStateException("unknown protection " + info.protection());
+        }
+        if (info.mask() == null && !AvroFields.nullable(field)) {
+            problems.add(where + ": consumers without access to a protected field read its mask, or null: give it "
+                    + "a mask (mask: \"***\") or make it nullable in the schema");
+        }
+    }
+
     /**
      * Checks a definition.
      *
@@ -57,6 +91,10 @@ public final class ContractChecks {
             if (!FieldInfo.CLASSIFICATIONS.contains(entry.getValue().classification())) {
                 problems.add(source + ": fields." + entry.getKey() + ".classification: '"
                         + entry.getValue().classification() + "' is not one of " + FieldInfo.CLASSIFICATIONS);
+            }
+            Schema.Field field = schema.getField(entry.getKey());
+            if (field != null) {
+                protection(source, field, entry.getValue(), problems);
             }
         }
         Set<String> names = new HashSet<>();
