@@ -143,6 +143,8 @@ public final class ThroughputHarness {
             "compression.type", System.getProperty("compression", "none"));
     private static final String CHILD = "harness.child";
     private static final String RESULT = "RESULT ";
+    /** What a child prints as its timed run starts: the harness reads its own CPU time then, and at the result. */
+    private static final String TIMED = "TIMED";
 
     /** The order of {@link SerdeBenchmark#SCHEMA} with twelve line items, about 1 KB in Avro. */
     static final String LARGE_SCHEMA = SerdeBenchmark.SCHEMA.substring(0, SerdeBenchmark.SCHEMA.lastIndexOf(']'))
@@ -369,9 +371,19 @@ public final class ThroughputHarness {
         String topic(int round, int variant);
     }
 
-    /** What one timed run measured: records/s, per record CPU and allocation, and the bytes of its topic. */
+    /**
+     * What one timed run measured: records/s, per record CPU and allocation, the bytes of its topic, and (with a JVM
+     * per run) the CPU the harness's JVM, which holds the broker and the registry, spent per record meanwhile.
+     */
     private record Run1(double rate, double threadNs, double helperNs, double processNs, double allocated,
-            Bytes bytes) {
+            Bytes bytes, double brokerNs) {
+        Run1(double rate, double threadNs, double helperNs, double processNs, double allocated, Bytes bytes) {
+            this(rate, threadNs, helperNs, processNs, allocated, bytes, Double.NaN);
+        }
+
+        Run1 withBytes(Bytes read) {
+            return new Run1(rate, threadNs, helperNs, processNs, allocated, read, brokerNs);
+        }
     }
 
     /**
@@ -411,8 +423,7 @@ public final class ThroughputHarness {
                 }
                 Run1 run = child(kind, variant, all.get(variant), topic, warmupTopic, setup.kafka);
                 if (kind.equals("produce")) {
-                    run = new Run1(run.rate(), run.threadNs(), run.helperNs(), run.processNs(), run.allocated(),
-                            bytes(setup.kafka, topic));
+                    run = run.withBytes(bytes(setup.kafka, topic));
                     setup.kafka.admin().deleteTopics(List.of(topic, warmupTopic)).all().get();
                 }
                 report.add(variant, round, run);
@@ -462,10 +473,16 @@ public final class ThroughputHarness {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String result = null;
         List<String> output = new ArrayList<>();
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long brokerCpu = -1;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8))) {
             for (String line = out.readLine(); line != null; line = out.readLine()) {
-                if (line.startsWith(RESULT)) {
+                if (line.equals(TIMED)) {
+                    brokerCpu = os.getProcessCpuTime();
+                } else if (line.startsWith(RESULT)) {
+                    brokerCpu = brokerCpu < 0 ? -1 : os.getProcessCpuTime() - brokerCpu;
                     result = line.substring(RESULT.length());
                 } else {
                     output.add(line);
@@ -479,7 +496,8 @@ public final class ThroughputHarness {
         }
         String[] f = result.split(" ");
         return new Run1(Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
-                Double.parseDouble(f[3]), Double.parseDouble(f[4]), null);
+                Double.parseDouble(f[3]), Double.parseDouble(f[4]), null,
+                brokerCpu < 0 ? Double.NaN : brokerCpu / (double) RECORDS);
     }
 
     /** A child JVM: one variant, warmed up with a client of its own, then timed with a fresh one. */
@@ -493,6 +511,8 @@ public final class ThroughputHarness {
             do {
                 chosen.run().on(System.getProperty("child.warmup.topic"), WARMUP);
             } while (System.nanoTime() < warmUntil);
+            System.out.println(TIMED);
+            System.out.flush();
             Run1 run = timed(chosen, System.getProperty("child.topic"));
             System.out.printf(Locale.ROOT, RESULT + "%f %f %f %f %f%n", run.rate(), run.threadNs(),
                     run.helperNs(), run.processNs(), run.allocated());
@@ -535,8 +555,7 @@ public final class ThroughputHarness {
                 }
                 Run1 run = timed(all.get(variant), topic);
                 if (produce) {
-                    run = new Run1(run.rate(), run.threadNs(), run.helperNs(), run.processNs(), run.allocated(),
-                            bytes(setup.kafka, topic));
+                    run = run.withBytes(bytes(setup.kafka, topic));
                     setup.kafka.admin().deleteTopics(List.of(topic)).all().get();
                 }
                 if (round > 0) {
@@ -586,8 +605,8 @@ public final class ThroughputHarness {
         Report(String kind, List<Integer> variants) {
             this.kind = kind;
             this.variants = variants;
-            System.out.printf(Locale.ROOT, "%n%s, every run:%n  %-4s %-78s %11s %9s %9s %8s%s%n", kind, "run",
-                    "variant", "records/s", "thread ns", "process", "alloc B", kind.equals("produce")
+            System.out.printf(Locale.ROOT, "%n%s, every run:%n  %-4s %-78s %11s %9s %9s %9s %8s%s%n", kind, "run",
+                    "variant", "records/s", "thread ns", "process", "broker", "alloc B", kind.equals("produce")
                             ? String.format(Locale.ROOT, " %6s %7s %7s %7s", "hdr B", "inline", "wire B", "log B")
                             : "");
         }
@@ -598,8 +617,10 @@ public final class ThroughputHarness {
 
         void printRun(Variant variant, int number, int round, Run1 run) {
             Bytes b = run.bytes();
-            System.out.printf(Locale.ROOT, "  %-4s %-78s %,11.0f %,9.0f %,9.0f %,8.0f%s%n", round + "." + number,
-                    variant.label(), run.rate(), run.threadNs() + run.helperNs(), run.processNs(), run.allocated(),
+            System.out.printf(Locale.ROOT, "  %-4s %-78s %,11.0f %,9.0f %,9.0f %9s %,8.0f%s%n", round + "." + number,
+                    variant.label(), run.rate(), run.threadNs() + run.helperNs(), run.processNs(),
+                    Double.isNaN(run.brokerNs()) ? "-" : String.format(Locale.ROOT, "%,.0f", run.brokerNs()),
+                    run.allocated(),
                     b == null ? "" : String.format(Locale.ROOT, " %6d %6.3f%% %7.1f %7.1f", b.steadyHeaders(),
                             100 * b.inline(), b.written(), b.log()));
             System.out.flush();
