@@ -8,6 +8,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import dev.headwater.fixtures.Vendored;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

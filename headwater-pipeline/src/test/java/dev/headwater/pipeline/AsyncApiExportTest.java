@@ -9,6 +9,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.headwater.contract.DataContract;
+import dev.headwater.fixtures.Vendored;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Set;

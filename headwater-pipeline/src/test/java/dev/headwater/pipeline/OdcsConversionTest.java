@@ -14,6 +14,7 @@ import dev.headwater.contract.ContractRule;
 import dev.headwater.contract.DataContract;
 import dev.headwater.contract.OnFailure;
 import dev.headwater.contract.Violation;
+import dev.headwater.fixtures.Vendored;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
