@@ -97,7 +97,13 @@ final class Report {
      * @throws IOException when the file cannot be written
      */
     static void write(CommandSpec spec, String text, Path file) throws IOException {
-        writeText(spec, text, file);
+        if (file == null) {
+            spec.commandLine().getOut().print(text);
+            spec.commandLine().getOut().flush();
+        } else {
+            Files.writeString(file, text);
+            spec.commandLine().getErr().println("headwater: wrote " + file);
+        }
     }
 
     /**
@@ -115,7 +121,7 @@ final class Report {
     static int document(CommandSpec spec, OutputFormat output, String command, String text, Path file)
             throws IOException {
         if (output != OutputFormat.json) {
-            writeText(spec, text, file);
+            write(spec, text, file);
             return 0;
         }
         Report report = new Report(command);
@@ -126,15 +132,5 @@ final class Report {
             report.detail("document", text);
         }
         return report.print(OutputFormat.json, spec.commandLine().getOut());
-    }
-
-    private static void writeText(CommandSpec spec, String text, Path file) throws IOException {
-        if (file == null) {
-            spec.commandLine().getOut().print(text);
-            spec.commandLine().getOut().flush();
-        } else {
-            Files.writeString(file, text);
-            spec.commandLine().getErr().println("headwater: wrote " + file);
-        }
     }
 }
