@@ -93,7 +93,7 @@ class GovernedProducerContractTest {
     }
 
     @Test
-    void aContractThatProtectsAFieldIsRefusedAtBuildRatherThanWrittenInClear() throws Exception {
+    void aContractThatProtectsAFieldIsRefusedAtBuildWithoutKeysRatherThanWrittenInClear() throws Exception {
         String yaml = java.nio.file.Files.readString(Contracts.ORDERS).replace("retail.orders.placed.v1", topic)
                 .replace("classification: pii}", "classification: pii, protect: encrypt}");
         contract = DataContract.parse(yaml, "orders.yaml", Contracts.ORDERS.toAbsolutePath().getParent());

@@ -27,8 +27,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * application processes it; {@link GovernedConsumer} and Spring listeners record {@code process} spans around the
  * handler). An interceptor can neither hold a record back nor dead-letter it: a record that breaks a read rule keeps
  * flowing to the application but carries a {@value #VIOLATIONS_HEADER} header listing the violations, and the
- * violations are counted. A team that wants refusals dead-lettered uses the governed consumer, or reads bytes and calls
- * {@link ReadPipeline#prepare} itself.
+ * violations are counted. Fields the contract protects are opened in place (or set to the contract's masks when the
+ * application has no key for them); when the key service does not answer, the record keeps flowing with those fields
+ * still sealed (ciphertext, never clear text) and carries a {@value #UNOPENED_HEADER} header saying why, since an
+ * interceptor cannot read a record again. A team that wants refusals dead-lettered, or records whose keys cannot be
+ * reached read again, uses the governed consumer, or reads bytes and calls {@link ReadPipeline#prepare} itself.
  *
  * <p>Settings (in the consumer's configuration): the {@code headwater.*} keys every client takes
  * ({@link HeadwaterClientConfig}: {@code headwater.contract.file}, {@code headwater.tenant.policy.file},
@@ -38,6 +41,8 @@ public final class GovernedConsumerInterceptor<K, V> implements ConsumerIntercep
 
     /** The header added to records that break the contract: one violation per line. */
     public static final String VIOLATIONS_HEADER = "hw_violations";
+    /** The header added to records whose protected fields stay sealed because the key service did not answer. */
+    public static final String UNOPENED_HEADER = "hw_unopened";
     /** Setting: the contract file. */
     public static final String CONTRACT_FILE = HeadwaterClientConfig.CONTRACT_FILE;
     /** Setting: the OpenTelemetry instance; {@link GlobalOpenTelemetry} by default. */
@@ -83,7 +88,9 @@ public final class GovernedConsumerInterceptor<K, V> implements ConsumerIntercep
         for (ConsumerRecord<K, V> record : records) {
             Read read = pipeline.check(record);
             member.received(read);
-            if (read.outcome() == Read.Outcome.REFUSED) {
+            if (read.outcome() == Read.Outcome.TRANSIENT) {
+                record.headers().add(UNOPENED_HEADER, read.error().getMessage().getBytes(StandardCharsets.UTF_8));
+            } else if (read.outcome() == Read.Outcome.REFUSED) {
                 record.headers().add(VIOLATIONS_HEADER, read.violations().stream().map(Object::toString)
                         .collect(Collectors.joining("\n")).getBytes(StandardCharsets.UTF_8));
             }

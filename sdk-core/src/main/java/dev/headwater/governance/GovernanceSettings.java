@@ -2,6 +2,7 @@ package dev.headwater.governance;
 
 import dev.headwater.SharedResources;
 import dev.headwater.lineage.DatasetEvents;
+import dev.headwater.protection.FieldProtection;
 import dev.headwater.registry.SchemaRegistryClient;
 import dev.headwater.tenant.TenantPolicy;
 import io.opentelemetry.api.OpenTelemetry;
@@ -24,11 +25,13 @@ import java.util.Objects;
  * @param kafka the client's Kafka settings, inherited by every internal client
  * @param clientId the client's id, for telemetry and internal clients' ids
  * @param sharedResources quotas, registry clients and metric registrations shared with other clients
+ * @param fieldProtection the keys that seal and open the contract's protected fields; {@link FieldProtection#NONE}
+ *     without
  */
 public record GovernanceSettings(String client, String application, String applicationVersion, String tenant,
         TenantPolicy tenantPolicy, SchemaRegistryClient registry, OpenTelemetry openTelemetry,
         DatasetEvents datasetEvents, String descriptorTopic, Map<String, Object> kafka, String clientId,
-        SharedResources sharedResources) {
+        SharedResources sharedResources, FieldProtection fieldProtection) {
 
     /** Checks that what is required is there. */
     public GovernanceSettings {
@@ -42,6 +45,7 @@ public record GovernanceSettings(String client, String application, String appli
         Objects.requireNonNull(kafka, "kafka");
         Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(sharedResources, "sharedResources");
+        Objects.requireNonNull(fieldProtection, "fieldProtection");
     }
 
     /** @return the cluster's bootstrap servers as configured, or empty */

@@ -4,6 +4,7 @@ import dev.headwater.SharedResources;
 import dev.headwater.contract.DataContract;
 import dev.headwater.lineage.DatasetEvents;
 import dev.headwater.lineage.LineageDescriptors;
+import dev.headwater.protection.FieldProtection;
 import dev.headwater.registry.SchemaRegistryClient;
 import dev.headwater.tenant.TenantPolicy;
 import io.opentelemetry.api.GlobalOpenTelemetry;
@@ -35,6 +36,7 @@ public abstract class HeadwaterClientBuilder<B extends HeadwaterClientBuilder<B>
     private DatasetEvents datasetEvents;
     private String descriptorTopic = LineageDescriptors.DEFAULT_TOPIC;
     private SharedResources sharedResources = SharedResources.global();
+    private FieldProtection fieldProtection = FieldProtection.NONE;
 
     /** @param client the built type's name, such as {@code GovernedProducer}, for messages */
     protected HeadwaterClientBuilder(String client) {
@@ -199,6 +201,26 @@ public abstract class HeadwaterClientBuilder<B extends HeadwaterClientBuilder<B>
         return self();
     }
 
+    /**
+     * Sets the keys that seal and open the fields the contract protects ({@code protect: encrypt|token}): a producer
+     * seals them before the record leaves the application, a consumer opens what it may read and sees the contract's
+     * masks otherwise. Without it (and without {@code headwater.protection.*} settings), a producer whose contract
+     * protects fields refuses to build, and a consumer reads the masks. {@code headwater-protection} provides keys
+     * built on Google Tink, with a local key store and AWS KMS. The client closes them when it closes.
+     *
+     * @param protection the keys
+     * @return this builder
+     */
+    public B fieldProtection(FieldProtection protection) {
+        this.fieldProtection = Objects.requireNonNull(protection, "protection");
+        return self();
+    }
+
+    /** @return the keys of protected fields; {@link FieldProtection#NONE} when none were set */
+    protected final FieldProtection fieldProtection() {
+        return fieldProtection;
+    }
+
     /** @return the built type's name, for messages */
     protected final String client() {
         return client;
@@ -272,6 +294,7 @@ public abstract class HeadwaterClientBuilder<B extends HeadwaterClientBuilder<B>
         return new GovernanceSettings(client, application == null ? "" : application, applicationVersion, tenant,
                 tenantPolicy, registry, openTelemetry != null ? openTelemetry : GlobalOpenTelemetry.get(),
                 datasetEvents != null ? datasetEvents : DatasetEvents.configure(Map.of()), descriptorTopic,
-                java.util.Collections.unmodifiableMap(new java.util.HashMap<>(kafka)), clientId, sharedResources);
+                java.util.Collections.unmodifiableMap(new java.util.HashMap<>(kafka)), clientId, sharedResources,
+                fieldProtection);
     }
 }

@@ -4,6 +4,7 @@ import dev.headwater.SharedResources;
 import dev.headwater.contract.DataContract;
 import dev.headwater.lineage.DatasetEvents;
 import dev.headwater.lineage.LineageDescriptors;
+import dev.headwater.protection.FieldProtection;
 import dev.headwater.registry.SchemaRegistryClientConfig;
 import dev.headwater.tenant.TenantPolicy;
 import io.opentelemetry.api.OpenTelemetry;
@@ -82,7 +83,7 @@ public final class HeadwaterClientConfig {
     /**
      * The parts of one Kafka-style properties map.
      *
-     * @param headwater Headwater's text keys, each declared, and the dataset events' keys
+     * @param headwater Headwater's text keys, each declared, and the dataset events' and field protection's keys
      * @param objects the object settings given ({@value #OPENTELEMETRY}, {@value #CONTRACTS},
      *     {@value #SHARED_RESOURCES})
      * @param registry the schema registry client's keys (Confluent's names); empty when there is no registry
@@ -112,13 +113,13 @@ public final class HeadwaterClientConfig {
                 registry.put(key, value);
             } else if (OBJECT_KEYS.contains(key)) {
                 objects.put(key, value);
-            } else if (key.startsWith(DatasetEvents.PREFIX)) {
+            } else if (key.startsWith(DatasetEvents.PREFIX) || key.startsWith(FieldProtection.PREFIX)) {
                 headwater.put(key, value); // OpenLineage's own settings, read by DatasetEvents.configure
             } else if (key.startsWith("headwater.")) {
                 if (!declared.names().contains(key)) {
                     throw new ConfigException("'" + key + "' is not a Headwater " + client + " setting; known: "
                             + declared.names().stream().sorted().toList() + ", " + OBJECT_KEYS.stream().sorted()
-                            .toList() + " and " + DatasetEvents.PREFIX + "*");
+                            .toList() + ", " + DatasetEvents.PREFIX + "* and " + FieldProtection.PREFIX + "*");
                 }
                 headwater.put(key, value);
             } else {
@@ -130,7 +131,7 @@ public final class HeadwaterClientConfig {
 
     /**
      * Applies the common settings of a split map to a builder: Kafka properties, application, tenant and its policy,
-     * contracts, registry, OpenTelemetry, shared resources, dataset events, descriptor topic.
+     * contracts, registry, OpenTelemetry, shared resources, dataset events, field protection, descriptor topic.
      *
      * @param config the parsed Headwater keys (of a declaration built on {@link #common()})
      * @param split the map's parts
@@ -176,6 +177,10 @@ public final class HeadwaterClientConfig {
             builder.contracts(contracts);
         }
         builder.datasetEvents(DatasetEvents.configure(split.headwater()));
+        FieldProtection protection = FieldProtection.configure(split.headwater());
+        if (protection != FieldProtection.NONE) {
+            builder.fieldProtection(protection);
+        }
         String policy = config.getString(TENANT_POLICY_FILE);
         if (policy != null) {
             builder.tenantPolicy(TenantPolicy.load(policy, config.getString(ENVIRONMENT)));

@@ -118,10 +118,10 @@ public abstract class ReadBuilder<B extends ReadBuilder<B>> extends HeadwaterCli
         boolean tally = settings.datasetEvents() != dev.headwater.lineage.DatasetEvents.NONE;
         List<ReadSteps> steps = new ArrayList<>();
         for (DataContract contract : contracts()) {
-            steps.add(new ReadSteps(contract, deadLetterTopic(contract), tally));
+            steps.add(new ReadSteps(contract, deadLetterTopic(contract), tally, settings));
         }
         ReadSteps ungoverned = new ReadSteps(null, deadLetterTopic(contracts().size() == 1 ? contracts().get(0)
-                : null), false);
+                : null), false, settings);
         if (tenantPolicy() != null) {
             for (ReadSteps each : steps) {
                 if (each.deadLetterTopic() != null) {

@@ -11,6 +11,7 @@ import dev.headwater.lineage.DatasetUse;
 import dev.headwater.lineage.Lineage;
 import dev.headwater.lineage.LineageContext;
 import dev.headwater.lineage.LineageDescriptors;
+import dev.headwater.protection.ProtectionException;
 import dev.headwater.registry.SchemaRegistryException;
 import dev.headwater.tenant.TenantQuotas;
 import io.opentelemetry.api.trace.Span;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
@@ -32,10 +34,11 @@ import org.apache.kafka.common.serialization.Deserializer;
  * consumer interceptor, an application's own poll loop) hands each record to the pipeline and keeps only its
  * transport (poll and commit, container callbacks):
  * <ol>
- *   <li>{@link #prepare}: decode key and value, check the contract's read rules; the outcome is a {@link Read}: ready,
- *       refused ({@code DESERIALIZATION} or {@code CONTRACT_VIOLATION}), or transient (the schema registry did not
- *       answer: read it again later, never dead-lettered); {@link #check} does the rules alone for routes that
- *       decode themselves;</li>
+ *   <li>{@link #prepare}: decode key and value, open the fields the contract protects (or set them to its masks when
+ *       this application may not read them), check the contract's read rules; the outcome is a {@link Read}: ready,
+ *       refused ({@code DESERIALIZATION} or {@code CONTRACT_VIOLATION}), or transient (the schema registry or the key
+ *       service did not answer: read it again later, never dead-lettered); {@link #check} does the same for routes
+ *       that decode themselves;</li>
  *   <li>{@link Member#begin}: the CONSUMER span {@code process {topic}} (child of the producer's span and linked to
  *       it, with the record's event id), the record's lineage context made current (records produced while handling
  *       it carry its correlation and causation), freshness against the contract's objective; {@link Handling#close()}
@@ -115,10 +118,12 @@ public final class ReadPipeline implements AutoCloseable {
     }
 
     /**
-     * Checks the read rules of a record its route decoded itself (the consumer interceptor).
+     * Opens the protected fields (in place) and checks the read rules of a record its route decoded itself (the
+     * consumer interceptor).
      *
      * @param record the record, decoded
-     * @return ready, or refused for its violations
+     * @return ready, refused for its violations, or transient when the key service did not answer (its protected
+     *     fields still sealed)
      */
     public Read check(ConsumerRecord<?, ?> record) {
         return checked(steps(record.topic()), record, record.key(), record.value(), Lineage.createdAtMillis(record));
@@ -126,7 +131,13 @@ public final class ReadPipeline implements AutoCloseable {
 
     private static Read checked(ReadSteps steps, ConsumerRecord<?, ?> record, Object key, Object value,
             long createdAt) {
-        ContractViolationException violation = steps.check(record.topic(), value);
+        Set<String> masked;
+        try {
+            masked = steps.reveal(record.topic(), record.headers(), value);
+        } catch (ProtectionException e) {
+            return Read.transientFailure(steps, record, e); // the key service did not answer: never the record's fault
+        }
+        ContractViolationException violation = steps.check(record.topic(), value, masked);
         return violation == null ? Read.ready(steps, record, key, value, createdAt)
                 : Read.refused(steps, record, createdAt, Read.CONTRACT_VIOLATION, violation, violation.violations());
     }
@@ -264,8 +275,9 @@ public final class ReadPipeline implements AutoCloseable {
     }
 
     /**
-     * Whether a failure is transient: the schema registry did not answer (no answer, 5xx, 429, 408). Such a record is
-     * read again, with back-off, until it answers: it is not the record's fault and is never dead-lettered for it.
+     * Whether a failure is transient: the schema registry did not answer (no answer, 5xx, 429, 408), or the key service
+     * of protected fields did not. Such a record is read again, with back-off, until it answers: it is not the record's
+     * fault and is never dead-lettered for it.
      *
      * @param error the failure
      * @return true when it is transient
@@ -275,13 +287,16 @@ public final class ReadPipeline implements AutoCloseable {
             if (cause instanceof SchemaRegistryException registry) {
                 return registry.isTransient();
             }
+            if (cause instanceof ProtectionException protection) {
+                return protection.isTransient();
+            }
         }
         return false;
     }
 
     /**
      * Reports every topic read as no longer in use, aborts a dead-letter write in progress if asked, and closes the
-     * descriptor reader, the dead-letter writer, the quota's metrics and the dataset events.
+     * descriptor reader, the dead-letter writer, the quota's metrics, the dataset events and the field protection.
      */
     @Override
     public void close() {
@@ -295,6 +310,7 @@ public final class ReadPipeline implements AutoCloseable {
             throw new IllegalStateException("could not unregister the tenant quota's metrics", e);
         }
         settings.datasetEvents().close();
+        settings.fieldProtection().close();
     }
 
     /** One member of a consumer group reading through the pipeline: its spans and metrics. Thread safe. */

@@ -5,19 +5,31 @@ import dev.headwater.contract.ContractValidator;
 import dev.headwater.contract.ContractViolationException;
 import dev.headwater.contract.DataContract;
 import dev.headwater.contract.Violation;
+import dev.headwater.governance.internal.ReadTelemetry;
 import dev.headwater.lineage.RuleOutcome;
+import dev.headwater.protection.ProtectionException;
+import dev.headwater.protection.internal.FieldProtector;
+import dev.headwater.telemetry.MessagingAttributes;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.LongCounter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * The steps of the {@link ReadPipeline} for one contract (or none), prepared once: the read rules, the freshness
  * objective, the dead-letter topic. Thread safe.
  */
 final class ReadSteps {
+
+    private static final AttributeKey<String> FIELD = AttributeKey.stringKey("headwater.field");
+    private static final AttributeKey<String> REASON = AttributeKey.stringKey("headwater.reason");
 
     private final DataContract contract;
     private final ContractValidator validator;
@@ -26,19 +38,54 @@ final class ReadSteps {
     /** Per topic, how many records the read rules checked and how many broke each; null when nobody asks. */
     private final Map<String, Tally> tallies;
 
-    ReadSteps(DataContract contract, String deadLetterTopic, boolean tally) {
+    /** Opens the contract's sealed fields, or masks them; null when it protects none. */
+    private final FieldProtector protector;
+    /** Counts fields read masked; null without a protector. */
+    private final LongCounter masked;
+
+    ReadSteps(DataContract contract, String deadLetterTopic, boolean tally, GovernanceSettings settings) {
         this.contract = contract;
         this.validator = contract == null ? null : contract.readValidator();
         this.deadLetterTopic = deadLetterTopic;
         this.tallies = tally && validator != null ? new ConcurrentHashMap<>() : null;
+        this.protector = contract == null ? null : FieldProtector.of(contract, settings.fieldProtection());
+        this.masked = protector == null ? null : settings.openTelemetry().meterBuilder(ReadTelemetry.SCOPE)
+                .setSchemaUrl(MessagingAttributes.SCHEMA_URL).build()
+                .counterBuilder("headwater.consumer.fields.masked")
+                .setDescription("Protected fields a consumer read masked, by field and reason: no_access (no key "
+                        + "for them), key_destroyed (a shredded subject), unreadable")
+                .setUnit("{field}").build();
     }
 
-    /** @return the violations of the read rules; null when the record passes (or there is no contract) */
-    ContractViolationException check(String topic, Object value) {
+    /**
+     * Opens the sealed fields of a value read, in place, or sets them to the contract's masks when this application
+     * may not read them (counted).
+     *
+     * @return the fields masked: the read rules do not judge them (the record is not at fault for what this reader
+     *     may not see)
+     * @throws ProtectionException when the key service did not answer: transient, read the record again later
+     */
+    Set<String> reveal(String topic, Headers headers, Object value) {
+        if (protector == null || value == null) {
+            return Set.of();
+        }
+        return protector.reveal(value, headers, (field, reason) -> masked.add(1, Attributes.of(
+                MessagingAttributes.DESTINATION_NAME, topic, FIELD, field, REASON, reason.id(),
+                MessagingAttributes.CONTRACT, contract.subject())));
+    }
+
+    /**
+     * @param masked fields the reader sees masked: violations on them are not the record's
+     * @return the violations of the read rules; null when the record passes (or there is no contract)
+     */
+    ContractViolationException check(String topic, Object value, Set<String> masked) {
         if (validator == null || value == null) {
             return null;
         }
         List<Violation> violations = validator.validate(value);
+        if (!masked.isEmpty() && !violations.isEmpty()) {
+            violations = violations.stream().filter(v -> !masked.contains(v.field())).toList();
+        }
         if (tallies != null) {
             tallies.computeIfAbsent(topic, t -> new Tally()).count(violations);
         }

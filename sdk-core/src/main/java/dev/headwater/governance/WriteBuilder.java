@@ -4,6 +4,8 @@ import dev.headwater.contract.DataContract;
 import dev.headwater.contract.FailurePolicy;
 import dev.headwater.contract.OnFailure;
 import dev.headwater.lineage.LineageFormat;
+import dev.headwater.protection.FieldProtection;
+import dev.headwater.protection.internal.FieldProtector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,15 +84,14 @@ public abstract class WriteBuilder<B extends WriteBuilder<B>> extends HeadwaterC
             if (tenantPolicy() != null && !contract.deadLetterTopic().isEmpty()) {
                 tenantPolicy().checkWrite(contract.deadLetterTopic());
             }
-            List<String> protectedFields = contract.fields().entrySet().stream()
-                    .filter(field -> field.getValue().protectedField())
-                    .map(field -> field.getKey() + " (" + field.getValue().protection().id() + ")").sorted().toList();
-            if (!protectedFields.isEmpty()) {
+            FieldProtector protector = FieldProtector.of(contract, FieldProtection.NONE);
+            if (protector != null && fieldProtection() == FieldProtection.NONE) {
                 // fail closed: a producer that cannot protect what the contract protects must not write it in clear
-                throw new IllegalArgumentException("Contract " + contract.subject() + " protects " + protectedFields
-                        + " where the values are born, and this version of Headwater cannot encrypt or tokenize "
-                        + "them yet: nothing is written in clear instead. Remove 'protect'/'protection' from the "
-                        + "contract until field protection is available");
+                throw new IllegalArgumentException("Contract " + contract.subject() + " protects "
+                        + protector.describe() + " where the values are born, and " + client() + " has no keys to "
+                        + "protect them with: nothing is written in clear instead. Add dev.headwater:"
+                        + "headwater-protection and set " + FieldProtection.PREFIX + "* (such as "
+                        + FieldProtection.PREFIX + "keystore), or call fieldProtection(...) on the builder");
             }
         }
         GovernanceSettings settings = governanceSettings(kafka, clientId);
@@ -106,6 +107,7 @@ public abstract class WriteBuilder<B extends WriteBuilder<B>> extends HeadwaterC
         } catch (RuntimeException e) {
             steps.forEach(WriteSteps::close);
             settings.datasetEvents().close();
+            settings.fieldProtection().close();
             throw e;
         }
     }

@@ -20,6 +20,8 @@ import org.apache.kafka.common.serialization.Serializer;
  *   <li>the tenant's guardrail (the topic must be in its namespaces);</li>
  *   <li>the contract's write rules, and the decision: send, dead-letter (every broken rule says DLQ, or the failure
  *       policy does) or refuse;</li>
+ *   <li>the fields the contract protects sealed ({@code encrypt}) or tokenized ({@code token}) in a copy of the
+ *       value, the data key's reference in the {@code hw_key} header;</li>
  *   <li>the value serialized: in the Confluent wire format under the contract's registered schema, or by the route's
  *       serializer without a contract;</li>
  *   <li>lineage stamped, with the correlation and causation of the record this thread handles;</li>
@@ -132,11 +134,12 @@ public final class WritePipeline implements AutoCloseable {
         return deadLetters;
     }
 
-    /** Closes the steps of every contract, the dead-letter writer and the dataset events. */
+    /** Closes the steps of every contract, the dead-letter writer, the dataset events and the field protection. */
     @Override
     public void close() {
         routing.all().forEach(WriteSteps::close);
         settings.datasetEvents().close();
+        settings.fieldProtection().close();
         deadLetters.close();
     }
 

@@ -16,6 +16,8 @@ import dev.headwater.lineage.LineageContext;
 import dev.headwater.lineage.LineageFormat;
 import dev.headwater.lineage.LineageStamp;
 import dev.headwater.lineage.internal.CompactLineage;
+import dev.headwater.protection.ProtectionException;
+import dev.headwater.protection.internal.FieldProtector;
 import dev.headwater.registry.SchemaRegistryClient;
 import dev.headwater.registry.SchemaRegistryException;
 import dev.headwater.serde.SerdeException;
@@ -64,6 +66,8 @@ final class WriteSteps implements AutoCloseable {
     private final FailurePolicy failurePolicy;
     private final ContractValidator validator;
     private final AvroWireWriter contractWriter;
+    /** Seals and tokenizes the contract's protected fields; null when it protects none. */
+    private final FieldProtector protector;
     private final LineageStamp lineage;
     private final WriteTelemetry telemetry;
     private final TenantQuotas quota;
@@ -87,6 +91,7 @@ final class WriteSteps implements AutoCloseable {
             this.validator = contract.writeValidator();
             int schemaId = register(settings.registry(), contract);
             this.contractWriter = new AvroWireWriter(schemaId, contract.subject(), contract.schema());
+            this.protector = FieldProtector.of(contract, settings.fieldProtection());
             stamp.type(contract.schema().getFullName()).owner(contract.owner().team())
                     .contract(contract.subject(), contract.version())
                     .schema(settings.registry().urls().get(0).toString(), schemaId)
@@ -94,6 +99,7 @@ final class WriteSteps implements AutoCloseable {
         } else {
             this.validator = null;
             this.contractWriter = null;
+            this.protector = null;
         }
         this.lineage = stamp.build();
         this.maxRequestSize = intSetting(settings.kafka(), ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024);
@@ -232,8 +238,12 @@ final class WriteSteps implements AutoCloseable {
             return null;
         }
         try {
-            return contractWriter != null ? contractWriter.write(value) : serializer.serialize(topic, headers, value);
-        } catch (SerdeException e) {
+            if (contractWriter == null) {
+                return serializer.serialize(topic, headers, value);
+            }
+            // the rules saw the clear value; what leaves the application has its protected fields sealed
+            return contractWriter.write(protector == null ? value : protector.protect(value, headers));
+        } catch (SerdeException | ProtectionException e) {
             throw e;
         } catch (Exception e) {
             throw new SerdeException("Could not serialize the value of a record for topic '" + topic + "': "

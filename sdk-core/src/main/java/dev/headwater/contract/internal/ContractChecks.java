@@ -43,6 +43,11 @@ public final class ContractChecks {
                             + "base64url text or as bytes), was " + AvroFields.describe(field) + "; change its type "
                             + "in the schema");
                 }
+                if (info.mask() == null && !AvroFields.nullable(field)) {
+                    problems.add(where + ": consumers without access to a protected field read its mask, or null: "
+                            + "give it a mask (mask: \"***\") or make it nullable in the schema (tokens need "
+                            + "neither: every consumer reads the token)");
+                }
             }
             case TOKEN -> {
                 if (type.getType() != Schema.Type.STRING) {
@@ -51,10 +56,6 @@ public final class ContractChecks {
                 }
             }
             default -> throw new IllegalStateException("unknown protection " + info.protection());
-        }
-        if (info.mask() == null && !AvroFields.nullable(field)) {
-            problems.add(where + ": consumers without access to a protected field read its mask, or null: give it "
-                    + "a mask (mask: \"***\") or make it nullable in the schema");
         }
     }
 
