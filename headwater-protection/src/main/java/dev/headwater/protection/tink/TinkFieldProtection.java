@@ -1,0 +1,244 @@
+package dev.headwater.protection.tink;
+
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.subtle.Random;
+import dev.headwater.protection.DataKey;
+import dev.headwater.protection.FieldProtection;
+import dev.headwater.protection.ProtectionException;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Envelope encryption with Google Tink. A producer seals values with an AES-256-GCM data key of its own, made afresh
+ * each key period (and when the key service's key-encryption key rotated), wrapped by that key-encryption key; the
+ * wrapped data key is the reference each record carries (in the {@value FieldProtection#KEY_HEADER} header: one byte
+ * of version and the wrapped key, 66 bytes with a {@link LocalKeyStore}). A consumer unwraps each data key once and
+ * keeps it (a bounded number of them); a key it may not unwrap is asked again after a short while, never per record.
+ * Tokens are an HMAC-SHA256 PRF of the field's domain and value under the key service's token key, 16 bytes in
+ * unpadded base64url (22 characters). Thread safe; never logs nor prints keys.
+ */
+public final class TinkFieldProtection implements FieldProtection {
+
+    /** The version byte that starts every reference. */
+    static final byte VERSION = 1;
+    private static final byte[] WRAP_CONTEXT = "headwater-data-key/1".getBytes(StandardCharsets.UTF_8);
+    private static final int TOKEN_BYTES = 16;
+    private static final long CHECK_ROTATION_NANOS = Duration.ofSeconds(1).toNanos();
+    private static final long RETRY_REFUSED_NANOS = Duration.ofSeconds(30).toNanos();
+    private static final int OPENED_KEYS = 10_000;
+
+    private final KeyService keys;
+    private final long periodNanos;
+    private final boolean closeKeys;
+    private volatile Sealing current;
+    private volatile long rotationCheckedAt;
+    private final Map<ByteBuffer, Opened> opened = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Opened> eldest) {
+            return size() > OPENED_KEYS;
+        }
+    };
+
+    /**
+     * @param keys the key service
+     * @param dataKeyPeriod how long a producer seals with one data key
+     * @param closeKeys whether closing this closes the key service
+     */
+    public TinkFieldProtection(KeyService keys, Duration dataKeyPeriod, boolean closeKeys) {
+        TinkKeys.register();
+        this.keys = Objects.requireNonNull(keys, "keys");
+        if (dataKeyPeriod.isNegative() || dataKeyPeriod.isZero()) {
+            throw new IllegalArgumentException("dataKeyPeriod must be positive, was " + dataKeyPeriod);
+        }
+        this.periodNanos = dataKeyPeriod.toNanos();
+        this.closeKeys = closeKeys;
+    }
+
+    /**
+     * @param keys the key service, left open when this closes
+     * @return protection with a new data key every hour
+     */
+    public static TinkFieldProtection of(KeyService keys) {
+        return new TinkFieldProtection(keys, Duration.ofHours(1), false);
+    }
+
+    @Override
+    public DataKey dataKey() {
+        Sealing sealing = current;
+        long now = System.nanoTime();
+        if (sealing != null && now - sealing.made < periodNanos && (now - rotationCheckedAt < CHECK_ROTATION_NANOS
+                || sealing.keyEncryptionKey.equals(checkedKeyId(now)))) {
+            return sealing;
+        }
+        synchronized (this) {
+            sealing = current;
+            String keyId = checkedKeyId(now);
+            if (sealing == null || now - sealing.made >= periodNanos || !sealing.keyEncryptionKey.equals(keyId)) {
+                sealing = newDataKey(keyId, now);
+                current = sealing;
+            }
+            return sealing;
+        }
+    }
+
+    private String checkedKeyId(long now) {
+        String id = keys.currentKeyId();
+        rotationCheckedAt = now;
+        return id;
+    }
+
+    private Sealing newDataKey(String keyId, long now) {
+        byte[] clear = Random.randBytes(TinkKeys.KEY_BYTES);
+        try {
+            byte[] wrapped = keys.wrap(clear, WRAP_CONTEXT);
+            byte[] reference = new byte[1 + wrapped.length];
+            reference[0] = VERSION;
+            System.arraycopy(wrapped, 0, reference, 1, wrapped.length);
+            return new Sealing(TinkKeys.aesGcm(clear), reference, keyId, now);
+        } catch (GeneralSecurityException e) {
+            throw new ProtectionException(ProtectionException.Reason.KEY_UNAVAILABLE, "Could not make a data key", e);
+        } finally {
+            Arrays.fill(clear, (byte) 0);
+        }
+    }
+
+    @Override
+    public byte[] open(byte[] reference, byte[] ciphertext, byte[] associatedData) {
+        Aead aead = opener(reference);
+        try {
+            return aead.decrypt(ciphertext, associatedData);
+        } catch (GeneralSecurityException e) {
+            throw new ProtectionException(ProtectionException.Reason.UNREADABLE, "The sealed value does not open "
+                    + "with its data key: it was altered, or moved from another field", null);
+        }
+    }
+
+    private Aead opener(byte[] reference) {
+        ByteBuffer id = ByteBuffer.wrap(reference);
+        Opened known;
+        synchronized (opened) {
+            known = opened.get(id);
+        }
+        long now = System.nanoTime();
+        if (known != null && (known.aead != null || now - known.at < RETRY_REFUSED_NANOS)) {
+            if (known.aead != null) {
+                return known.aead;
+            }
+            throw known.refused;
+        }
+        if (reference.length < 2 || reference[0] != VERSION) {
+            throw new ProtectionException(ProtectionException.Reason.UNREADABLE, "The " + KEY_HEADER + " header is "
+                    + "not a data key reference of version " + VERSION, null);
+        }
+        byte[] wrapped = Arrays.copyOfRange(reference, 1, reference.length);
+        Opened result;
+        byte[] clear = null;
+        try {
+            clear = keys.unwrap(wrapped, WRAP_CONTEXT);
+            result = new Opened(TinkKeys.aesGcm(clear), null, now);
+        } catch (ProtectionException e) {
+            if (e.isTransient()) {
+                throw e; // the key service did not answer: ask again with the next attempt
+            }
+            result = new Opened(null, e, now);
+        } catch (GeneralSecurityException e) {
+            result = new Opened(null, new ProtectionException(ProtectionException.Reason.UNREADABLE,
+                    "The unwrapped data key is not an AES-256 key", null), now);
+        } finally {
+            if (clear != null) {
+                Arrays.fill(clear, (byte) 0);
+            }
+        }
+        synchronized (opened) {
+            opened.put(ByteBuffer.wrap(reference.clone()), result);
+        }
+        if (result.aead == null) {
+            throw result.refused;
+        }
+        return result.aead;
+    }
+
+    @Override
+    public String token(String value, byte[] associatedData) {
+        byte[] text = value.getBytes(StandardCharsets.UTF_8);
+        byte[] input = new byte[associatedData.length + 1 + text.length];
+        System.arraycopy(associatedData, 0, input, 0, associatedData.length);
+        System.arraycopy(text, 0, input, associatedData.length + 1, text.length);
+        try {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    keys.tokenKeys().computePrimary(input, TOKEN_BYTES));
+        } catch (GeneralSecurityException e) {
+            throw new ProtectionException(ProtectionException.Reason.KEY_UNAVAILABLE, "Could not compute a token", e);
+        }
+    }
+
+    /** Forgets every data key opened, so that the next record asks the key service again. */
+    public void forgetOpenedKeys() {
+        synchronized (opened) {
+            opened.clear();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closeKeys) {
+            try {
+                keys.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("Could not close key service " + keys, e);
+            }
+        }
+    }
+
+    /** Names the key service only. */
+    @Override
+    public String toString() {
+        return "TinkFieldProtection{" + keys + "}";
+    }
+
+    /** A data key in use by a producer. */
+    private static final class Sealing implements DataKey {
+        private final Aead aead;
+        private final byte[] reference;
+        private final String keyEncryptionKey;
+        private final long made;
+
+        Sealing(Aead aead, byte[] reference, String keyEncryptionKey, long made) {
+            this.aead = aead;
+            this.reference = reference;
+            this.keyEncryptionKey = keyEncryptionKey;
+            this.made = made;
+        }
+
+        @Override
+        public byte[] reference() {
+            return reference.clone();
+        }
+
+        @Override
+        public byte[] seal(byte[] clear, byte[] associatedData) {
+            try {
+                return aead.encrypt(clear, associatedData);
+            } catch (GeneralSecurityException e) {
+                throw new ProtectionException(ProtectionException.Reason.UNREADABLE, "Could not seal a value", e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "DataKey{wrapped by " + keyEncryptionKey + "}";
+        }
+    }
+
+    /** A data key a consumer unwrapped, or why it could not. */
+    private record Opened(Aead aead, ProtectionException refused, long at) {
+    }
+}
