@@ -91,6 +91,11 @@ final class Parity {
                 SCHEMA.replace("\n", "\n  "));
     }
 
+    /** The same contract, with {@code note} encrypted where it is born ({@code mask: "0"} for readers without keys). */
+    static String protectedContractYaml(String tenant, List<String> cases) {
+        return contractYaml(tenant, cases) + "fields:\n  note: {classification: pii, protect: encrypt, mask: \"0\"}\n";
+    }
+
     /** A tenant owning its {@code {tenant}.{domain}.{dataset}.v{n}} topics, with an optional produce quota. */
     static String policyYaml(String tenant, String produceQuota, String consumeQuota) {
         return """

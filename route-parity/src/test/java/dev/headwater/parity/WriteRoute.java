@@ -4,6 +4,7 @@ import dev.headwater.SharedResources;
 import dev.headwater.contract.DataContract;
 import dev.headwater.producer.GovernedProducer;
 import dev.headwater.producer.GovernedSerializer;
+import dev.headwater.protection.FieldProtection;
 import dev.headwater.tenant.TenantPolicy;
 import io.opentelemetry.api.OpenTelemetry;
 import java.nio.file.Path;
@@ -47,7 +48,20 @@ interface WriteRoute extends AutoCloseable {
 
     /** What a route is built from. */
     record Setup(String bootstrap, String registryUrl, DataContract contract, Path contractFile, TenantPolicy policy,
-            Path policyFile, OpenTelemetry openTelemetry) {
+            Path policyFile, OpenTelemetry openTelemetry, Map<String, String> protection) {
+
+        /** A route without field protection settings. */
+        Setup(String bootstrap, String registryUrl, DataContract contract, Path contractFile, TenantPolicy policy,
+                Path policyFile, OpenTelemetry openTelemetry) {
+            this(bootstrap, registryUrl, contract, contractFile, policy, policyFile, openTelemetry, Map.of());
+        }
+
+        /** @return the field protection settings under their {@code headwater.protection.} keys */
+        Map<String, Object> protectionSettings() {
+            Map<String, Object> settings = new HashMap<>();
+            protection.forEach((key, value) -> settings.put(FieldProtection.PREFIX + key, value));
+            return settings;
+        }
     }
 
     /** A kind of route, and how to build one. */
@@ -94,6 +108,7 @@ interface WriteRoute extends AutoCloseable {
                 properties.put("headwater.tenant.policy.file", setup.policyFile().toString());
                 properties.put("headwater.opentelemetry", setup.openTelemetry());
                 properties.put("headwater.shared.resources", SharedResources.create());
+                properties.putAll(setup.protectionSettings());
                 KafkaProducer<String, Object> producer = new KafkaProducer<>(properties);
                 return new Route(false, producer::close) {
                     @Override
@@ -113,12 +128,7 @@ interface WriteRoute extends AutoCloseable {
                         .web(WebApplicationType.NONE)
                         .initializers(context -> context.getBeanFactory().registerSingleton("parityOpenTelemetry",
                                 setup.openTelemetry()))
-                        .properties(Map.of(
-                                "spring.kafka.bootstrap-servers", setup.bootstrap(),
-                                "headwater.application.name", Parity.APPLICATION,
-                                "headwater.contract", setup.contractFile().toString(),
-                                "headwater.tenant-policy", setup.policyFile().toString(),
-                                "headwater.registry.url", setup.registryUrl()))
+                        .properties(springProperties(setup))
                         .run();
                 KafkaTemplate<String, Object> template = application.getBean(KafkaTemplate.class);
                 return new Route(false, application::close) {
@@ -146,8 +156,19 @@ interface WriteRoute extends AutoCloseable {
 
         abstract WriteRoute open(Setup setup);
 
+        private static Map<String, Object> springProperties(Setup setup) {
+            Map<String, Object> properties = new HashMap<>(Map.of(
+                    "spring.kafka.bootstrap-servers", setup.bootstrap(),
+                    "headwater.application.name", Parity.APPLICATION,
+                    "headwater.contract", setup.contractFile().toString(),
+                    "headwater.tenant-policy", setup.policyFile().toString(),
+                    "headwater.registry.url", setup.registryUrl()));
+            properties.putAll(setup.protectionSettings());
+            return properties;
+        }
+
         private static GovernedProducer.Builder<String, Object> builder(Setup setup) {
-            return GovernedProducer.<String, Object>builder()
+            GovernedProducer.Builder<String, Object> builder = GovernedProducer.<String, Object>builder()
                     .kafkaProperties(Map.of("bootstrap.servers", setup.bootstrap()))
                     .keySerializer(new StringSerializer())
                     .schemaRegistry(setup.registryUrl())
@@ -156,6 +177,8 @@ interface WriteRoute extends AutoCloseable {
                     .tenantPolicy(setup.policy())
                     .openTelemetry(setup.openTelemetry())
                     .sharedResources(SharedResources.create());
+            return setup.protection().isEmpty() ? builder
+                    : builder.fieldProtection(FieldProtection.configure(setup.protectionSettings()));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.headwater.spring.boot;
 
 import dev.headwater.lineage.DatasetEvents;
+import dev.headwater.protection.FieldProtection;
 import dev.headwater.lineage.LineageDescriptors;
 import dev.headwater.lineage.LineageFormat;
 import dev.headwater.contract.FailurePolicy;
@@ -48,6 +49,11 @@ public class HeadwaterProperties {
     private FailurePolicy failurePolicy = FailurePolicy.PER_RULE;
     /** How records carry their lineage. */
     private final Lineage lineage = new Lineage();
+    /**
+     * The keys of the fields contracts protect, written flat (keystore, master.key.env, kms, aws.key.id, ...; with
+     * headwater-protection on the classpath), as {@code headwater.protection.*} client settings.
+     */
+    private Map<String, String> protection = new HashMap<>();
     /** The schema registry. */
     private final Registry registry = new Registry();
     /** The listeners' error handling. */
@@ -118,6 +124,16 @@ public class HeadwaterProperties {
         this.failurePolicy = failurePolicy;
     }
 
+    /** @return the field protection's settings, without their {@code headwater.protection.} prefix */
+    public Map<String, String> getProtection() {
+        return protection;
+    }
+
+    /** @param protection the field protection's settings */
+    public void setProtection(Map<String, String> protection) {
+        this.protection = protection;
+    }
+
     /** @return the lineage settings */
     public Lineage getLineage() {
         return lineage;
@@ -155,6 +171,7 @@ public class HeadwaterProperties {
         settings.put(HeadwaterClientConfig.TENANT, tenant);
         settings.put(HeadwaterClientConfig.LINEAGE_DESCRIPTOR_TOPIC, lineage.getDescriptorTopic());
         settings.putAll(lineage.datasetEventSettings());
+        protection.forEach((key, value) -> settings.put(FieldProtection.PREFIX + key, value));
         if (tenantPolicy != null) {
             settings.put(HeadwaterClientConfig.TENANT_POLICY_FILE, tenantPolicy);
         }

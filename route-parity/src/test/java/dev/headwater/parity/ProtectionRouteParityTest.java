@@ -1,0 +1,85 @@
+package dev.headwater.parity;
+
+import dev.headwater.protection.FieldProtection;
+import dev.headwater.protection.internal.FieldProtector;
+import dev.headwater.protection.tink.LocalKeyStore;
+import dev.headwater.protection.tink.TinkFieldProtection;
+import dev.headwater.registry.SchemaRegistryClient;
+import dev.headwater.serde.AvroDeserializer;
+import dev.headwater.serde.AvroSerdeConfig;
+import dev.headwater.testkit.EmbeddedKafkaCluster;
+import dev.headwater.testkit.EmbeddedSchemaRegistry;
+import dev.headwater.testkit.HeadwaterTest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Field protection on every producing route: each route, configured the way its users configure it (the builder's
+ * settings, a serializer's properties, Spring Boot's {@code headwater.protection.*}), writes a contract's encrypted
+ * field sealed, with the same kind of {@code hw_key} header, and a reader with the key store opens it to the value sent.
+ */
+@HeadwaterTest
+class ProtectionRouteParityTest {
+
+    private static final String MASTER_ENV = "HEADWATER_TEST_MASTER_KEY";
+
+    @Test
+    void everyProducingRouteSealsTheProtectedFieldAndAReaderWithTheKeyOpensIt(EmbeddedKafkaCluster kafka,
+            EmbeddedSchemaRegistry registry, @TempDir Path dir) {
+        Path keyStore = dir.resolve("keys.json");
+        LocalKeyStore keys = LocalKeyStore.create(keyStore, System.getenv(MASTER_ENV));
+        TinkFieldProtection reader = TinkFieldProtection.of(keys);
+        SchemaRegistryClient client = SchemaRegistryClient.builder().urls(registry.url()).build();
+        AvroDeserializer<Object> values = new AvroDeserializer<>(client, AvroSerdeConfig.builder()
+                .urls(registry.url()).build(), false);
+        Map<String, String> protection = Map.of("keystore", keyStore.toString(), "master.key.env", MASTER_ENV);
+        for (WriteRoute.Kind kind : WriteRoute.Kind.values()) {
+            String tenant = kind.tenant() + "p";
+            List<String> cases = List.of("protected");
+            String topic = Parity.topic(tenant, "protected");
+            kafka.createTopic(topic, 1, (short) 1);
+            kafka.createTopic(Parity.deadLetterTopic(tenant), 1, (short) 1);
+            String yaml = Parity.protectedContractYaml(tenant, cases);
+            var contract = dev.headwater.contract.DataContract.parse(yaml, tenant + ".yaml", null);
+            String policy = Parity.policyYaml(tenant, null, null);
+            String note = "90210" + kind.ordinal() + "777";
+            try (Parity.Telemetry telemetry = new Parity.Telemetry();
+                    WriteRoute route = kind.open(new WriteRoute.Setup(kafka.bootstrapServers(), registry.url(),
+                            contract, Parity.write(dir, tenant + "-contract.yaml", yaml), Parity.policy(policy),
+                            Parity.write(dir, tenant + "-policy.yaml", policy), telemetry.sdk, protection))) {
+                GenericRecord payment = new GenericData.Record(contract.schema());
+                payment.put("id", "p-1");
+                payment.put("amount", 12.5);
+                payment.put("currency", "EUR");
+                payment.put("note", note);
+                assertThat(route.send(topic, "k", payment, List.of())).as(kind + " sends").isNull();
+            }
+
+            List<ConsumerRecord<byte[], byte[]>> written = Parity.readAll(kafka.bootstrapServers(), topic);
+            assertThat(written).as(kind + " records").hasSize(1);
+            ConsumerRecord<byte[], byte[]> record = written.get(0);
+            assertThat(new String(record.value(), StandardCharsets.ISO_8859_1)).as(kind + " value bytes")
+                    .doesNotContain(note).contains("EUR");
+            Header key = record.headers().lastHeader(FieldProtection.KEY_HEADER);
+            assertThat(key).as(kind + " hw_key header").isNotNull();
+            assertThat(key.value()).as(kind + " hw_key bytes").hasSize(66);
+
+            Object value = values.deserialize(topic, record.headers(), record.value());
+            assertThat(((GenericRecord) value).get("note").toString()).isNotEqualTo(note);
+            FieldProtector.of(contract, reader).reveal(value, record.headers(), (field, reason) -> {
+                throw new AssertionError(kind + ": " + field + " masked, " + reason);
+            });
+            assertThat(((GenericRecord) value).get("note").toString()).as(kind + " opened").isEqualTo(note);
+        }
+    }
+}
