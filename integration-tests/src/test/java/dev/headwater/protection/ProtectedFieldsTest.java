@@ -8,6 +8,7 @@ import dev.headwater.contract.FailurePolicy;
 import dev.headwater.producer.GovernedProducer;
 import dev.headwater.producer.GovernedSerializer;
 import dev.headwater.protection.internal.FieldProtector;
+import dev.headwater.protection.tink.CryptoShredding;
 import dev.headwater.protection.tink.KeyService;
 import dev.headwater.protection.tink.LocalKeyStore;
 import dev.headwater.protection.tink.TinkFieldProtection;
@@ -144,8 +145,11 @@ class ProtectedFieldsTest {
         return handled;
     }
 
+    private Path keysFile;
+
     private LocalKeyStore keyStore() {
-        return LocalKeyStore.create(directory.resolve("keys-" + UUID.randomUUID() + ".json"), MASTER);
+        keysFile = directory.resolve("keys-" + UUID.randomUUID() + ".json");
+        return LocalKeyStore.create(keysFile, MASTER);
     }
 
     @Test
@@ -276,6 +280,55 @@ class ProtectedFieldsTest {
             assertThatThrownBy(() -> producer.send(topic, "order-x", broken).join())
                     .hasMessageContaining("amountInRange").hasMessageNotContaining(email(0))
                     .hasMessageNotContaining(customer(0));
+        }
+    }
+
+    @Test
+    void shreddingASubjectMakesEveryRecordOfItUnreadableAndNoOtherAndReportsHowMany() {
+        DataContract byCustomer = DataContract.parse(yamlOf(contract).replace("subject: ",
+                "erasureSubject: customer\nsubject: "), "orders.yaml", Contracts.ORDERS.toAbsolutePath().getParent());
+        contract = byCustomer;
+        LocalKeyStore keys = keyStore();
+        TinkFieldProtection protection = TinkFieldProtection.of(keys);
+        try (var producer = producer(protection)) {
+            for (int i = 0; i < 9; i++) {
+                GenericRecord order = order(i);
+                order.put("customer", customer(i % 3)); // three customers, three orders each
+                producer.send(topic, "order-" + i, order).join();
+            }
+        }
+        assertThat(keys.subjectKeyCount()).isEqualTo(3);
+
+        CryptoShredding.Report report = CryptoShredding.shred(protection, customer(1), List.of(topic),
+                Map.of("bootstrap.servers", kafka.bootstrapServers()));
+
+        assertThat(report.keyDestroyed()).isTrue();
+        assertThat(report.unreadable()).containsExactly(Map.entry(topic, 3L));
+        assertThat(report.subjectId()).doesNotContain(customer(1));
+        assertThat(keys.subjectKeyCount()).isEqualTo(2);
+        List<GovernedRecord<String, GenericRecord>> read = readAll(TinkFieldProtection.of(
+                LocalKeyStore.open(keysFile, MASTER)), 9);
+        for (int i = 0; i < 9; i++) {
+            assertThat(read.get(i).value().get("email").toString()).as("order " + i)
+                    .isEqualTo(i % 3 == 1 ? "redacted" : email(i));
+            assertThat(read.get(i).headers().lastHeader(FieldProtection.KEY_HEADER).value())
+                    .as("a subject's key reference: a version byte and the subject's id").hasSize(23);
+        }
+        assertThat(maskedFields()).isEqualTo(3);
+        assertThat(endOffset(contract.deadLetterTopic())).as("dead letters").isZero();
+    }
+
+    private static String yamlOf(DataContract contract) {
+        try {
+            return Files.readString(Contracts.ORDERS).replace("retail.orders.placed.v1",
+                    contract.topics().get(0))
+                    .replace("email: {doc: \"Customer's email address\", classification: pii}",
+                            "email: {doc: \"Customer's email address\", classification: pii, protect: encrypt, "
+                            + "mask: \"redacted\"}")
+                    .replace("fields:\n", "fields:\n  customer: {doc: \"Customer id\", classification: pii, "
+                            + "protect: token}\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

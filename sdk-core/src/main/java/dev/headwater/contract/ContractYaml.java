@@ -21,7 +21,7 @@ final class ContractYaml {
 
     private static final Set<String> TOP = Set.of("subject", "topics", "version", "owner", "domain", "description",
             "tags", "compatibility", "deadLetterTopic", "slo", "schema", "schemaFile", "fields", "rules",
-            "protection");
+            "protection", "erasureSubject");
     private static final Set<String> OWNER = Set.of("team", "contact");
     private static final Set<String> SLO = Set.of("freshness", "expectedRecordsPerMinute");
     private static final Set<String> FIELD = Set.of("doc", "classification", "protect", "mask");
@@ -89,6 +89,7 @@ final class ContractYaml {
         builder.description(root.get("description").text(""));
         builder.tags(root.get("tags").texts());
         builder.deadLetterTopic(root.get("deadLetterTopic").text(""));
+        builder.erasureSubject(root.get("erasureSubject").text(""));
         if (top.containsKey("owner")) {
             YamlTree.Value owner = top.get("owner");
             owner.mapping(OWNER);

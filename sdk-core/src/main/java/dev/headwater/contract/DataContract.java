@@ -37,6 +37,7 @@ public final class DataContract {
     private final CompatibilityLevel compatibility;
     private final ServiceLevels serviceLevels;
     private final String deadLetterTopic;
+    private final String erasureSubject;
     private final Schema schema;
     /** Compiled on first use: all rules, the write side's, the read side's. */
     private final Map<String, ContractValidator> validators = new java.util.concurrent.ConcurrentHashMap<>(4);
@@ -54,6 +55,7 @@ public final class DataContract {
         this.compatibility = builder.compatibility;
         this.serviceLevels = builder.serviceLevels;
         this.deadLetterTopic = builder.deadLetterTopic;
+        this.erasureSubject = builder.erasureSubject;
         this.schema = builder.schema;
     }
 
@@ -222,6 +224,17 @@ public final class DataContract {
         return deadLetterTopic;
     }
 
+    /**
+     * The field whose value names the person (or other subject) a record is about, for crypto-shredding: the record's
+     * encrypted fields are sealed with that subject's own key, and destroying the key makes every record of the subject
+     * unreadable without rewriting the log.
+     *
+     * @return the field's name, empty when the contract names none
+     */
+    public String erasureSubject() {
+        return erasureSubject;
+    }
+
     /** @return the Avro schema */
     public Schema schema() {
         return schema;
@@ -246,6 +259,7 @@ public final class DataContract {
         private CompatibilityLevel compatibility = CompatibilityLevel.BACKWARD;
         private ServiceLevels serviceLevels = ServiceLevels.NONE;
         private String deadLetterTopic = "";
+        private String erasureSubject = "";
         private Schema schema;
         private String source = "<built in code>";
 
@@ -328,6 +342,16 @@ public final class DataContract {
             return this;
         }
 
+        /**
+         * @param field the string field naming the subject whose key seals the record's encrypted fields (empty for
+         *     none)
+         * @return this builder
+         */
+        public Builder erasureSubject(String field) {
+            this.erasureSubject = java.util.Objects.requireNonNull(field, "field");
+            return this;
+        }
+
         /** @param schema the Avro schema @return this builder */
         public Builder schema(Schema schema) {
             this.schema = schema;
@@ -349,6 +373,20 @@ public final class DataContract {
         public DataContract build() {
             List<String> problems = ContractChecks.check(source, subject, version, owner, schema, fields, rules,
                     deadLetterTopic);
+            if (!erasureSubject.isEmpty() && schema != null && schema.getType() == Schema.Type.RECORD) {
+                Schema.Field field = schema.getField(erasureSubject);
+                if (field == null || !AvroFields.string(AvroFields.valueType(field))) {
+                    problems = new java.util.ArrayList<>(problems);
+                    problems.add(source + ": erasureSubject: '" + erasureSubject + "' must be a string field of the "
+                            + "schema (the subject's id, such as a customer id), was "
+                            + (field == null ? "no such field" : AvroFields.describe(field)));
+                } else if (fields.values().stream().noneMatch(f -> f.protection() == Protection.ENCRYPT)) {
+                    problems = new java.util.ArrayList<>(problems);
+                    problems.add(source + ": erasureSubject: '" + erasureSubject + "' is named but no field is "
+                            + "encrypted, so nothing would become unreadable: encrypt the subject's personal fields "
+                            + "(protect: encrypt) or leave erasureSubject out");
+                }
+            }
             if (!problems.isEmpty()) {
                 throw new ContractDefinitionException(source, problems);
             }

@@ -19,6 +19,8 @@ public interface FieldProtection extends AutoCloseable {
     String PREFIX = "headwater.protection.";
     /** The record header that carries the reference of the data key the record's protected fields are sealed with. */
     String KEY_HEADER = "hw_key";
+    /** The token domain of subject ids. */
+    byte[] ERASURE_DOMAIN = "headwater-erasure-subject".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     /** No keys: seals nothing and opens nothing. */
     FieldProtection NONE = new FieldProtection() {
@@ -74,6 +76,40 @@ public interface FieldProtection extends AutoCloseable {
      * @throws ProtectionException when the token key cannot be had
      */
     String token(String value, byte[] associatedData);
+
+    /**
+     * The id of a subject (for crypto-shredding): a token of its value in a domain of its own, the same in every
+     * contract, so that one subject's records share one key wherever they are.
+     *
+     * @param value the subject's value, such as a customer id
+     * @return its id; never the value
+     */
+    default String subjectId(String value) {
+        return token(value, ERASURE_DOMAIN);
+    }
+
+    /**
+     * The data key records about one subject are sealed with, made when the subject has none.
+     *
+     * @param subjectId the subject's id, from {@link #subjectId}
+     * @return the subject's data key
+     * @throws ProtectionException {@code NO_ACCESS} when these keys hold no subject keys (the default)
+     */
+    default DataKey subjectKey(String subjectId) {
+        throw new ProtectionException(ProtectionException.Reason.NO_ACCESS, this + " holds no subject keys: "
+                + "crypto-shredding (a contract's erasureSubject) needs keys that store them", null);
+    }
+
+    /**
+     * Destroys the key of one subject: every record sealed with it can never be read again (crypto-shredding).
+     *
+     * @param subjectId the subject's id, from {@link #subjectId}
+     * @return true when there was a key to destroy
+     * @throws ProtectionException {@code NO_ACCESS} when these keys hold no subject keys (the default)
+     */
+    default boolean destroySubjectKey(String subjectId) {
+        throw new ProtectionException(ProtectionException.Reason.NO_ACCESS, this + " holds no subject keys", null);
+    }
 
     /** Releases what the keys hold (clients of a key service). The default does nothing. */
     @Override

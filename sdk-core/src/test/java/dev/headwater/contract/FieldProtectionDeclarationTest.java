@@ -108,4 +108,23 @@ class FieldProtectionDeclarationTest {
         DataContract back = RegistryMapping.fromRegistry(new RegisteredSchema("customers-value", 1, 7, definition));
         assertThat(back.fields()).isEqualTo(contract.fields());
     }
+
+    @Test
+    void anErasureSubjectMustBeAStringFieldOfAContractThatEncryptsSomething() {
+        DataContract contract = parse(CONTRACT + """
+                erasureSubject: id
+                fields:
+                  email: {classification: pii, protect: encrypt, mask: "***"}
+                """);
+        assertThat(contract.erasureSubject()).isEqualTo("id");
+        assertThat(parse(CONTRACT).erasureSubject()).isEmpty();
+        assertProblem(CONTRACT + """
+                erasureSubject: amount
+                fields:
+                  email: {classification: pii, protect: encrypt, mask: "***"}
+                """, "customers.yaml: erasureSubject: 'amount' must be a string field of the schema");
+        assertProblem(CONTRACT + """
+                erasureSubject: id
+                """, "customers.yaml: erasureSubject: 'id' is named but no field is encrypted");
+    }
 }

@@ -40,6 +40,32 @@ public interface KeyService extends AutoCloseable {
      */
     PrfSet tokenKeys();
 
+    /**
+     * The wrapped key of one subject, for crypto-shredding: records about the subject are sealed with it, and
+     * {@link #destroySubjectKey} makes them unreadable.
+     *
+     * @param subjectId the subject's id (a token of its value, never the value)
+     * @param wrappedIfAbsent stored and returned when the subject has no key yet; null to only look
+     * @return the subject's wrapped key; null when it has none (never had one, or it was destroyed)
+     * @throws dev.headwater.protection.ProtectionException {@code NO_ACCESS} when this service holds no subject keys
+     */
+    default byte[] subjectKey(String subjectId, byte[] wrappedIfAbsent) {
+        throw new dev.headwater.protection.ProtectionException(
+                dev.headwater.protection.ProtectionException.Reason.NO_ACCESS, this + " holds no subject keys: "
+                + "crypto-shredding needs a key service that stores them (LocalKeyStore)", null);
+    }
+
+    /**
+     * Destroys the key of one subject: every record sealed with it can never be read again.
+     *
+     * @param subjectId the subject's id
+     * @return true when there was a key to destroy
+     */
+    default boolean destroySubjectKey(String subjectId) {
+        throw new dev.headwater.protection.ProtectionException(
+                dev.headwater.protection.ProtectionException.Reason.NO_ACCESS, this + " holds no subject keys", null);
+    }
+
     /** Releases clients of the service. */
     @Override
     default void close() {

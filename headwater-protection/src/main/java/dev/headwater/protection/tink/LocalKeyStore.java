@@ -45,7 +45,8 @@ public final class LocalKeyStore implements KeyService {
     private final Aead master;
     private volatile Keys keys;
 
-    private record Keys(KeysetHandle keyEncryptionKeys, Aead wrapper, PrfSet tokens, FileTime modified) {
+    private record Keys(KeysetHandle keyEncryptionKeys, Aead wrapper, PrfSet tokens, ObjectNode document,
+            FileTime modified) {
     }
 
     private LocalKeyStore(Path file, Aead master) {
@@ -78,7 +79,14 @@ public final class LocalKeyStore implements KeyService {
             }
             KeysetHandle keks = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
             KeysetHandle tokens = KeysetHandle.generateNew(PredefinedPrfParameters.HMAC_SHA256_PRF);
-            store.write(keks, tokens);
+            ObjectNode json = JSON.createObjectNode();
+            json.put("format", FORMAT);
+            json.put("keyEncryptionKeys", Base64.getEncoder().encodeToString(
+                    TinkProtoKeysetFormat.serializeEncryptedKeyset(keks, store.master, KEKS)));
+            json.put("tokenKeys", Base64.getEncoder().encodeToString(
+                    TinkProtoKeysetFormat.serializeEncryptedKeyset(tokens, store.master, TOKENS)));
+            json.putObject("subjectKeys");
+            store.write(json);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Could not generate the keys of key store " + file, e);
         } catch (IOException e) {
@@ -123,13 +131,7 @@ public final class LocalKeyStore implements KeyService {
         }
     }
 
-    private void write(KeysetHandle keks, KeysetHandle tokens) throws GeneralSecurityException, IOException {
-        ObjectNode json = JSON.createObjectNode();
-        json.put("format", FORMAT);
-        json.put("keyEncryptionKeys", Base64.getEncoder().encodeToString(
-                TinkProtoKeysetFormat.serializeEncryptedKeyset(keks, master, KEKS)));
-        json.put("tokenKeys", Base64.getEncoder().encodeToString(
-                TinkProtoKeysetFormat.serializeEncryptedKeyset(tokens, master, TOKENS)));
+    private void write(ObjectNode json) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path temporary = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
@@ -166,8 +168,11 @@ public final class LocalKeyStore implements KeyService {
                     Base64.getDecoder().decode(json.path("keyEncryptionKeys").asText()), master, KEKS);
             KeysetHandle tokens = TinkProtoKeysetFormat.parseEncryptedKeyset(
                     Base64.getDecoder().decode(json.path("tokenKeys").asText()), master, TOKENS);
+            if (!json.has("subjectKeys")) {
+                ((ObjectNode) json).putObject("subjectKeys");
+            }
             Keys loaded = new Keys(keks, keks.getPrimitive(RegistryConfiguration.get(), Aead.class),
-                    tokens.getPrimitive(RegistryConfiguration.get(), PrfSet.class), modified);
+                    tokens.getPrimitive(RegistryConfiguration.get(), PrfSet.class), (ObjectNode) json, modified);
             keys = loaded;
             return loaded;
         } catch (GeneralSecurityException e) {
@@ -202,9 +207,10 @@ public final class LocalKeyStore implements KeyService {
             KeysetHandle rotated = KeysetHandle.newBuilder(known.keyEncryptionKeys())
                     .addEntry(KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM)
                             .withRandomId().makePrimary()).build();
-            KeysetHandle tokens = TinkProtoKeysetFormat.parseEncryptedKeyset(Base64.getDecoder().decode(
-                    JSON.readTree(file.toFile()).path("tokenKeys").asText()), master, TOKENS);
-            write(rotated, tokens);
+            ObjectNode json = known.document().deepCopy();
+            json.put("keyEncryptionKeys", Base64.getEncoder().encodeToString(
+                    TinkProtoKeysetFormat.serializeEncryptedKeyset(rotated, master, KEKS)));
+            write(json);
             return id(load(true).keyEncryptionKeys());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Could not rotate the key-encryption key of key store " + file, e);
@@ -250,6 +256,48 @@ public final class LocalKeyStore implements KeyService {
     @Override
     public PrfSet tokenKeys() {
         return current().tokens();
+    }
+
+    @Override
+    public synchronized byte[] subjectKey(String subjectId, byte[] wrappedIfAbsent) {
+        Keys known = current();
+        JsonNode stored = known.document().path("subjectKeys").get(subjectId);
+        if (stored != null || wrappedIfAbsent == null) {
+            return stored == null ? null : Base64.getDecoder().decode(stored.asText());
+        }
+        ObjectNode json = known.document().deepCopy();
+        json.with("subjectKeys").put(subjectId, Base64.getEncoder().encodeToString(wrappedIfAbsent));
+        try {
+            write(json);
+        } catch (IOException e) {
+            throw new ProtectionException(ProtectionException.Reason.KEY_UNAVAILABLE, "Could not store a subject key "
+                    + "in key store " + file + ": " + e.getMessage(), e);
+        }
+        load(true);
+        return wrappedIfAbsent;
+    }
+
+    @Override
+    public synchronized boolean destroySubjectKey(String subjectId) {
+        Keys known = current();
+        if (!known.document().path("subjectKeys").has(subjectId)) {
+            return false;
+        }
+        ObjectNode json = known.document().deepCopy();
+        json.with("subjectKeys").remove(subjectId);
+        try {
+            write(json); // the file is replaced whole: the old one, holding the key, is gone
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("Could not destroy a subject key in key store " + file + ": "
+                    + e.getMessage(), e);
+        }
+        load(true);
+        return true;
+    }
+
+    /** @return how many subjects have a key of their own */
+    public int subjectKeyCount() {
+        return current().document().path("subjectKeys").size();
     }
 
     /** Prints the file only: never keys. */

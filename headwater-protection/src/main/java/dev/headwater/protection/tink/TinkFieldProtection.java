@@ -27,8 +27,12 @@ import java.util.Objects;
  */
 public final class TinkFieldProtection implements FieldProtection {
 
-    /** The version byte that starts every reference. */
+    /** The version byte that starts the reference of a producer's data key: the wrapped key follows. */
     static final byte VERSION = 1;
+    /** The version byte that starts the reference of a subject's key: the subject's id follows. */
+    static final byte SUBJECT = 2;
+    /** How long a subject's key, once had, is used without asking the key store whether it was destroyed. */
+    static final Duration SUBJECT_KEY_TTL = Duration.ofSeconds(30);
     private static final byte[] WRAP_CONTEXT = "headwater-data-key/1".getBytes(StandardCharsets.UTF_8);
     private static final int TOKEN_BYTES = 16;
     private static final long CHECK_ROTATION_NANOS = Duration.ofSeconds(1).toNanos();
@@ -40,6 +44,12 @@ public final class TinkFieldProtection implements FieldProtection {
     private final boolean closeKeys;
     private volatile Sealing current;
     private volatile long rotationCheckedAt;
+    private final Map<String, Sealing> subjects = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Sealing> eldest) {
+            return size() > OPENED_KEYS;
+        }
+    };
     private final Map<ByteBuffer, Opened> opened = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Opened> eldest) {
@@ -128,20 +138,30 @@ public final class TinkFieldProtection implements FieldProtection {
             known = opened.get(id);
         }
         long now = System.nanoTime();
-        if (known != null && (known.aead != null || now - known.at < RETRY_REFUSED_NANOS)) {
+        boolean subject = reference.length > 1 && reference[0] == SUBJECT;
+        if (known != null && (known.aead != null && !subject || now - known.at < (subject
+                ? SUBJECT_KEY_TTL.toNanos() : RETRY_REFUSED_NANOS))) {
             if (known.aead != null) {
                 return known.aead;
             }
             throw known.refused;
         }
-        if (reference.length < 2 || reference[0] != VERSION) {
+        if (reference.length < 2 || reference[0] != VERSION && reference[0] != SUBJECT) {
             throw new ProtectionException(ProtectionException.Reason.UNREADABLE, "The " + KEY_HEADER + " header is "
-                    + "not a data key reference of version " + VERSION, null);
+                    + "not a data key reference of version " + VERSION + " or " + SUBJECT, null);
         }
-        byte[] wrapped = Arrays.copyOfRange(reference, 1, reference.length);
         Opened result;
         byte[] clear = null;
         try {
+            byte[] wrapped = Arrays.copyOfRange(reference, 1, reference.length);
+            if (subject) {
+                String subjectId = new String(wrapped, StandardCharsets.UTF_8);
+                wrapped = keys.subjectKey(subjectId, null);
+                if (wrapped == null) {
+                    throw new ProtectionException(ProtectionException.Reason.KEY_DESTROYED, "The key of the record's "
+                            + "subject was destroyed (crypto-shredding): its protected fields can never be read", null);
+                }
+            }
             clear = keys.unwrap(wrapped, WRAP_CONTEXT);
             result = new Opened(TinkKeys.aesGcm(clear), null, now);
         } catch (ProtectionException e) {
@@ -178,6 +198,51 @@ public final class TinkFieldProtection implements FieldProtection {
         } catch (GeneralSecurityException e) {
             throw new ProtectionException(ProtectionException.Reason.KEY_UNAVAILABLE, "Could not compute a token", e);
         }
+    }
+
+    @Override
+    public DataKey subjectKey(String subjectId) {
+        long now = System.nanoTime();
+        Sealing known;
+        synchronized (subjects) {
+            known = subjects.get(subjectId);
+        }
+        if (known != null && now - known.made < SUBJECT_KEY_TTL.toNanos()) {
+            return known;
+        }
+        byte[] clear = Random.randBytes(TinkKeys.KEY_BYTES);
+        byte[] stored = null;
+        try {
+            byte[] wrapped = keys.subjectKey(subjectId, keys.wrap(clear, WRAP_CONTEXT));
+            stored = keys.unwrap(wrapped, WRAP_CONTEXT); // another producer's key when it made one first
+            byte[] id = subjectId.getBytes(StandardCharsets.UTF_8);
+            byte[] reference = new byte[1 + id.length];
+            reference[0] = SUBJECT;
+            System.arraycopy(id, 0, reference, 1, id.length);
+            Sealing sealing = new Sealing(TinkKeys.aesGcm(stored), reference, "subject", now);
+            synchronized (subjects) {
+                subjects.put(subjectId, sealing);
+            }
+            return sealing;
+        } catch (GeneralSecurityException e) {
+            throw new ProtectionException(ProtectionException.Reason.KEY_UNAVAILABLE, "Could not make a subject key",
+                    e);
+        } finally {
+            Arrays.fill(clear, (byte) 0);
+            if (stored != null) {
+                Arrays.fill(stored, (byte) 0);
+            }
+        }
+    }
+
+    @Override
+    public boolean destroySubjectKey(String subjectId) {
+        boolean destroyed = keys.destroySubjectKey(subjectId);
+        synchronized (subjects) {
+            subjects.remove(subjectId);
+        }
+        forgetOpenedKeys();
+        return destroyed;
     }
 
     /** Forgets every data key opened, so that the next record asks the key service again. */

@@ -50,12 +50,16 @@ public final class FieldProtector {
     private final Schema schema;
     private final List<Field> fields;
     private final FieldProtection keys;
+    /** The position of the contract's erasure subject field, or -1. */
+    private final int erasureSubject;
 
-    private FieldProtector(String subject, Schema schema, List<Field> fields, FieldProtection keys) {
+    private FieldProtector(String subject, Schema schema, List<Field> fields, FieldProtection keys,
+            int erasureSubject) {
         this.subject = subject;
         this.schema = schema;
         this.fields = fields;
         this.keys = keys;
+        this.erasureSubject = erasureSubject;
     }
 
     /**
@@ -75,8 +79,10 @@ public final class FieldProtector {
                         associatedData(contract.subject(), field.name())));
             }
         }
+        int erasureSubject = contract.erasureSubject().isEmpty() ? -1
+                : contract.schema().getField(contract.erasureSubject()).pos();
         return fields.isEmpty() ? null : new FieldProtector(contract.subject(), contract.schema(), List.copyOf(fields),
-                keys);
+                keys, erasureSubject);
     }
 
     /**
@@ -125,7 +131,7 @@ public final class FieldProtector {
                 continue;
             }
             if (key == null) {
-                key = keys.dataKey();
+                key = dataKey(clear);
             }
             byte[] sealed = key.seal(bytesOf(v), field.associatedData);
             out.put(field.position, field.bytes ? ByteBuffer.wrap(sealed) : TEXT.encodeToString(sealed));
@@ -135,6 +141,12 @@ public final class FieldProtector {
             headers.add(FieldProtection.KEY_HEADER, key.reference());
         }
         return out;
+    }
+
+    /** The subject's own key when the contract names an erasure subject and the record has one; else the producer's. */
+    private DataKey dataKey(IndexedRecord clear) {
+        Object subjectValue = erasureSubject < 0 ? null : clear.get(erasureSubject);
+        return subjectValue == null ? keys.dataKey() : keys.subjectKey(keys.subjectId(subjectValue.toString()));
     }
 
     private static byte[] bytesOf(Object value) {
