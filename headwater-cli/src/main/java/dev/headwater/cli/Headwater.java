@@ -26,7 +26,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "headwater", mixinStandardHelpOptions = true, versionProvider = Headwater.Version.class,
         description = "Headwater's data contract and tenant checks for CI pipelines, and a local stack.",
-        subcommands = {ContractsCommand.class, TenantsCommand.class, LineageCommand.class, StackCommand.class,
+        subcommands = {ContractsCommand.class, TenantsCommand.class, LineageCommand.class, ProtectionCommand.class,
+                StackCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:all checks passed", "1:a check found a violation",
