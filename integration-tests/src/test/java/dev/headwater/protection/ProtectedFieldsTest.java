@@ -19,6 +19,7 @@ import dev.headwater.support.Topics;
 import dev.headwater.testkit.EmbeddedKafkaCluster;
 import dev.headwater.testkit.EmbeddedSchemaRegistry;
 import dev.headwater.testkit.HeadwaterTest;
+import dev.headwater.testkit.contract.ProtectedFields;
 import com.google.crypto.tink.prf.PrfSet;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
@@ -174,6 +175,8 @@ class ProtectedFieldsTest {
         }
         assertThat(clearValuesOnDisk(clear)).as("clear values of protected fields in the brokers' files").isEmpty();
         assertThat(clearValuesOnDisk(Set.of("SKU-ABC-123"))).as("the scan reads the log segments").isNotEmpty();
+        assertThat(ProtectedFields.assertNoneInClear(kafka.bootstrapServers(), registry.url(), contract, topic, clear))
+                .as("records checked by the testkit").isEqualTo(RECORDS);
 
         List<GovernedRecord<String, GenericRecord>> read = readAll(protection, RECORDS);
         Set<ByteBuffer> dataKeys = new HashSet<>();
@@ -266,6 +269,26 @@ class ProtectedFieldsTest {
         settings.remove("headwater.protection.master.key.env");
         assertThatThrownBy(() -> new KafkaProducer<>(settings).close())
                 .hasStackTraceContaining("nothing is written in clear instead");
+    }
+
+    @Test
+    void theTestkitsCheckFailsOnAProducerThatWritesProtectedFieldsInClear() {
+        try (var producer = GovernedProducer.<String, GenericRecord>builder()
+                .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers()))
+                .keySerializer(new StringSerializer())
+                .valueSerializer(new dev.headwater.serde.AvroSerializer<>(
+                        dev.headwater.registry.SchemaRegistryClient.builder().urls(registry.url()).build(),
+                        dev.headwater.serde.AvroSerdeConfig.builder().urls(registry.url()).build(), false))
+                .application("legacy", "0.1").build()) {
+            producer.send(topic, "order-0", order(0)).join();
+        }
+        assertThatThrownBy(() -> ProtectedFields.assertNoneInClear(kafka.bootstrapServers(), registry.url(),
+                contract, topic, List.of(email(0))))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining(topic + "/0@0: a clear value the test wrote is in the record's bytes")
+                .hasMessageContaining("field email is not sealed (no hw_key header)")
+                .hasMessageContaining("field customer is not a token")
+                .hasMessageNotContaining(email(0));
     }
 
     @Test
