@@ -5,6 +5,9 @@ import dev.headwater.consumer.GovernedRecord;
 import dev.headwater.contract.ContractViolationException;
 import dev.headwater.contract.DataContract;
 import dev.headwater.contract.Violation;
+import dev.headwater.protection.FieldProtection;
+import dev.headwater.protection.tink.LocalKeyStore;
+import dev.headwater.protection.tink.TinkFieldProtection;
 import dev.headwater.deadletter.DeadLetterHeaders;
 import dev.headwater.lineage.Lineage;
 import dev.headwater.producer.GovernedProducer;
@@ -109,15 +112,16 @@ public final class Quickstart {
 
             DataContract contract = contract();
             createTopics(bootstrap, contract);
+            FieldProtection keys = keys();
             out.println("[2/5] Contract " + contract.subject() + " v" + contract.version() + " owned by "
                     + contract.owner().team() + ": " + contract.rules().size() + " rules, dead letters to "
-                    + contract.deadLetterTopic());
+                    + contract.deadLetterTopic() + ", email encrypted where it is born (protect: encrypt)");
 
             out.println("[3/5] Producing through the governed producer (contract checked, lineage stamped, traced)");
-            Produced produced = produce(bootstrap, registry, contract, otel, out);
+            Produced produced = produce(bootstrap, registry, contract, keys, otel, out);
 
             out.println("[4/5] Consuming through the governed consumer");
-            int consumed = consume(bootstrap, registry, contract, produced.sent(), otel, out);
+            int consumed = consume(bootstrap, registry, contract, produced.sent(), keys, otel, out);
 
 
             out.println("[5/5] The dead-letter topic " + contract.deadLetterTopic() + " says why:");
@@ -162,8 +166,19 @@ public final class Quickstart {
         return order;
     }
 
-    private static Produced produce(String bootstrap, String registry, DataContract contract, OpenTelemetry otel,
-            PrintStream out) {
+    /**
+     * The keys of the contract's protected field: a local key store in a temporary directory, under a master key made
+     * for this run. An application takes the master key from its environment (HEADWATER_MASTER_KEY) and sets
+     * {@code headwater.protection.keystore}; see the README's "Protecting sensitive fields".
+     */
+    private static FieldProtection keys() throws IOException {
+        java.nio.file.Path keyStore = java.nio.file.Files.createTempDirectory("quickstart-keys")
+                .resolve("keys.json");
+        return TinkFieldProtection.of(LocalKeyStore.create(keyStore, LocalKeyStore.newMasterKey()));
+    }
+
+    private static Produced produce(String bootstrap, String registry, DataContract contract, FieldProtection keys,
+            OpenTelemetry otel, PrintStream out) {
         Set<String> sent = new HashSet<>();
         int refused = 0;
         Set<String> deadLettered = new HashSet<>();
@@ -174,6 +189,7 @@ public final class Quickstart {
                 .contract(contract)
                 .application("quickstart", "1.0.0")
                 .tenant("retail")
+                .fieldProtection(keys)
                 .openTelemetry(otel)
                 .build()) {
             List<GenericRecord> orders = new ArrayList<>();
@@ -213,7 +229,7 @@ public final class Quickstart {
      * run (the local stack with --data-dir) also holds that run's records.
      */
     private static int consume(String bootstrap, String registry, DataContract contract, Set<String> sent,
-            OpenTelemetry otel, PrintStream out) {
+            FieldProtection keys, OpenTelemetry otel, PrintStream out) {
         int expected = sent.size();
         List<GovernedRecord<String, GenericRecord>> received = new ArrayList<>();
         int[] inline = new int[1];
@@ -226,6 +242,7 @@ public final class Quickstart {
                 .topics(TOPIC)
                 .application("quickstart", "1.0.0")
                 .tenant("retail")
+                .fieldProtection(keys)
                 .openTelemetry(otel)
                 .handler(record -> {
                     if (!sent.contains(record.key())) {
@@ -237,9 +254,10 @@ public final class Quickstart {
                     }
                     Lineage lineage = record.lineage().orElseThrow();
                     Header traceparent = record.headers().lastHeader("traceparent");
-                    out.printf("      received       order %s amount %s %s  from %s (tenant %s, contract v%s) "
-                            + "created %s trace %s%n", shortId(record.value()), record.value().get("amount"),
-                            record.value().get("currency"), lineage.application(), lineage.tenant(),
+                    out.printf("      received       order %s amount %s %s email %s  from %s (tenant %s, contract "
+                            + "v%s) created %s trace %s%n", shortId(record.value()), record.value().get("amount"),
+                            record.value().get("currency"), record.value().get("email"), lineage.application(),
+                            lineage.tenant(),
                             lineage.contractVersion(), lineage.createdAt(), traceparent == null ? "-"
                                     : new String(traceparent.value(), StandardCharsets.UTF_8).substring(3, 35));
                 })
@@ -276,6 +294,11 @@ public final class Quickstart {
                             header(record, DeadLetterHeaders.REASON), header(record, DeadLetterHeaders.RULES),
                             header(record, DeadLetterHeaders.CONTRACT), header(record, DeadLetterHeaders.APPLICATION),
                             header(record, DeadLetterHeaders.VIOLATIONS).replace("\n", "\n        "));
+                    boolean clear = record.value() != null && new String(record.value(), StandardCharsets.ISO_8859_1)
+                            .contains("@example.com");
+                    out.printf("        its email on the wire: %s%n", clear ? "IN CLEAR" : "sealed ("
+                            + record.headers().lastHeader("hw_key").value().length + "-byte key reference in hw_key, "
+                            + "no clear text in the record)");
                 }
             }
         }
