@@ -355,6 +355,24 @@ class ProtectedFieldsTest {
         }
     }
 
+    @Test
+    void nothingLoggedAtDebugHoldsTheMasterKeyOrAClearValue() throws Exception {
+        Path contractFile = directory.resolve("orders.yaml");
+        Files.writeString(contractFile, yamlOf(contract).replace("schemaFile: orders.avsc", "schemaFile: "
+                + Contracts.ORDERS.toAbsolutePath().getParent().resolve("orders.avsc")));
+        String email = "debug-" + run + "@example.com";
+        Path output = directory.resolve("child.log");
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=debug", "-cp", System.getProperty("java.class.path"),
+                ProtectedRoundTripInAnotherJvm.class.getName(), kafka.bootstrapServers(), registry.url(), topic,
+                contractFile.toString(), email).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        assertThat(child.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        String logged = Files.readString(output);
+        assertThat(child.exitValue()).as(logged).isZero();
+        assertThat(logged).contains("read 8").contains("DEBUG"); // it ran, and logged at DEBUG
+        assertThat(logged).doesNotContain(MASTER).doesNotContain(email).doesNotContain("secret-customer");
+    }
+
     private long maskedFields() {
         return sum("headwater.consumer.fields.masked");
     }
