@@ -82,4 +82,54 @@ class ProtectionRouteParityTest {
             assertThat(((GenericRecord) value).get("note").toString()).as(kind + " opened").isEqualTo(note);
         }
     }
+
+    @Test
+    void everyConsumingRouteOpensTheProtectedFieldWithTheKeyAndReadsTheMaskWithout(EmbeddedKafkaCluster kafka,
+            EmbeddedSchemaRegistry registry, @TempDir Path dir) throws Exception {
+        Path keyStore = dir.resolve("keys.json");
+        LocalKeyStore keys = LocalKeyStore.create(keyStore, System.getenv(MASTER_ENV));
+        Map<String, String> protection = Map.of("keystore", keyStore.toString(), "master.key.env", MASTER_ENV);
+        for (ReadRoute.Kind kind : ReadRoute.Kind.values()) {
+            String tenant = kind.tenant() + "p";
+            String topic = Parity.topic(tenant, "protected");
+            kafka.createTopic(topic, 1, (short) 1);
+            kafka.createTopic(Parity.deadLetterTopic(tenant), 1, (short) 1);
+            String yaml = Parity.protectedContractYaml(tenant, List.of("protected"));
+            var contract = dev.headwater.contract.DataContract.parse(yaml, tenant + ".yaml", null);
+            String policy = Parity.policyYaml(tenant, null, null);
+            String note = "31337" + kind.ordinal() + "555";
+            try (var producer = dev.headwater.producer.GovernedProducer.<String, GenericRecord>builder()
+                    .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers()))
+                    .keySerializer(new org.apache.kafka.common.serialization.StringSerializer())
+                    .schemaRegistry(registry.url()).contract(contract).application(Parity.APPLICATION, "")
+                    .fieldProtection(TinkFieldProtection.of(keys)).build()) {
+                GenericRecord payment = new GenericData.Record(contract.schema());
+                payment.put("id", "p-1");
+                payment.put("amount", 12.5);
+                payment.put("currency", "EUR");
+                payment.put("note", note);
+                producer.send(topic, "k", payment).join();
+            }
+            Path contractFile = Parity.write(dir, tenant + "-contract.yaml", yaml);
+            Path policyFile = Parity.write(dir, tenant + "-policy.yaml", policy);
+            for (boolean withKeys : new boolean[] {true, false}) {
+                List<String> lines;
+                try (Parity.Telemetry telemetry = new Parity.Telemetry();
+                        ReadRoute route = kind.open(new ReadRoute.Setup(kafka.bootstrapServers(), registry.url(),
+                                contract, contractFile, Parity.policy(policy), policyFile, telemetry.sdk,
+                                List.of(topic), "g-" + java.util.UUID.randomUUID(),
+                                withKeys ? protection : Map.of()))) {
+                    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+                    while (route.seen().getOrDefault(topic, List.of()).isEmpty() && System.nanoTime() < deadline) {
+                        Thread.sleep(50);
+                    }
+                    lines = List.copyOf(route.seen().getOrDefault(topic, List.of()));
+                }
+                assertThat(lines).as(kind + (withKeys ? " with" : " without") + " keys").singleElement()
+                        .asString().startsWith("handled key=k")
+                        .contains(withKeys ? "\"note\": \"" + note + "\"" : "\"note\": \"0\"")
+                        .doesNotContain("flagged");
+            }
+        }
+    }
 }

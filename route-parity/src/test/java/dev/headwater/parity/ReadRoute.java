@@ -5,6 +5,7 @@ import dev.headwater.consumer.GovernedConsumer;
 import dev.headwater.consumer.GovernedConsumerInterceptor;
 import dev.headwater.contract.DataContract;
 import dev.headwater.governance.ReadPipeline;
+import dev.headwater.protection.FieldProtection;
 import dev.headwater.serde.AvroDeserializer;
 import dev.headwater.tenant.TenantPolicy;
 import io.opentelemetry.api.OpenTelemetry;
@@ -51,7 +52,22 @@ interface ReadRoute extends AutoCloseable {
 
     /** What a route is built from. */
     record Setup(String bootstrap, String registryUrl, DataContract contract, Path contractFile, TenantPolicy policy,
-            Path policyFile, OpenTelemetry openTelemetry, List<String> topics, String group) {
+            Path policyFile, OpenTelemetry openTelemetry, List<String> topics, String group,
+            Map<String, String> protection) {
+
+        /** A route without field protection settings. */
+        Setup(String bootstrap, String registryUrl, DataContract contract, Path contractFile, TenantPolicy policy,
+                Path policyFile, OpenTelemetry openTelemetry, List<String> topics, String group) {
+            this(bootstrap, registryUrl, contract, contractFile, policy, policyFile, openTelemetry, topics, group,
+                    Map.of());
+        }
+
+        /** @return the field protection settings under their {@code headwater.protection.} keys */
+        Map<String, Object> protectionSettings() {
+            Map<String, Object> settings = new HashMap<>();
+            protection.forEach((key, value) -> settings.put(FieldProtection.PREFIX + key, value));
+            return settings;
+        }
     }
 
     /** A kind of route, and how to build one. */
@@ -72,6 +88,7 @@ interface ReadRoute extends AutoCloseable {
                         .openTelemetry(setup.openTelemetry())
                         .sharedResources(SharedResources.create())
                         .transientRetryBackoff(Duration.ofMillis(200), Duration.ofSeconds(1))
+                        .fieldProtection(FieldProtection.configure(setup.protectionSettings()))
                         .topics(setup.topics().toArray(String[]::new))
                         .handler(record -> seen.handle(record.topic(), record.key(), record.value(),
                                 record.headers()))
@@ -100,6 +117,7 @@ interface ReadRoute extends AutoCloseable {
                         "headwater.registry.url", setup.registryUrl(),
                         "headwater.listener.retries", "0",
                         "parity.topics", String.join(",", setup.topics())));
+                properties.putAll(setup.protectionSettings());
                 ConfigurableApplicationContext application = new SpringApplicationBuilder(ListenerApplication.class)
                         .web(WebApplicationType.NONE)
                         .initializers(context -> context.getBeanFactory().registerSingleton("parityOpenTelemetry",
@@ -125,6 +143,7 @@ interface ReadRoute extends AutoCloseable {
                 properties.put("headwater.contract.file", setup.contractFile().toString());
                 properties.put("headwater.tenant.policy.file", setup.policyFile().toString());
                 properties.put("headwater.opentelemetry", setup.openTelemetry());
+                properties.putAll(setup.protectionSettings());
                 KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(properties);
                 consumer.subscribe(setup.topics());
                 AtomicBoolean running = new AtomicBoolean(true);
