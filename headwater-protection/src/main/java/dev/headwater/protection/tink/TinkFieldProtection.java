@@ -1,6 +1,7 @@
 package dev.headwater.protection.tink;
 
 import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.prf.PrfSet;
 import com.google.crypto.tink.subtle.Random;
 import dev.headwater.protection.DataKey;
 import dev.headwater.protection.FieldProtection;
@@ -44,6 +45,7 @@ public final class TinkFieldProtection implements FieldProtection {
     private final boolean closeKeys;
     private volatile Sealing current;
     private volatile long rotationCheckedAt;
+    private volatile PrfSet tokens;
     private final Map<String, Sealing> subjects = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Sealing> eldest) {
@@ -192,9 +194,13 @@ public final class TinkFieldProtection implements FieldProtection {
         byte[] input = new byte[associatedData.length + 1 + text.length];
         System.arraycopy(associatedData, 0, input, 0, associatedData.length);
         System.arraycopy(text, 0, input, associatedData.length + 1, text.length);
+        PrfSet prf = tokens;
+        if (prf == null) {
+            prf = keys.tokenKeys(); // the token key never changes: tokens must stay the same to join
+            tokens = prf;
+        }
         try {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    keys.tokenKeys().computePrimary(input, TOKEN_BYTES));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(prf.computePrimary(input, TOKEN_BYTES));
         } catch (GeneralSecurityException e) {
             throw new ProtectionException(ProtectionException.Reason.KEY_UNAVAILABLE, "Could not compute a token", e);
         }
