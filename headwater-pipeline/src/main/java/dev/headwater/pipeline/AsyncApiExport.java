@@ -232,6 +232,9 @@ public final class AsyncApiExport {
             if (!protections.isEmpty()) {
                 message.set("x-headwater-protection", protections);
             }
+            if (!contract.erasureSubject().isEmpty()) {
+                message.put("x-headwater-erasure-subject", contract.erasureSubject());
+            }
             return message;
         }
 

@@ -248,6 +248,19 @@ public final class ContractEvolution {
                         : ": consumers could no longer read it as before"), true));
             }
         }
+        String subjectBefore = previous.erasureSubject();
+        String subjectAfter = next.erasureSubject();
+        if (!subjectBefore.equals(subjectAfter)) {
+            if (subjectBefore.isEmpty()) {
+                changes.add(new Change(Kind.PROTECTION_ADDED, subjectAfter, "the erasure subject from now on: each "
+                        + "subject's records can be made unreadable by destroying its key", false));
+            } else {
+                changes.add(new Change(Kind.ERASURE_SUBJECT_CHANGED, subjectBefore, "erasure subject '" + subjectBefore
+                        + "' -> " + (subjectAfter.isEmpty() ? "none" : "'" + subjectAfter + "'") + ": records "
+                        + "written from then on could not be erased by " + subjectBefore + " as the ones before",
+                        true));
+            }
+        }
     }
 
     private static void settings(DataContract previous, DataContract next, List<Change> changes) {

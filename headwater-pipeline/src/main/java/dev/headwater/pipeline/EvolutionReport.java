@@ -45,6 +45,11 @@ public record EvolutionReport(String from, String to, List<Change> changes) {
         PROTECTION_LOOSENED,
         /** A field is protected from now on: consumers without access read its mask instead of its value. */
         PROTECTION_ADDED,
+        /**
+         * The erasure subject was dropped or changed: breaking, since records written from then on could not be
+         * erased with the subject's key (crypto-shredding) the way the ones before can.
+         */
+        ERASURE_SUBJECT_CHANGED,
         /** Anything else consumers may want to know: owner, dead-letter topic, failure action. */
         OTHER
     }

@@ -55,6 +55,7 @@ public final class OdcsExport {
     static final String TOPICS = "headwaterTopics";
     static final String COMPATIBILITY = "headwaterCompatibility";
     static final String DEAD_LETTER_TOPIC = "headwaterDeadLetterTopic";
+    static final String ERASURE_SUBJECT = "headwaterErasureSubject";
     static final String AVRO_SCHEMA = "avroSchema";
     static final String ON_FAILURE = "headwaterOnFailure";
     static final String MODE = "headwaterMode";
@@ -158,6 +159,11 @@ public final class OdcsExport {
         if (!contract.deadLetterTopic().isEmpty()) {
             custom.addObject().put("property", DEAD_LETTER_TOPIC).put("value", contract.deadLetterTopic())
                     .put("description", "Where records that break a DLQ rule are written, with the reason");
+        }
+        if (!contract.erasureSubject().isEmpty()) {
+            custom.addObject().put("property", ERASURE_SUBJECT).put("value", contract.erasureSubject())
+                    .put("description", "The field naming each record's subject: its encrypted fields are sealed "
+                            + "with that subject's key, destroyed to erase the subject (crypto-shredding)");
         }
         return odcs;
     }

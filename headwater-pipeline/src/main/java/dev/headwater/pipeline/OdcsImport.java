@@ -175,7 +175,7 @@ public final class OdcsImport {
             Map<String, Object> contract = new LinkedHashMap<>();
             Map<String, String> custom = customProperties(document.path("customProperties"), "customProperties",
                     Set.of(OdcsExport.SUBJECT, OdcsExport.TOPICS, OdcsExport.COMPATIBILITY,
-                            OdcsExport.DEAD_LETTER_TOPIC));
+                            OdcsExport.DEAD_LETTER_TOPIC, OdcsExport.ERASURE_SUBJECT));
             ArrayNode schemas = document.path("schema") instanceof ArrayNode array ? array : null;
             if (schemas == null || schemas.isEmpty()) {
                 problem("schema", "is missing or empty; a contract describes one record: give one schema object "
@@ -217,6 +217,7 @@ public final class OdcsImport {
             }
             putIfPresent(contract, "compatibility", custom.getOrDefault(OdcsExport.COMPATIBILITY, ""));
             putIfPresent(contract, "deadLetterTopic", custom.getOrDefault(OdcsExport.DEAD_LETTER_TOPIC, ""));
+            putIfPresent(contract, "erasureSubject", custom.getOrDefault(OdcsExport.ERASURE_SUBJECT, ""));
             Map<String, Object> slo = serviceLevels();
             if (!slo.isEmpty()) {
                 contract.put("slo", slo);

@@ -26,6 +26,7 @@ class AsyncApiExportTest {
             version: 2.1.0
             owner: {team: team-payments, contact: payments@example.com}
             description: A payment requested for an order.
+            erasureSubject: orderId
             schema: |
               {"type":"record","name":"PaymentRequested","namespace":"dev.headwater.test","fields":[
                 {"name":"orderId","type":"string"},{"name":"amount","type":"double"},
@@ -71,6 +72,8 @@ class AsyncApiExportTest {
         assertThat(message.has("x-headwater-protection")).as("orders protects nothing").isFalse();
         assertThat(document.path("components").path("messages").path("PaymentRequested")
                 .path("x-headwater-protection").toString()).isEqualTo("{\"iban\":\"encrypt\"}");
+        assertThat(document.path("components").path("messages").path("PaymentRequested")
+                .path("x-headwater-erasure-subject").asText()).isEqualTo("orderId");
     }
 
     @Test

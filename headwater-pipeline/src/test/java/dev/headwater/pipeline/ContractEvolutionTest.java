@@ -142,6 +142,17 @@ class ContractEvolutionTest {
         });
         assertThat(ContractEvolution.compare(encrypted, tokenized).breakingChanges()).extracting(Change::kind)
                 .containsExactly(Kind.PROTECTION_LOOSENED);
+
+        DataContract erasable = DataContract.parse(text.replace("classification: pii}",
+                "classification: pii, protect: encrypt}").replace("subject: ", "erasureSubject: customer\nsubject: "),
+                "orders-erasable.yaml", DIR.toAbsolutePath());
+        assertThat(ContractEvolution.compare(encrypted, erasable).changes()).singleElement()
+                .satisfies(c -> assertThat(c.breaking()).isFalse());
+        assertThat(ContractEvolution.compare(erasable, encrypted).breakingChanges()).singleElement()
+                .satisfies(c -> {
+                    assertThat(c.kind()).isEqualTo(Kind.ERASURE_SUBJECT_CHANGED);
+                    assertThat(c.description()).startsWith("erasure subject 'customer' -> none");
+                });
     }
 
     private Path write(String from, String to) throws IOException {

@@ -108,9 +108,10 @@ class OdcsConversionTest {
     }
 
     @Test
-    void aFieldsProtectionSurvivesTheRoundTripAsCustomProperties() {
+    void aFieldsProtectionAndTheErasureSubjectSurviveTheRoundTripAsCustomProperties() {
         DataContract original = DataContract.parse("""
                 subject: crm.customers.v1-value
+                erasureSubject: id
                 version: 1.0.0
                 owner: {team: team-crm}
                 schema: |
@@ -134,6 +135,7 @@ class OdcsConversionTest {
         assertThat(imported.contract().fields()).isEqualTo(original.fields());
         assertThat(imported.contract().field("phone").orElseThrow().protection())
                 .isEqualTo(dev.headwater.contract.Protection.ENCRYPT);
+        assertThat(imported.contract().erasureSubject()).isEqualTo("id");
     }
 
     @Test

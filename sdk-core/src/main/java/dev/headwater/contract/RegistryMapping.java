@@ -50,6 +50,7 @@ final class RegistryMapping {
         putIfSet(properties, "tags", String.join(",", contract.tags()));
         properties.put("compatibility", contract.compatibility().name());
         putIfSet(properties, "dlq.topic", contract.deadLetterTopic());
+        putIfSet(properties, "erasure.subject", contract.erasureSubject());
         if (contract.serviceLevels().hasFreshness()) {
             properties.put("slo.freshness", contract.serviceLevels().freshness().toString());
         }
@@ -214,7 +215,8 @@ final class RegistryMapping {
                 .description(text(properties, "description", ""))
                 .topics(list(text(properties, "topics", "")))
                 .tags(list(text(properties, "tags", "")))
-                .deadLetterTopic(text(properties, "dlq.topic", ""));
+                .deadLetterTopic(text(properties, "dlq.topic", ""))
+                .erasureSubject(text(properties, "erasure.subject", ""));
         String compatibility = text(properties, "compatibility", "");
         if (!compatibility.isEmpty()) {
             builder.compatibility(CompatibilityLevel.valueOf(compatibility));

@@ -91,8 +91,9 @@ class FieldProtectionDeclarationTest {
     }
 
     @Test
-    void theRegistryMetadataCarriesEachFieldsProtectionAndMask() {
+    void theRegistryMetadataCarriesEachFieldsProtectionAndMaskAndTheErasureSubject() {
         DataContract contract = parse(CONTRACT + """
+                erasureSubject: id
                 fields:
                   email: {classification: pii, protect: encrypt, mask: "***"}
                   id: {classification: internal, protect: token, mask: "anonymous"}
@@ -104,9 +105,11 @@ class FieldProtectionDeclarationTest {
         assertThat(properties.path("field.email.mask").asText()).isEqualTo("***");
         assertThat(properties.path("field.id.protection").asText()).isEqualTo("token");
         assertThat(properties.has("field.country.protection")).as("in clear: nothing said").isFalse();
+        assertThat(properties.path("erasure.subject").asText()).isEqualTo("id");
 
         DataContract back = RegistryMapping.fromRegistry(new RegisteredSchema("customers-value", 1, 7, definition));
         assertThat(back.fields()).isEqualTo(contract.fields());
+        assertThat(back.erasureSubject()).isEqualTo("id");
     }
 
     @Test
