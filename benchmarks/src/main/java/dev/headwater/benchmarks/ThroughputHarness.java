@@ -3,13 +3,18 @@ package dev.headwater.benchmarks;
 import dev.headwater.consumer.GovernedConsumer;
 import dev.headwater.contract.ContractRule;
 import dev.headwater.contract.DataContract;
+import dev.headwater.contract.FieldInfo;
 import dev.headwater.contract.Owner;
+import dev.headwater.contract.Protection;
 import dev.headwater.contract.RuleMode;
 import dev.headwater.lineage.Lineage;
 import dev.headwater.lineage.LineageFormat;
 import dev.headwater.lineage.LineageStamp;
 import dev.headwater.producer.GovernedProducer;
 import dev.headwater.producer.SendResult;
+import dev.headwater.protection.FieldProtection;
+import dev.headwater.protection.tink.LocalKeyStore;
+import dev.headwater.protection.tink.TinkFieldProtection;
 import dev.headwater.registry.SchemaDefinition;
 import dev.headwater.registry.SchemaRegistryClient;
 import dev.headwater.tenant.TenantPolicy;
@@ -274,7 +279,9 @@ public final class ThroughputHarness {
                                 s.record)),
                 new Variant(base + "GovernedProducer, everything on, CloudEvents, SDK on",
                         (t, n) -> produceGoverned(kafka, everything.withFormat(LineageFormat.CLOUDEVENTS)
-                                .withTelemetry(s.sdk()), t, n, s.record)));
+                                .withTelemetry(s.sdk()), t, n, s.record)),
+                new Variant(base + "GovernedProducer, everything on, compact, no SDK, 2 of 10 fields protected",
+                        (t, n) -> produceGoverned(kafka, everything.protecting2Of10Fields(), t, n, s.record)));
     }
 
     /** The topics the consume variants read, by variant: each written by its own stack's producer. */
@@ -825,17 +832,37 @@ public final class ThroughputHarness {
 
     /** What a governed variant enforces and how it writes lineage and telemetry. */
     private record Governed(DataContract contract, TenantPolicy tenant, LineageFormat format,
-            OpenTelemetry telemetry) {
+            OpenTelemetry telemetry, FieldProtection protection) {
+        Governed(DataContract contract, TenantPolicy tenant, LineageFormat format, OpenTelemetry telemetry) {
+            this(contract, tenant, format, telemetry, FieldProtection.NONE);
+        }
+
         Governed withContract(DataContract other) {
-            return new Governed(other, tenant, format, telemetry);
+            return new Governed(other, tenant, format, telemetry, protection);
         }
 
         Governed withFormat(LineageFormat other) {
-            return new Governed(contract, tenant, other, telemetry);
+            return new Governed(contract, tenant, other, telemetry, protection);
         }
 
         Governed withTelemetry(OpenTelemetry other) {
-            return new Governed(contract, tenant, format, other);
+            return new Governed(contract, tenant, format, other, protection);
+        }
+
+        /** The contract with email encrypted and customer tokenized (2 of the order's 10 fields), and its keys. */
+        Governed protecting2Of10Fields() {
+            DataContract.Builder protectedContract = DataContract.builder().subject(contract.subject())
+                    .version(contract.version()).owner(contract.owner()).schema(contract.schema())
+                    .rules(contract.rules())
+                    .field("email", new FieldInfo("", "pii", Protection.ENCRYPT, "***"))
+                    .field("customer", new FieldInfo("", "pii", Protection.TOKEN, null));
+            try {
+                java.nio.file.Path keys = java.nio.file.Files.createTempDirectory("bench-keys").resolve("keys.json");
+                return new Governed(protectedContract.build(), tenant, format, telemetry,
+                        TinkFieldProtection.of(LocalKeyStore.create(keys, LocalKeyStore.newMasterKey())));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
@@ -971,7 +998,8 @@ public final class ThroughputHarness {
         try (GovernedProducer<String, GenericRecord> producer = GovernedProducer.<String, GenericRecord>builder()
                 .kafkaProperties(props).keySerializer(new StringSerializer()).schemaRegistry(kafka.registryUrl())
                 .contract(governed.contract()).application("bench", "1.0").tenantPolicy(governed.tenant())
-                .lineageFormat(governed.format()).openTelemetry(governed.telemetry()).build()) {
+                .lineageFormat(governed.format()).openTelemetry(governed.telemetry())
+                .fieldProtection(governed.protection()).build()) {
             SendFailures failures = new SendFailures(topic, records);
             BiConsumer<SendResult, Throwable> callback = (result, error) -> failures.onCompletion(null,
                     error instanceof Exception e ? e : null);
