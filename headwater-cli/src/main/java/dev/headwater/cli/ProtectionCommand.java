@@ -18,10 +18,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code headwater protection ...}: the local key store of protected fields, and crypto-shredding. */
 @Command(name = "protection", mixinStandardHelpOptions = true,
-        description = "Make a master key, create or rotate a local key store of the fields contracts protect, and "
-                + "shred a subject (destroy its key, reporting the records that became unreadable).",
+        description = "Make a master key, create or rotate a local key store of the fields contracts protect, "
+                + "shred a subject (destroy its key, reporting the records that became unreadable), and check that "
+                + "no protected value is in clear on the contracts' topics.",
         subcommands = {ProtectionCommand.MasterKey.class, ProtectionCommand.Create.class,
-                ProtectionCommand.Rotate.class, ProtectionCommand.Shred.class})
+                ProtectionCommand.Rotate.class, ProtectionCommand.Shred.class, ProtectionCommand.Check.class})
 final class ProtectionCommand {
 
     private ProtectionCommand() {
@@ -149,6 +150,50 @@ final class ProtectionCommand {
             report.detail("subjectId", shredded.subjectId());
             report.detail("keyDestroyed", shredded.keyDestroyed());
             report.detail("unreadable", shredded.unreadable());
+            return report.print(output.format, spec.commandLine().getOut());
+        }
+    }
+
+    /** {@code headwater protection check}. */
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Read every record of the topics of the contracts that protect fields and report each "
+                    + "encrypted field that is not sealed and each tokenized field that is not a token (exit 1); "
+                    + "needs no key.")
+    static final class Check implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        Options.Contracts contracts;
+        @Mixin
+        Options.Kafka kafka;
+        @Mixin
+        Options.Registry registry;
+        @Mixin
+        Options.Output output;
+
+        @Override
+        public Integer call() {
+            Report report = new Report("protection check");
+            List<dev.headwater.pipeline.Problem> problems = new ArrayList<>();
+            java.util.Map<String, Integer> checked = new java.util.LinkedHashMap<>();
+            var client = registry.client();
+            for (DataContract contract : ContractDirectory.scan(contracts.directory).contracts().values()) {
+                if (contract.fields().values().stream().noneMatch(f -> f.protectedField())) {
+                    continue;
+                }
+                for (String topic : contract.topics()) {
+                    try {
+                        int records = dev.headwater.testkit.contract.ProtectedFields.assertNoneInClear(
+                                kafka.settings(), client, contract, topic, List.of());
+                        checked.put(topic, records);
+                        report.line(topic + ": " + records + " records, every protected field sealed or tokenized");
+                    } catch (AssertionError e) {
+                        problems.add(new dev.headwater.pipeline.Problem("protection", topic, e.getMessage()));
+                    }
+                }
+            }
+            report.problems(problems);
+            report.detail("checked", checked);
             return report.print(output.format, spec.commandLine().getOut());
         }
     }

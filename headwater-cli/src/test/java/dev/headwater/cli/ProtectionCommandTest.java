@@ -86,6 +86,10 @@ class ProtectionCommandTest {
             }
         }
 
+        String[] sealed = run(0, "protection", "check", "--dir", contracts.toString(), "--bootstrap-servers",
+                kafka.bootstrapServers(), "--registry", registry.url());
+        assertThat(sealed[0]).contains(topic + ": 5 records, every protected field sealed or tokenized");
+
         String[] shredded = run(0, "protection", "shred", "--keystore", keyStore.toString(), "--master-key-env",
                 "HEADWATER_TEST_MASTER_KEY", "--dir", contracts.toString(), "--bootstrap-servers",
                 kafka.bootstrapServers(), "--subject", "c-1", "--output", "json");
@@ -94,5 +98,22 @@ class ProtectionCommandTest {
         assertThat(report.path("unreadable").path(topic).asLong()).isEqualTo(3);
         assertThat(shredded[0]).doesNotContain("c-1").doesNotContain(System.getenv("HEADWATER_TEST_MASTER_KEY"));
         assertThat(keys.subjectKeyCount()).isEqualTo(1);
+
+        // a producer that does not protect: the check fails naming the record and field, never the value
+        try (var plain = GovernedProducer.<String, GenericRecord>builder()
+                .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers()))
+                .keySerializer(new StringSerializer())
+                .valueSerializer(new dev.headwater.serde.AvroSerializer<>(
+                        dev.headwater.registry.SchemaRegistryClient.builder().urls(registry.url()).build(),
+                        dev.headwater.serde.AvroSerdeConfig.builder().urls(registry.url()).build(), false))
+                .application("legacy", "0.1").build()) {
+            GenericRecord profile = new GenericData.Record(contract.schema());
+            profile.put("customer", "c-3");
+            profile.put("email", "leaked@example.com");
+            plain.send(topic, "k5", profile).join();
+        }
+        String[] leaked = run(1, "protection", "check", "--dir", contracts.toString(), "--bootstrap-servers",
+                kafka.bootstrapServers(), "--registry", registry.url());
+        assertThat(leaked[0]).contains(topic + "/0@5: field email is not sealed").doesNotContain("leaked@");
     }
 }

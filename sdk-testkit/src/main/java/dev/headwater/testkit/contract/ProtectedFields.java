@@ -49,10 +49,27 @@ public final class ProtectedFields {
      */
     public static int assertNoneInClear(String bootstrapServers, String registryUrl, DataContract contract,
             String topic, Collection<String> clearValues) {
-        AvroDeserializer<Object> values = new AvroDeserializer<>(SchemaRegistryClient.builder().urls(registryUrl)
-                .build(), AvroSerdeConfig.builder().urls(registryUrl).build(), false);
+        return assertNoneInClear(Map.of("bootstrap.servers", bootstrapServers),
+                SchemaRegistryClient.builder().urls(registryUrl).build(), contract, topic, clearValues);
+    }
+
+    /**
+     * The same, with a cluster's and a registry's full settings (security included), as a pipeline step runs it.
+     *
+     * @param kafka consumer settings: bootstrap servers and security
+     * @param registry the schema registry client
+     * @param contract the contract whose protected fields are checked
+     * @param topic the topic
+     * @param clearValues values the test wrote into protected fields; none may appear in the topic's bytes
+     * @return how many records were checked
+     * @throws AssertionError listing every record and field found in clear
+     */
+    public static int assertNoneInClear(Map<String, ?> kafka, SchemaRegistryClient registry, DataContract contract,
+            String topic, Collection<String> clearValues) {
+        AvroDeserializer<Object> values = new AvroDeserializer<>(registry, AvroSerdeConfig.builder()
+                .urls(registry.urls().get(0).toString()).build(), false);
         List<String> problems = new ArrayList<>();
-        List<ConsumerRecord<byte[], byte[]>> records = readAll(bootstrapServers, topic);
+        List<ConsumerRecord<byte[], byte[]>> records = readAll(kafka, topic);
         for (ConsumerRecord<byte[], byte[]> record : records) {
             String where = topic + "/" + record.partition() + "@" + record.offset();
             for (String clear : clearValues) {
@@ -135,9 +152,11 @@ public final class ProtectedFields {
         return false;
     }
 
-    private static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrapServers, String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
-                bootstrapServers, "enable.auto.commit", false), new ByteArrayDeserializer(),
+    private static List<ConsumerRecord<byte[], byte[]>> readAll(Map<String, ?> kafka, String topic) {
+        Map<String, Object> settings = new java.util.HashMap<>(kafka);
+        settings.put("enable.auto.commit", false);
+        settings.remove("group.id");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
