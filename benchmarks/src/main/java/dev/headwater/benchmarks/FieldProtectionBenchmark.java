@@ -13,7 +13,6 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,12 +20,9 @@ import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -50,11 +46,9 @@ import org.openjdk.jmh.annotations.State;
 public class FieldProtectionBenchmark {
 
     private GenericRecord record;
-    private GenericDatumWriter<GenericRecord> writer;
+    private PlainWireWriter wire;
     private GenericDatumReader<GenericRecord> reader;
-    private BinaryEncoder encoder;
     private BinaryDecoder decoder;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     private ContractValidator rules;
     private FieldProtector protector;
     private LineageStamp stamp;
@@ -67,7 +61,7 @@ public class FieldProtectionBenchmark {
     public void setUp() throws IOException {
         Schema schema = new Schema.Parser().parse(SerdeBenchmark.SCHEMA);
         record = SerdeBenchmark.order(schema);
-        writer = new GenericDatumWriter<>(schema);
+        wire = new PlainWireWriter(schema);
         reader = new GenericDatumReader<>(schema);
         rules = ValidatorBenchmark.validator(schema, ValidatorBenchmark.FIELD_RULES);
         DataContract contract = DataContract.builder().subject("bench.orders.v1-value").version("1").schema(schema)
@@ -82,9 +76,9 @@ public class FieldProtectionBenchmark {
                 .schema("http://127.0.0.1:8081", 1).contentType("application/avro").build();
         stamp.descriptorPublished(); // as a producer's is once built: records refer to it by id
         tracer = OpenTelemetry.noop().getTracer("bench");
-        plainValue = write(record);
+        plainValue = wire.write(record);
         protectedHeaders = new RecordHeaders();
-        protectedValue = write((GenericRecord) protector.protect(record, protectedHeaders));
+        protectedValue = wire.write((GenericRecord) protector.protect(record, protectedHeaders));
         RecordHeaders lineageOnly = new RecordHeaders();
         stamp.stamp(lineageOnly, null, null);
         System.out.printf("%nbytes per record: plain value %d; governed value %d + headers %d; protected value %d + "
@@ -100,18 +94,9 @@ public class FieldProtectionBenchmark {
         return bytes;
     }
 
-    private byte[] write(GenericRecord datum) throws IOException {
-        out.reset();
-        out.write(new byte[] {0, 0, 0, 0, 1});
-        encoder = EncoderFactory.get().binaryEncoder(out, encoder);
-        writer.write(datum, encoder);
-        encoder.flush();
-        return out.toByteArray();
-    }
-
     @Benchmark
     public byte[] plainSerialize() throws IOException {
-        return write(record);
+        return wire.write(record);
     }
 
     @Benchmark
@@ -129,7 +114,7 @@ public class FieldProtectionBenchmark {
             throw new IllegalStateException("the benchmark record must be valid");
         }
         RecordHeaders headers = new RecordHeaders();
-        byte[] value = write(protect ? (GenericRecord) protector.protect(record, headers) : record);
+        byte[] value = wire.write(protect ? (GenericRecord) protector.protect(record, headers) : record);
         stamp.stamp(headers, null, null);
         Span span = tracer.spanBuilder("send bench.orders.v1").setSpanKind(SpanKind.PRODUCER).startSpan();
         span.end();

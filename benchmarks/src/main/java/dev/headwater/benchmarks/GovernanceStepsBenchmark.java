@@ -8,16 +8,12 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -38,9 +34,7 @@ import org.openjdk.jmh.annotations.State;
 public class GovernanceStepsBenchmark {
 
     private GenericRecord record;
-    private GenericDatumWriter<GenericRecord> writer;
-    private BinaryEncoder encoder;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    private PlainWireWriter wire;
     private ContractValidator fieldRules;
     private ContractValidator allRules;
     private LineageStamp stamp;
@@ -50,7 +44,7 @@ public class GovernanceStepsBenchmark {
     public void setUp() {
         Schema schema = new Schema.Parser().parse(SerdeBenchmark.SCHEMA);
         record = SerdeBenchmark.order(schema);
-        writer = new GenericDatumWriter<>(schema);
+        wire = new PlainWireWriter(schema);
         fieldRules = ValidatorBenchmark.validator(schema, ValidatorBenchmark.FIELD_RULES);
         List<ContractRule> both = new ArrayList<>(ValidatorBenchmark.FIELD_RULES);
         both.addAll(ValidatorBenchmark.CEL_RULES);
@@ -63,18 +57,9 @@ public class GovernanceStepsBenchmark {
 
     @Benchmark
     public byte[] serializeOnly() throws IOException {
-        return write(record);
+        return wire.write(record);
     }
 
-    /** What any producer's Avro serializer does: the wire format's magic byte and schema id, then the datum. */
-    private byte[] write(GenericRecord datum) throws IOException {
-        out.reset();
-        out.write(new byte[] {0, 0, 0, 0, 1});
-        encoder = EncoderFactory.get().binaryEncoder(out, encoder);
-        writer.write(datum, encoder);
-        encoder.flush();
-        return out.toByteArray();
-    }
 
     @Benchmark
     public Object governedStepsWithFieldRules() throws IOException {
@@ -90,7 +75,7 @@ public class GovernanceStepsBenchmark {
         if (!validator.validate(record).isEmpty()) {
             throw new IllegalStateException("the benchmark record must be valid");
         }
-        byte[] value = write(record);
+        byte[] value = wire.write(record);
         RecordHeaders headers = new RecordHeaders();
         stamp.stamp(headers, null, null);
         Span span = tracer.spanBuilder("send bench.orders.v1").setSpanKind(SpanKind.PRODUCER).startSpan();
