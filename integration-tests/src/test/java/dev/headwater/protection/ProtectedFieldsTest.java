@@ -272,6 +272,60 @@ class ProtectedFieldsTest {
     }
 
     @Test
+    void theInterceptorOpensWithItsKeysAndWhenTheKeyStoreCannotBeReadPassesTheRecordSealedAndSaysWhy()
+            throws Exception {
+        LocalKeyStore keys = keyStore();
+        try (var producer = producer(TinkFieldProtection.of(keys))) {
+            for (int i = 0; i < 2; i++) {
+                producer.send(topic, "order-" + i, order(i)).join();
+            }
+        }
+        Path contractFile = directory.resolve("interceptor-orders.yaml");
+        Files.writeString(contractFile, yamlOf(contract).replace("schemaFile: orders.avsc", "schemaFile: "
+                + Contracts.ORDERS.toAbsolutePath().getParent().resolve("orders.avsc")));
+        for (boolean storeReadable : new boolean[] {true, false}) {
+            Map<String, Object> config = new HashMap<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                    "group.id", "plain-" + UUID.randomUUID(), "auto.offset.reset", "earliest",
+                    "interceptor.classes", dev.headwater.consumer.GovernedConsumerInterceptor.class.getName(),
+                    "headwater.contract.file", contractFile.toString(),
+                    "headwater.protection.keystore", keysFile.toString(),
+                    "headwater.protection.master.key.env", "HEADWATER_TEST_MASTER_KEY"));
+            Path moved = directory.resolve("moved-keys.json");
+            List<org.apache.kafka.clients.consumer.ConsumerRecord<String, Object>> records = new ArrayList<>();
+            var client = dev.headwater.registry.SchemaRegistryClient.builder().urls(registry.url()).build();
+            try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                    new dev.headwater.serde.AvroDeserializer<>(client, dev.headwater.serde.AvroSerdeConfig.builder()
+                            .urls(registry.url()).build(), false))) {
+                if (!storeReadable) {
+                    Files.move(keysFile, moved); // the key service is down once the consumer is running
+                }
+                consumer.subscribe(List.of(topic));
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (records.size() < 2 && System.nanoTime() < deadline) {
+                    consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                }
+            } finally {
+                if (!storeReadable) {
+                    Files.move(moved, keysFile);
+                }
+            }
+            assertThat(records).hasSize(2);
+            for (int i = 0; i < 2; i++) {
+                GenericRecord value = (GenericRecord) records.get(i).value();
+                var unopened = records.get(i).headers().lastHeader(
+                        dev.headwater.consumer.GovernedConsumerInterceptor.UNOPENED_HEADER);
+                if (storeReadable) {
+                    assertThat(value.get("email").toString()).isEqualTo(email(i));
+                    assertThat(unopened).isNull();
+                } else {
+                    assertThat(value.get("email").toString()).isNotEqualTo(email(i)).isNotEqualTo("redacted");
+                    assertThat(new String(unopened.value(), StandardCharsets.UTF_8)).contains("cannot be read now");
+                }
+            }
+        }
+    }
+
+    @Test
     void theTestkitsCheckFailsOnAProducerThatWritesProtectedFieldsInClear() {
         try (var producer = GovernedProducer.<String, GenericRecord>builder()
                 .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers()))
