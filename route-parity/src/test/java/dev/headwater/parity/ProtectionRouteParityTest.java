@@ -132,4 +132,65 @@ class ProtectionRouteParityTest {
             }
         }
     }
+
+    @Test
+    void whenTheKeyStoreCannotBeReadTheConsumingRoutesThatCanReadAgainWaitAndDeadLetterNothing(
+            EmbeddedKafkaCluster kafka, EmbeddedSchemaRegistry registry, @TempDir Path dir) throws Exception {
+        Path keyStore = dir.resolve("keys.json");
+        LocalKeyStore keys = LocalKeyStore.create(keyStore, System.getenv(MASTER_ENV));
+        Map<String, String> protection = Map.of("keystore", keyStore.toString(), "master.key.env", MASTER_ENV);
+        for (ReadRoute.Kind kind : List.of(ReadRoute.Kind.GOVERNED_CONSUMER, ReadRoute.Kind.SPRING_LISTENER)) {
+            String tenant = kind.tenant() + "o";
+            String topic = Parity.topic(tenant, "outage");
+            kafka.createTopic(topic, 1, (short) 1);
+            kafka.createTopic(Parity.deadLetterTopic(tenant), 1, (short) 1);
+            String yaml = Parity.protectedContractYaml(tenant, List.of("outage"));
+            var contract = dev.headwater.contract.DataContract.parse(yaml, tenant + ".yaml", null);
+            String policy = Parity.policyYaml(tenant, null, null);
+            String note = "42424" + kind.ordinal();
+            try (var producer = dev.headwater.producer.GovernedProducer.<String, GenericRecord>builder()
+                    .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers()))
+                    .keySerializer(new org.apache.kafka.common.serialization.StringSerializer())
+                    .schemaRegistry(registry.url()).contract(contract).application(Parity.APPLICATION, "")
+                    .fieldProtection(TinkFieldProtection.of(keys)).build()) {
+                GenericRecord payment = new GenericData.Record(contract.schema());
+                payment.put("id", "p-1");
+                payment.put("amount", 12.5);
+                payment.put("currency", "EUR");
+                payment.put("note", note);
+                producer.send(topic, "k", payment).join();
+            }
+            Path away = dir.resolve("away.json");
+            try (Parity.Telemetry telemetry = new Parity.Telemetry();
+                    ReadRoute route = kind.open(new ReadRoute.Setup(kafka.bootstrapServers(), registry.url(),
+                            contract, Parity.write(dir, tenant + "-contract.yaml", yaml), Parity.policy(policy),
+                            Parity.write(dir, tenant + "-policy.yaml", policy), telemetry.sdk, List.of(topic),
+                            "g-" + java.util.UUID.randomUUID(), protection))) {
+                java.nio.file.Files.move(keyStore, away); // the key service goes down before the record is read
+                long retriedBy = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+                while (retries(telemetry) == 0 && System.nanoTime() < retriedBy) {
+                    Thread.sleep(50);
+                }
+                assertThat(retries(telemetry)).as(kind + " reads the record again while the keys are away")
+                        .isPositive();
+                assertThat(route.seen().getOrDefault(topic, List.of())).as(kind + " while the keys are away")
+                        .isEmpty();
+                java.nio.file.Files.move(away, keyStore);
+                long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+                while (route.seen().getOrDefault(topic, List.of()).isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertThat(route.seen().getOrDefault(topic, List.of())).as(kind + " once they are back")
+                        .singleElement().asString().contains("\"note\": \"" + note + "\"");
+            }
+            assertThat(Parity.readAll(kafka.bootstrapServers(), Parity.deadLetterTopic(tenant)))
+                    .as(kind + " dead letters").isEmpty();
+        }
+    }
+
+    private static long retries(Parity.Telemetry telemetry) {
+        return telemetry.metrics.collectAllMetrics().stream()
+                .filter(m -> m.getName().equals("headwater.consumer.transient.retries"))
+                .flatMap(m -> m.getLongSumData().getPoints().stream()).mapToLong(p -> p.getValue()).sum();
+    }
 }
