@@ -40,15 +40,15 @@ public final class ProtectedRoundTripInAnotherJvm {
         LocalKeyStore keys = LocalKeyStore.create(keyStore, System.getenv("HEADWATER_TEST_MASTER_KEY"));
         DataContract contract = DataContract.load(contractFile.toString());
         Map<String, Object> protection = Map.of("headwater.protection.keystore", keyStore.toString(),
-                "headwater.protection.master.key.env", "HEADWATER_TEST_MASTER_KEY");
+                "headwater.protection.master.key.env", "HEADWATER_TEST_MASTER_KEY",
+                "headwater.protection.rotation.check.ms", "0");
         try (var producer = GovernedProducer.<String, GenericRecord>builder()
                 .kafkaProperties(Map.of("bootstrap.servers", bootstrap)).keySerializer(new StringSerializer())
                 .schemaRegistry(registry).contract(contract).application("orders-service", "1")
                 .fieldProtection(FieldProtection.configure(protection)).build()) {
             for (int i = 0; i < 4; i++) {
                 if (i == 2) {
-                    keys.rotate();
-                    Thread.sleep(1_100);
+                    keys.rotate(); // taken at the next record: rotation.check.ms=0
                 }
                 GenericRecord order = Contracts.validOrder(contract, UUID.randomUUID().toString());
                 order.put("email", email);

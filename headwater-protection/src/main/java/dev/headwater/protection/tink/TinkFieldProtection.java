@@ -16,6 +16,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * Envelope encryption with Google Tink. A producer seals values with an AES-256-GCM data key of its own, made afresh
@@ -36,12 +37,15 @@ public final class TinkFieldProtection implements FieldProtection {
     static final Duration SUBJECT_KEY_TTL = Duration.ofSeconds(30);
     private static final byte[] WRAP_CONTEXT = "headwater-data-key/1".getBytes(StandardCharsets.UTF_8);
     private static final int TOKEN_BYTES = 16;
-    private static final long CHECK_ROTATION_NANOS = Duration.ofSeconds(1).toNanos();
+    /** How often a producer asks the key service whether its key-encryption key rotated, unless told otherwise. */
+    public static final Duration ROTATION_CHECK = Duration.ofSeconds(1);
     private static final long RETRY_REFUSED_NANOS = Duration.ofSeconds(30).toNanos();
     private static final int OPENED_KEYS = 10_000;
 
     private final KeyService keys;
     private final long periodNanos;
+    private final long rotationCheckNanos;
+    private final LongSupplier clock;
     private final boolean closeKeys;
     private volatile Sealing current;
     private volatile long rotationCheckedAt;
@@ -65,13 +69,35 @@ public final class TinkFieldProtection implements FieldProtection {
      * @param closeKeys whether closing this closes the key service
      */
     public TinkFieldProtection(KeyService keys, Duration dataKeyPeriod, boolean closeKeys) {
+        this(keys, dataKeyPeriod, ROTATION_CHECK, closeKeys);
+    }
+
+    /**
+     * @param keys the key service
+     * @param dataKeyPeriod how long a producer seals with one data key
+     * @param rotationCheck how often a producer asks the key service whether its key-encryption key rotated (zero:
+     *     before every record; each ask reads the key store file or asks the service)
+     * @param closeKeys whether closing this closes the key service
+     */
+    public TinkFieldProtection(KeyService keys, Duration dataKeyPeriod, Duration rotationCheck, boolean closeKeys) {
+        this(keys, dataKeyPeriod, rotationCheck, closeKeys, System::nanoTime);
+    }
+
+    /** With the clock of a test. */
+    TinkFieldProtection(KeyService keys, Duration dataKeyPeriod, Duration rotationCheck, boolean closeKeys,
+            LongSupplier clock) {
         TinkKeys.register();
         this.keys = Objects.requireNonNull(keys, "keys");
         if (dataKeyPeriod.isNegative() || dataKeyPeriod.isZero()) {
             throw new IllegalArgumentException("dataKeyPeriod must be positive, was " + dataKeyPeriod);
         }
+        if (rotationCheck.isNegative()) {
+            throw new IllegalArgumentException("rotationCheck must not be negative, was " + rotationCheck);
+        }
         this.periodNanos = dataKeyPeriod.toNanos();
+        this.rotationCheckNanos = rotationCheck.toNanos();
         this.closeKeys = closeKeys;
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /**
@@ -85,8 +111,8 @@ public final class TinkFieldProtection implements FieldProtection {
     @Override
     public DataKey dataKey() {
         Sealing sealing = current;
-        long now = System.nanoTime();
-        if (sealing != null && now - sealing.made < periodNanos && (now - rotationCheckedAt < CHECK_ROTATION_NANOS
+        long now = clock.getAsLong();
+        if (sealing != null && now - sealing.made < periodNanos && (now - rotationCheckedAt < rotationCheckNanos
                 || sealing.keyEncryptionKey.equals(checkedKeyId(now)))) {
             return sealing;
         }
@@ -139,7 +165,7 @@ public final class TinkFieldProtection implements FieldProtection {
         synchronized (opened) {
             known = opened.get(id);
         }
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         boolean subject = reference.length > 1 && reference[0] == SUBJECT;
         if (known != null && (known.aead != null && !subject || now - known.at < (subject
                 ? SUBJECT_KEY_TTL.toNanos() : RETRY_REFUSED_NANOS))) {
@@ -208,7 +234,7 @@ public final class TinkFieldProtection implements FieldProtection {
 
     @Override
     public DataKey subjectKey(String subjectId) {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         Sealing known;
         synchronized (subjects) {
             known = subjects.get(subjectId);

@@ -22,7 +22,9 @@ import java.util.TreeSet;
  *       {@value #DEFAULT_MASTER_KEY_ENV});</li>
  *   <li>{@code aws.key.id} (required with {@code aws}), {@code aws.region}, {@code aws.endpoint} (a KMS-compatible
  *       endpoint), {@code aws.token.keys} (the token keyset file); credentials come from AWS's default chain;</li>
- *   <li>{@code data.key.period.ms}: how long a producer seals with one data key (default one hour).</li>
+ *   <li>{@code data.key.period.ms}: how long a producer seals with one data key (default one hour);</li>
+ *   <li>{@code rotation.check.ms}: how often a producer asks whether the key-encryption key rotated (default 1000;
+ *       0 before every record).</li>
  * </ul>
  */
 public final class TinkProtectionProvider implements FieldProtectionProvider {
@@ -30,7 +32,7 @@ public final class TinkProtectionProvider implements FieldProtectionProvider {
     /** The environment variable that holds the local key store's master key unless {@code master.key.env} says. */
     public static final String DEFAULT_MASTER_KEY_ENV = "HEADWATER_MASTER_KEY";
     private static final Set<String> KNOWN = Set.of("kms", "keystore", "keystore.create", "master.key.env",
-            "aws.key.id", "aws.region", "aws.endpoint", "aws.token.keys", "data.key.period.ms");
+            "aws.key.id", "aws.region", "aws.endpoint", "aws.token.keys", "data.key.period.ms", "rotation.check.ms");
 
     @Override
     public FieldProtection create(Map<String, Object> settings) {
@@ -40,7 +42,10 @@ public final class TinkProtectionProvider implements FieldProtectionProvider {
                         + new TreeSet<>(KNOWN).stream().map(k -> FieldProtection.PREFIX + k).toList());
             }
         }
-        Duration period = Duration.ofMillis(number(settings, "data.key.period.ms", Duration.ofHours(1).toMillis()));
+        Duration period = Duration.ofMillis(number(settings, "data.key.period.ms", Duration.ofHours(1).toMillis(),
+                1));
+        Duration rotationCheck = Duration.ofMillis(number(settings, "rotation.check.ms",
+                TinkFieldProtection.ROTATION_CHECK.toMillis(), 0));
         String kms = text(settings, "kms", "local");
         KeyService keys = switch (kms) {
             case "local" -> localKeyStore(settings);
@@ -48,7 +53,7 @@ public final class TinkProtectionProvider implements FieldProtectionProvider {
                     text(settings, "aws.endpoint", null), text(settings, "aws.token.keys", null));
             default -> throw new ConfigException(FieldProtection.PREFIX + "kms", kms, "must be local or aws");
         };
-        return new TinkFieldProtection(keys, period, true);
+        return new TinkFieldProtection(keys, period, rotationCheck, true);
     }
 
     private static KeyService localKeyStore(Map<String, Object> settings) {
@@ -79,19 +84,20 @@ public final class TinkProtectionProvider implements FieldProtectionProvider {
         return value == null || value.toString().isBlank() ? otherwise : value.toString().strip();
     }
 
-    private static long number(Map<String, Object> settings, String key, long otherwise) {
+    private static long number(Map<String, Object> settings, String key, long otherwise, long least) {
         String value = text(settings, key, null);
         if (value == null) {
             return otherwise;
         }
         try {
             long number = Long.parseLong(value);
-            if (number <= 0) {
+            if (number < least) {
                 throw new NumberFormatException();
             }
             return number;
         } catch (NumberFormatException e) {
-            throw new ConfigException(FieldProtection.PREFIX + key, value, "must be a positive whole number");
+            throw new ConfigException(FieldProtection.PREFIX + key, value, "must be a whole number of at least "
+                    + least);
         }
     }
 

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -64,13 +65,16 @@ class TinkFieldProtectionTest {
     @Test
     void aProducerTakesANewDataKeyWhenTheKeyEncryptionKeyRotatesAndOldValuesStillOpen() throws Exception {
         LocalKeyStore store = store("keys.json");
-        TinkFieldProtection protection = TinkFieldProtection.of(store);
+        AtomicLong clock = new AtomicLong();
+        TinkFieldProtection protection = new TinkFieldProtection(store, Duration.ofHours(1),
+                TinkFieldProtection.ROTATION_CHECK, false, clock::get);
         DataKey first = protection.dataKey();
         byte[] sealedFirst = first.seal(new byte[] {42}, EMAIL);
         assertThat(protection.dataKey()).isSameAs(first);
 
         store.rotate();
-        Thread.sleep(1_100); // a producer checks for a rotation at most once a second
+        assertThat(protection.dataKey()).as("within the rotation check's second").isSameAs(first);
+        clock.addAndGet(TinkFieldProtection.ROTATION_CHECK.toNanos());
 
         DataKey second = protection.dataKey();
         assertThat(second).isNotSameAs(first);
@@ -84,9 +88,13 @@ class TinkFieldProtectionTest {
 
     @Test
     void aProducerTakesANewDataKeyEachKeyPeriod() throws Exception {
-        TinkFieldProtection protection = new TinkFieldProtection(store("keys.json"), Duration.ofMillis(50), false);
+        AtomicLong clock = new AtomicLong();
+        TinkFieldProtection protection = new TinkFieldProtection(store("keys.json"), Duration.ofMinutes(5),
+                TinkFieldProtection.ROTATION_CHECK, false, clock::get);
         DataKey first = protection.dataKey();
-        Thread.sleep(80);
+        clock.addAndGet(Duration.ofMinutes(5).toNanos() - 1);
+        assertThat(protection.dataKey()).isSameAs(first);
+        clock.addAndGet(1);
         assertThat(protection.dataKey()).isNotSameAs(first);
     }
 
@@ -131,6 +139,9 @@ class TinkFieldProtectionTest {
                 .hasMessageContaining("is not set");
         assertThatThrownBy(() -> FieldProtection.configure(Map.of("headwater.protection.kms", "aws")))
                 .hasMessageContaining("headwater.protection.aws.key.id is required with kms=aws");
+        assertThatThrownBy(() -> FieldProtection.configure(Map.of("headwater.protection.rotation.check.ms", "-1")))
+                .hasMessageContaining("headwater.protection.rotation.check.ms")
+                .hasMessageContaining("must be a whole number of at least 0");
         assertThat(FieldProtection.configure(Map.of("bootstrap.servers", "x"))).isSameAs(FieldProtection.NONE);
     }
 }
