@@ -1,12 +1,9 @@
 package dev.headwater.consumer;
 
 import dev.headwater.governance.HeadwaterClientConfig;
-import dev.headwater.governance.Read;
 import dev.headwater.governance.ReadPipeline;
 import io.opentelemetry.api.GlobalOpenTelemetry;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerInterceptor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -40,9 +37,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class GovernedConsumerInterceptor<K, V> implements ConsumerInterceptor<K, V> {
 
     /** The header added to records that break the contract: one violation per line. */
-    public static final String VIOLATIONS_HEADER = "hw_violations";
+    public static final String VIOLATIONS_HEADER = ReadPipeline.VIOLATIONS_HEADER;
     /** The header added to records whose protected fields stay sealed because the key service did not answer. */
-    public static final String UNOPENED_HEADER = "hw_unopened";
+    public static final String UNOPENED_HEADER = ReadPipeline.UNOPENED_HEADER;
     /** Setting: the contract file. */
     public static final String CONTRACT_FILE = HeadwaterClientConfig.CONTRACT_FILE;
     /** Setting: the OpenTelemetry instance; {@link GlobalOpenTelemetry} by default. */
@@ -86,14 +83,7 @@ public final class GovernedConsumerInterceptor<K, V> implements ConsumerIntercep
             member.awaitQuota(records.count(), bytes, () -> Thread.currentThread().isInterrupted());
         }
         for (ConsumerRecord<K, V> record : records) {
-            Read read = pipeline.check(record);
-            member.received(read);
-            if (read.outcome() == Read.Outcome.TRANSIENT) {
-                record.headers().add(UNOPENED_HEADER, read.error().getMessage().getBytes(StandardCharsets.UTF_8));
-            } else if (read.outcome() == Read.Outcome.REFUSED) {
-                record.headers().add(VIOLATIONS_HEADER, read.violations().stream().map(Object::toString)
-                        .collect(Collectors.joining("\n")).getBytes(StandardCharsets.UTF_8));
-            }
+            member.received(pipeline.check(record)); // spans, counts, and the headers that tell the application
         }
         return records;
     }

@@ -53,6 +53,11 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public final class ReadPipeline implements AutoCloseable {
 
+    /** The header {@link Member#received} adds to a record that breaks read rules: one violation per line. */
+    public static final String VIOLATIONS_HEADER = "hw_violations";
+    /** The header {@link Member#received} adds to a record whose protected fields stay sealed: why. */
+    public static final String UNOPENED_HEADER = "hw_unopened";
+
     private final GovernanceSettings settings;
     private final TopicRouting<ReadSteps> routing;
     /** Topics no contract lists, when there are several: decoded, not checked. */
@@ -365,13 +370,21 @@ public final class ReadPipeline implements AutoCloseable {
         }
 
         /**
-         * Records a CONSUMER span {@code receive {topic}} for a record its route only sees pass (the consumer
-         * interceptor), with its freshness and, when it breaks read rules, the violations; ended at once.
+         * For a record its route only sees pass and can neither hold back nor read again (the consumer interceptor):
+         * records a CONSUMER span {@code receive {topic}} with its freshness, ended at once, and marks the record for
+         * the application: a {@value #VIOLATIONS_HEADER} header listing the read rules it breaks (counted), or an
+         * {@value #UNOPENED_HEADER} header saying why its protected fields are still sealed.
          *
-         * @param read the checked record
+         * @param read the checked record; its headers are added to
          */
         public void received(Read read) {
             ConsumerRecord<?, ?> record = read.record();
+            if (read.outcome() == Read.Outcome.TRANSIENT) {
+                record.headers().add(UNOPENED_HEADER, read.error().getMessage().getBytes(StandardCharsets.UTF_8));
+            } else if (read.outcome() == Read.Outcome.REFUSED) {
+                record.headers().add(VIOLATIONS_HEADER, read.violations().stream().map(Object::toString)
+                        .collect(java.util.stream.Collectors.joining("\n")).getBytes(StandardCharsets.UTF_8));
+            }
             ReadTelemetry telemetry = telemetry(read.steps);
             Span span = telemetry.startReceive(record);
             if (read.createdAt() >= 0) {
