@@ -28,6 +28,12 @@ final class ProtectionCommand {
     private ProtectionCommand() {
     }
 
+    /** @return the contracts of the directory that the command is about */
+    private static List<DataContract> contracts(Options.Contracts contracts,
+            java.util.function.Predicate<DataContract> about) {
+        return ContractDirectory.scan(contracts.directory).contracts().values().stream().filter(about).toList();
+    }
+
     /** The key store file and the variable holding its master key. */
     static final class KeyStoreOptions {
         @Option(names = "--keystore", required = true, paramLabel = "FILE", description = "the key store file")
@@ -132,11 +138,8 @@ final class ProtectionCommand {
         @Override
         public Integer call() {
             List<String> topics = new ArrayList<>();
-            for (DataContract contract : ContractDirectory.scan(contracts.directory).contracts().values()) {
-                if (!contract.erasureSubject().isEmpty()) {
-                    topics.addAll(contract.topics());
-                }
-            }
+            contracts(contracts, contract -> !contract.erasureSubject().isEmpty())
+                    .forEach(contract -> topics.addAll(contract.topics()));
             if (topics.isEmpty()) {
                 throw new IllegalArgumentException("No contract in " + contracts.directory + " names an "
                         + "erasureSubject: there is nothing to shred");
@@ -177,10 +180,8 @@ final class ProtectionCommand {
             List<dev.headwater.pipeline.Problem> problems = new ArrayList<>();
             java.util.Map<String, Integer> checked = new java.util.LinkedHashMap<>();
             var client = registry.client();
-            for (DataContract contract : ContractDirectory.scan(contracts.directory).contracts().values()) {
-                if (contract.fields().values().stream().noneMatch(f -> f.protectedField())) {
-                    continue;
-                }
+            for (DataContract contract : contracts(contracts,
+                    c -> c.fields().values().stream().anyMatch(f -> f.protectedField()))) {
                 for (String topic : contract.topics()) {
                     try {
                         int records = dev.headwater.testkit.contract.ProtectedFields.assertNoneInClear(

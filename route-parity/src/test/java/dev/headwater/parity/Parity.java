@@ -131,6 +131,22 @@ final class Parity {
         return tenant + ".payments.dead-letters.v1";
     }
 
+    /**
+     * Waits until a condition holds, checking it every 50 ms.
+     *
+     * @throws AssertionError naming what did not happen in time
+     */
+    static void await(String what, java.util.function.BooleanSupplier condition, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + timeout + ": " + what);
+            }
+            Thread.sleep(50); // polling a condition with a deadline
+        }
+    }
+
     /** An OpenTelemetry SDK with spans and metrics kept in memory, one per route. */
     static final class Telemetry implements AutoCloseable {
         final InMemorySpanExporter spans = InMemorySpanExporter.create();

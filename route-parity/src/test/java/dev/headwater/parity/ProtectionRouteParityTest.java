@@ -32,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProtectionRouteParityTest {
 
     private static final String MASTER_ENV = "HEADWATER_TEST_MASTER_KEY";
+    private static final java.time.Duration MINUTE = java.time.Duration.ofSeconds(60);
 
     @Test
     void everyProducingRouteSealsTheProtectedFieldAndAReaderWithTheKeyOpensIt(EmbeddedKafkaCluster kafka,
@@ -57,12 +58,7 @@ class ProtectionRouteParityTest {
                     WriteRoute route = kind.open(new WriteRoute.Setup(kafka.bootstrapServers(), registry.url(),
                             contract, Parity.write(dir, tenant + "-contract.yaml", yaml), Parity.policy(policy),
                             Parity.write(dir, tenant + "-policy.yaml", policy), telemetry.sdk, protection))) {
-                GenericRecord payment = new GenericData.Record(contract.schema());
-                payment.put("id", "p-1");
-                payment.put("amount", 12.5);
-                payment.put("currency", "EUR");
-                payment.put("note", note);
-                assertThat(route.send(topic, "k", payment, List.of())).as(kind + " sends").isNull();
+                assertThat(route.send(topic, "k", payment(contract, note), List.of())).as(kind + " sends").isNull();
             }
 
             List<ConsumerRecord<byte[], byte[]>> written = Parity.readAll(kafka.bootstrapServers(), topic);
@@ -98,18 +94,7 @@ class ProtectionRouteParityTest {
             var contract = dev.headwater.contract.DataContract.parse(yaml, tenant + ".yaml", null);
             String policy = Parity.policyYaml(tenant, null, null);
             String note = "31337" + kind.ordinal() + "555";
-            try (var producer = dev.headwater.producer.GovernedProducer.<String, GenericRecord>builder()
-                    .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers()))
-                    .keySerializer(new org.apache.kafka.common.serialization.StringSerializer())
-                    .schemaRegistry(registry.url()).contract(contract).application(Parity.APPLICATION, "")
-                    .fieldProtection(TinkFieldProtection.of(keys)).build()) {
-                GenericRecord payment = new GenericData.Record(contract.schema());
-                payment.put("id", "p-1");
-                payment.put("amount", 12.5);
-                payment.put("currency", "EUR");
-                payment.put("note", note);
-                producer.send(topic, "k", payment).join();
-            }
+            writeProtected(kafka, registry, contract, keys, topic, note);
             Path contractFile = Parity.write(dir, tenant + "-contract.yaml", yaml);
             Path policyFile = Parity.write(dir, tenant + "-policy.yaml", policy);
             for (boolean withKeys : new boolean[] {true, false}) {
@@ -119,10 +104,8 @@ class ProtectionRouteParityTest {
                                 contract, contractFile, Parity.policy(policy), policyFile, telemetry.sdk,
                                 List.of(topic), "g-" + java.util.UUID.randomUUID(),
                                 withKeys ? protection : Map.of()))) {
-                    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
-                    while (route.seen().getOrDefault(topic, List.of()).isEmpty() && System.nanoTime() < deadline) {
-                        Thread.sleep(50);
-                    }
+                    Parity.await(kind + " hands the record over",
+                            () -> !route.seen().getOrDefault(topic, List.of()).isEmpty(), MINUTE);
                     lines = List.copyOf(route.seen().getOrDefault(topic, List.of()));
                 }
                 assertThat(lines).as(kind + (withKeys ? " with" : " without") + " keys").singleElement()
@@ -148,18 +131,7 @@ class ProtectionRouteParityTest {
             var contract = dev.headwater.contract.DataContract.parse(yaml, tenant + ".yaml", null);
             String policy = Parity.policyYaml(tenant, null, null);
             String note = "42424" + kind.ordinal();
-            try (var producer = dev.headwater.producer.GovernedProducer.<String, GenericRecord>builder()
-                    .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers()))
-                    .keySerializer(new org.apache.kafka.common.serialization.StringSerializer())
-                    .schemaRegistry(registry.url()).contract(contract).application(Parity.APPLICATION, "")
-                    .fieldProtection(TinkFieldProtection.of(keys)).build()) {
-                GenericRecord payment = new GenericData.Record(contract.schema());
-                payment.put("id", "p-1");
-                payment.put("amount", 12.5);
-                payment.put("currency", "EUR");
-                payment.put("note", note);
-                producer.send(topic, "k", payment).join();
-            }
+            writeProtected(kafka, registry, contract, keys, topic, note);
             Path away = dir.resolve("away.json");
             try (Parity.Telemetry telemetry = new Parity.Telemetry();
                     ReadRoute route = kind.open(new ReadRoute.Setup(kafka.bootstrapServers(), registry.url(),
@@ -167,19 +139,13 @@ class ProtectionRouteParityTest {
                             Parity.write(dir, tenant + "-policy.yaml", policy), telemetry.sdk, List.of(topic),
                             "g-" + java.util.UUID.randomUUID(), protection))) {
                 java.nio.file.Files.move(keyStore, away); // the key service goes down before the record is read
-                long retriedBy = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
-                while (retries(telemetry) == 0 && System.nanoTime() < retriedBy) {
-                    Thread.sleep(50);
-                }
-                assertThat(retries(telemetry)).as(kind + " reads the record again while the keys are away")
-                        .isPositive();
+                Parity.await(kind + " reads the record again while the keys are away",
+                        () -> retries(telemetry) > 0, MINUTE);
                 assertThat(route.seen().getOrDefault(topic, List.of())).as(kind + " while the keys are away")
                         .isEmpty();
                 java.nio.file.Files.move(away, keyStore);
-                long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
-                while (route.seen().getOrDefault(topic, List.of()).isEmpty() && System.nanoTime() < deadline) {
-                    Thread.sleep(50);
-                }
+                Parity.await(kind + " handles the record once the keys are back",
+                        () -> !route.seen().getOrDefault(topic, List.of()).isEmpty(), MINUTE);
                 assertThat(route.seen().getOrDefault(topic, List.of())).as(kind + " once they are back")
                         .singleElement().asString().contains("\"note\": \"" + note + "\"");
             }
@@ -192,5 +158,26 @@ class ProtectionRouteParityTest {
         return telemetry.metrics.collectAllMetrics().stream()
                 .filter(m -> m.getName().equals("headwater.consumer.transient.retries"))
                 .flatMap(m -> m.getLongSumData().getPoints().stream()).mapToLong(p -> p.getValue()).sum();
+    }
+
+    /** Writes one payment whose note is sealed, through a governed producer with the keys. */
+    private static void writeProtected(EmbeddedKafkaCluster kafka, EmbeddedSchemaRegistry registry,
+            dev.headwater.contract.DataContract contract, LocalKeyStore keys, String topic, String note) {
+        try (var producer = dev.headwater.producer.GovernedProducer.<String, GenericRecord>builder()
+                .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers()))
+                .keySerializer(new org.apache.kafka.common.serialization.StringSerializer())
+                .schemaRegistry(registry.url()).contract(contract).application(Parity.APPLICATION, "")
+                .fieldProtection(TinkFieldProtection.of(keys)).build()) {
+            producer.send(topic, "k", payment(contract, note)).join();
+        }
+    }
+
+    private static GenericRecord payment(dev.headwater.contract.DataContract contract, String note) {
+        GenericRecord payment = new GenericData.Record(contract.schema());
+        payment.put("id", "p-1");
+        payment.put("amount", 12.5);
+        payment.put("currency", "EUR");
+        payment.put("note", note);
+        return payment;
     }
 }

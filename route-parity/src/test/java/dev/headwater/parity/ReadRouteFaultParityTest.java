@@ -50,7 +50,7 @@ class ReadRouteFaultParityTest {
 
         Parity.Telemetry telemetry = new Parity.Telemetry();
         try (ReadRoute route = open(kind, kafka, url, tenant, contract, topic, null, dir, telemetry)) {
-            await("the route meets the outage", () -> !Parity.metrics(telemetry.metrics.collectAllMetrics(), tenant,
+            Parity.await("the route meets the outage", () -> !Parity.metrics(telemetry.metrics.collectAllMetrics(), tenant,
                     java.util.Set.of("headwater.consumer.transient.retries")).isEmpty()
                     || route.seen().containsKey("poll"), Duration.ofSeconds(30));
             assertThat(handled(route, topic)).as("handled while the registry is down").isZero();
@@ -58,7 +58,7 @@ class ReadRouteFaultParityTest {
                     .as("dead letters while the registry is down").isEmpty();
 
             registry = EmbeddedSchemaRegistry.start(port, journal); // back, with every schema it had
-            await("every record handled once the registry is back", () -> handled(route, topic) >= RECORDS,
+            Parity.await("every record handled once the registry is back", () -> handled(route, topic) >= RECORDS,
                     Duration.ofSeconds(60));
         } finally {
             registry.close();
@@ -82,7 +82,7 @@ class ReadRouteFaultParityTest {
         Parity.Telemetry telemetry = new Parity.Telemetry();
         try (ReadRoute route = open(kind, kafka, registry.url(), tenant, contract, topic,
                 "{recordsPerSecond: 2}", dir, telemetry)) {
-            await("every record handled", () -> handled(route, topic) >= RECORDS, Duration.ofSeconds(60));
+            Parity.await("every record handled", () -> handled(route, topic) >= RECORDS, Duration.ofSeconds(60));
             List<String> throttled = Parity.metrics(telemetry.metrics.collectAllMetrics(), tenant,
                     java.util.Set.of("headwater.tenant.quota.throttled", "headwater.tenant.quota.records"));
             assertThat(throttled).as("the tenant's consume quota, waited for").contains(
@@ -147,15 +147,5 @@ class ReadRouteFaultParityTest {
     private static long handled(ReadRoute route, String topic) {
         return route.seen().getOrDefault(topic, List.of()).stream().filter(line -> line.startsWith("handled"))
                 .count();
-    }
-
-    private static void await(String what, BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + timeout + ": " + what);
-            }
-            Thread.sleep(50); // polling a condition with a deadline
-        }
     }
 }
