@@ -3,8 +3,10 @@ package dev.headwater.pipeline;
 import dev.headwater.contract.AvroFields;
 import dev.headwater.contract.ContractRule;
 import dev.headwater.contract.DataContract;
+import dev.headwater.contract.Enforcement;
 import dev.headwater.contract.FieldInfo;
 import dev.headwater.contract.Protection;
+import dev.headwater.contract.RuleEnforcement;
 import dev.headwater.contract.ServiceLevels;
 import dev.headwater.pipeline.EvolutionReport.Change;
 import dev.headwater.pipeline.EvolutionReport.Kind;
@@ -138,6 +140,8 @@ public final class ContractEvolution {
     }
 
     private static void rules(DataContract previous, DataContract next, List<Change> changes) {
+        previous = previous.withRolloutFrom(null); // what a version read from a file leaves unset, it enforced
+        next = next.withRolloutFrom(previous); // a rule new to a live contract starts observed unless it says
         Map<String, ContractRule> old = previous.rules().stream()
                 .collect(Collectors.toMap(ContractRule::name, Function.identity()));
         Map<String, ContractRule> now = next.rules().stream()
@@ -145,10 +149,21 @@ public final class ContractEvolution {
         for (ContractRule rule : next.rules()) {
             ContractRule before = old.get(rule.name());
             if (before == null) {
-                changes.add(new Change(Kind.RULE_ADDED, rule.name(), "new rule" + rule.fieldName()
-                        .map(f -> " on field '" + f + "'").orElse("") + ": existing data may fail it", true));
+                String on = rule.fieldName().map(f -> " on field '" + f + "'").orElse("");
+                changes.add(observedEverywhere(rule)
+                        ? new Change(Kind.RULE_ADDED, rule.name(), "new rule" + on + ", observed: records that break "
+                                + "it are counted and pass; promote it with the rollout report's numbers", false)
+                        : new Change(Kind.RULE_ADDED, rule.name(), "new rule" + on + ", enforced"
+                                + enforcedWhere(rule) + ": existing data may fail it", true));
             } else {
-                compareRule(before, rule, changes);
+                List<Change> ruleChanges = new java.util.ArrayList<>();
+                compareRule(before, rule, ruleChanges);
+                if (observedEverywhere(rule)) { // tightened, but only counted: nothing is refused
+                    ruleChanges.replaceAll(change -> change.breaking() ? new Change(change.kind(), change.where(),
+                            change.description() + " (observed: counted, nothing refused)", false) : change);
+                }
+                changes.addAll(ruleChanges);
+                enforcement(before, rule, changes);
             }
         }
         for (ContractRule rule : previous.rules()) {
@@ -156,6 +171,52 @@ public final class ContractEvolution {
                 changes.add(new Change(Kind.RULE_REMOVED, rule.name(), "rule removed: more values are accepted",
                         false));
             }
+        }
+    }
+
+    /** @return true when no environment enforces the rule */
+    private static boolean observedEverywhere(ContractRule rule) {
+        RuleEnforcement enforcement = rule.enforcement();
+        return enforcement.in(null) == Enforcement.OBSERVE
+                && !enforcement.environments().containsValue(Enforcement.ENFORCE);
+    }
+
+    private static String enforcedWhere(ContractRule rule) {
+        RuleEnforcement enforcement = rule.enforcement();
+        return enforcement.environments().isEmpty() ? "" : " (" + enforcement.toText() + ")";
+    }
+
+    /** A rule promoted from observe to enforce somewhere, or the other way round. */
+    private static void enforcement(ContractRule before, ContractRule after, List<Change> changes) {
+        if (before.enforcement().equals(after.enforcement())) {
+            return;
+        }
+        java.util.Set<String> environments = new java.util.TreeSet<>(before.enforcement().environments().keySet());
+        environments.addAll(after.enforcement().environments().keySet());
+        List<String> promoted = new java.util.ArrayList<>();
+        List<String> relaxed = new java.util.ArrayList<>();
+        java.util.List<String> every = new java.util.ArrayList<>();
+        every.add(null);
+        every.addAll(environments);
+        for (String environment : every) {
+            Enforcement was = before.enforcement().in(environment);
+            Enforcement is = after.enforcement().in(environment);
+            String name = environment == null ? "every other environment" : environment;
+            if (was == Enforcement.OBSERVE && is == Enforcement.ENFORCE) {
+                promoted.add(name);
+            } else if (was == Enforcement.ENFORCE && is == Enforcement.OBSERVE) {
+                relaxed.add(name);
+            }
+        }
+        if (!promoted.isEmpty()) {
+            changes.add(new Change(Kind.RULE_ENFORCED, after.name(), "promoted from observe to enforce in "
+                    + String.join(", ", promoted) + ": records that break it will be " + (after.onFailure()
+                    == dev.headwater.contract.OnFailure.DLQ ? "dead-lettered" : "refused") + "; review the rollout "
+                    + "report (headwater rules rollout) for how many that is, by producer", false));
+        }
+        if (!relaxed.isEmpty()) {
+            changes.add(new Change(Kind.RULE_OBSERVED, after.name(), "only observed from now on in "
+                    + String.join(", ", relaxed) + ": records that break it are counted and pass", false));
         }
     }
 

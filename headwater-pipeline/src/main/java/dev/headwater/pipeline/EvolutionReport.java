@@ -24,8 +24,15 @@ public record EvolutionReport(String from, String to, List<Change> changes) {
         FIELD_ADDED,
         /** An enum symbol was removed. */
         ENUM_VALUE_REMOVED,
-        /** A rule was added: existing data may fail it. */
+        /** A rule was added: existing data may fail it (not breaking while it is observed). */
         RULE_ADDED,
+        /**
+         * A rule observed until now is enforced from now on, in at least one environment: records that break it will
+         * be refused or dead-lettered. A change to review with the rollout report's numbers.
+         */
+        RULE_ENFORCED,
+        /** A rule enforced until now is only observed from now on, in at least one environment. */
+        RULE_OBSERVED,
         /** A rule was removed. */
         RULE_REMOVED,
         /** A rule now refuses values it accepted. */

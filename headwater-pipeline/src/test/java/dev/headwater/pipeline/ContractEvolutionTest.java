@@ -80,11 +80,51 @@ class ContractEvolutionTest {
     }
 
     @Test
-    void anAddedRuleIsBreakingBecauseExistingDataMayFailIt() throws IOException {
+    void anAddedRuleSaidToBeEnforcedIsBreakingBecauseExistingDataMayFailIt() throws IOException {
         DataContract more = variant("rules:\n", "rules:\n  - name: customerPresent\n    field: customer\n"
-                + "    minLength: 1\n", "", "");
+                + "    minLength: 1\n    enforcement: enforce\n", "", "");
         assertThat(ContractEvolution.compare(orders(), more).breakingChanges())
                 .extracting(Change::kind).containsExactly(Kind.RULE_ADDED);
+    }
+
+    @Test
+    void anAddedRuleThatSaysNothingStartsObservedAndIsListedAsNotBreaking() throws IOException {
+        DataContract more = variant("rules:\n", "rules:\n  - name: customerPresent\n    field: customer\n"
+                + "    minLength: 1\n", "", "");
+        EvolutionReport report = ContractEvolution.compare(orders(), more);
+        assertThat(report.hasBreakingChanges()).isFalse();
+        assertThat(report.changes()).singleElement().satisfies(c -> {
+            assertThat(c.kind()).isEqualTo(Kind.RULE_ADDED);
+            assertThat(c.description()).contains("observed").contains("rollout report");
+        });
+    }
+
+    @Test
+    void promotingARuleFromObserveToEnforceIsAChangeToReviewNamingTheEnvironments() throws IOException {
+        DataContract observed = variant("    min: 1\n    max: 100\n",
+                "    min: 1\n    max: 100\n    enforcement: observe\n", "", "");
+        DataContract promotedInProd = variant("    min: 1\n    max: 100\n",
+                "    min: 1\n    max: 100\n    enforcement: {default: observe, prod: enforce}\n", "", "");
+        EvolutionReport report = ContractEvolution.compare(observed, promotedInProd);
+        assertThat(report.changes()).singleElement().satisfies(c -> {
+            assertThat(c.kind()).isEqualTo(Kind.RULE_ENFORCED);
+            assertThat(c.where()).isEqualTo("quantityInRange");
+            assertThat(c.description()).contains("promoted from observe to enforce in prod")
+                    .contains("refused").contains("headwater rules rollout");
+        });
+        assertThat(ContractEvolution.compare(promotedInProd, observed).changes()).extracting(Change::kind)
+                .containsExactly(Kind.RULE_OBSERVED);
+    }
+
+    @Test
+    void tighteningAnObservedRuleIsNotBreakingSinceNothingIsRefused() throws IOException {
+        DataContract observed = variant("    min: 1\n    max: 100\n",
+                "    min: 1\n    max: 100\n    enforcement: observe\n", "", "");
+        DataContract tighter = variant("    min: 1\n    max: 100\n",
+                "    min: 1\n    max: 50\n    enforcement: observe\n", "", "");
+        EvolutionReport report = ContractEvolution.compare(observed, tighter);
+        assertThat(report.hasBreakingChanges()).isFalse();
+        assertThat(report.changes()).extracting(Change::kind).containsExactly(Kind.RULE_TIGHTENED);
     }
 
     @Test

@@ -28,6 +28,7 @@ import java.util.Optional;
  * @param exprType {@code CEL} or {@code CEL_FIELD} for expression rules; empty otherwise
  * @param line the line of the contract file that declared the rule, or 0
  * @param mode where the rule is checked: on write, on read, or both (the default)
+ * @param enforcement whether its failures have consequences, per environment: enforced or observed
  */
 public record ContractRule(
         String name,
@@ -46,7 +47,8 @@ public record ContractRule(
         String expr,
         String exprType,
         int line,
-        RuleMode mode) {
+        RuleMode mode,
+        RuleEnforcement enforcement) {
 
     /** Formats a field constraint may name. */
     public static final List<String> FORMATS = List.of("uuid", "email", "iso4217", "iso8601");
@@ -63,6 +65,44 @@ public record ContractRule(
         Objects.requireNonNull(expr, "expr");
         Objects.requireNonNull(exprType, "exprType");
         Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(enforcement, "enforcement");
+    }
+
+    /**
+     * A rule without a declared enforcement; the form before rules could be observed.
+     *
+     * @param name the rule's name
+     * @param field the field, or empty
+     * @param doc what the rule means
+     * @param onFailure what happens on failure
+     * @param required the field must not be null
+     * @param min smallest number, or null
+     * @param max largest number, or null
+     * @param minLength shortest string, or null
+     * @param maxLength longest string, or null
+     * @param regex a regular expression, or empty
+     * @param allowed the allowed values, or empty
+     * @param format a format, or empty
+     * @param notInFuture the timestamp must not be later than now
+     * @param expr a CEL expression, or empty
+     * @param exprType CEL or CEL_FIELD, or empty
+     * @param line the source line, or 0
+     * @param mode where the rule is checked
+     */
+    public ContractRule(String name, String field, String doc, OnFailure onFailure, boolean required, Double min,
+            Double max, Integer minLength, Integer maxLength, String regex, List<String> allowed, String format,
+            boolean notInFuture, String expr, String exprType, int line, RuleMode mode) {
+        this(name, field, doc, onFailure, required, min, max, minLength, maxLength, regex, allowed, format,
+                notInFuture, expr, exprType, line, mode, RuleEnforcement.UNSET);
+    }
+
+    /**
+     * @param changed how the rule is to be enforced
+     * @return this rule, enforced so
+     */
+    public ContractRule withEnforcement(RuleEnforcement changed) {
+        return new ContractRule(name, field, doc, onFailure, required, min, max, minLength, maxLength, regex, allowed,
+                format, notInFuture, expr, exprType, line, mode, changed);
     }
 
     /**
@@ -133,6 +173,7 @@ public record ContractRule(
         private String doc = "";
         private OnFailure onFailure = OnFailure.ERROR;
         private RuleMode mode = RuleMode.WRITEREAD;
+        private RuleEnforcement enforcement = RuleEnforcement.UNSET;
         private boolean required;
         private Double min;
         private Double max;
@@ -232,6 +273,15 @@ public record ContractRule(
             return this;
         }
 
+        /**
+         * @param enforcement whether failures have consequences, per environment; unset by default
+         * @return this builder
+         */
+        public Builder enforcement(RuleEnforcement enforcement) {
+            this.enforcement = Objects.requireNonNull(enforcement, "enforcement");
+            return this;
+        }
+
         /** @param line source line @return this builder */
         public Builder line(int line) {
             this.line = line;
@@ -241,7 +291,7 @@ public record ContractRule(
         /** @return the rule */
         public ContractRule build() {
             return new ContractRule(name, field, doc, onFailure, required, min, max, minLength, maxLength, regex,
-                    allowed, format, notInFuture, expr, exprType, line, mode);
+                    allowed, format, notInFuture, expr, exprType, line, mode, enforcement);
         }
     }
 }

@@ -21,12 +21,14 @@ final class ContractYaml {
 
     private static final Set<String> TOP = Set.of("subject", "topics", "version", "owner", "domain", "description",
             "tags", "compatibility", "deadLetterTopic", "slo", "schema", "schemaFile", "fields", "rules",
-            "protection", "erasureSubject");
+            "protection", "erasureSubject", "observe");
+    private static final Set<String> OBSERVE = Set.of("sample", "period", "topic");
     private static final Set<String> OWNER = Set.of("team", "contact");
     private static final Set<String> SLO = Set.of("freshness", "expectedRecordsPerMinute");
     private static final Set<String> FIELD = Set.of("doc", "classification", "protect", "mask");
     private static final Set<String> RULE = Set.of("name", "field", "doc", "onFailure", "mode", "required", "min",
-            "max", "minLength", "maxLength", "regex", "in", "format", "notInFuture", "expr", "type");
+            "max", "minLength", "maxLength", "regex", "in", "format", "notInFuture", "expr", "type",
+            "enforcement");
 
     private final String source;
     /** Where the contract was read from, for resolving schemaFile; null for text given as it is. */
@@ -106,6 +108,9 @@ final class ContractYaml {
         if (top.containsKey("slo")) {
             builder.serviceLevels(serviceLevels(top.get("slo")));
         }
+        if (top.containsKey("observe")) {
+            observation(tree, top.get("observe"), builder);
+        }
         Schema schema = schema(tree, top);
         builder.schema(schema);
         Map<String, Protection> byClassification = new java.util.HashMap<>();
@@ -148,6 +153,56 @@ final class ContractYaml {
             throw new ContractDefinitionException(source, problems);
         }
         return builder.build();
+    }
+
+    private static void observation(YamlTree tree, YamlTree.Value observe, DataContract.Builder builder) {
+        observe.mapping(OBSERVE);
+        ObservationSampling defaults = ObservationSampling.DEFAULT;
+        long records = observe.get("sample").wholeNumber(0, 100_000, defaults.records());
+        Duration period = observe.get("period").duration();
+        if (period != null && (period.isZero() || period.isNegative())) {
+            tree.problem(observe.get("period"), "observe.period must be positive, such as PT1H");
+            period = null;
+        }
+        builder.observation(new ObservationSampling((int) records, period == null ? defaults.period() : period,
+                observe.get("topic").text("")));
+    }
+
+    /**
+     * A rule's {@code enforcement}: {@code observe} or {@code enforce}, or a mapping of environments to one of them
+     * with an optional {@code default}.
+     */
+    private static RuleEnforcement enforcement(YamlTree tree, YamlTree.Value value, String rule) {
+        if (!value.present()) {
+            return RuleEnforcement.UNSET;
+        }
+        String allowed = "is not observe or enforce (observed rules are counted and sampled and the record passes)";
+        if (value.isScalar()) {
+            try {
+                return new RuleEnforcement(Enforcement.of(value.text("")), Map.of());
+            } catch (IllegalArgumentException e) {
+                tree.problem(value, "rule '" + rule + "': enforcement '" + value.text("") + "' " + allowed);
+                return RuleEnforcement.UNSET;
+            }
+        }
+        Enforcement declared = null;
+        Map<String, Enforcement> environments = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, YamlTree.Value> entry : value.mapping(null).entrySet()) {
+            Enforcement enforcement;
+            try {
+                enforcement = Enforcement.of(entry.getValue().text(""));
+            } catch (IllegalArgumentException e) {
+                tree.problem(entry.getValue(), "rule '" + rule + "': enforcement in '" + entry.getKey() + "' "
+                        + allowed);
+                continue;
+            }
+            if (entry.getKey().equals("default")) {
+                declared = enforcement;
+            } else {
+                environments.put(entry.getKey(), enforcement);
+            }
+        }
+        return new RuleEnforcement(declared, environments);
     }
 
     private static ServiceLevels serviceLevels(YamlTree.Value slo) {
@@ -255,6 +310,7 @@ final class ContractYaml {
             if (mode != null) {
                 builder.mode(mode);
             }
+            builder.enforcement(enforcement(tree, rule.get("enforcement"), name));
             if (rule.get("required").isTrue()) {
                 builder.required();
             }

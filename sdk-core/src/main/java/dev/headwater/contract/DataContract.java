@@ -38,6 +38,7 @@ public final class DataContract {
     private final ServiceLevels serviceLevels;
     private final String deadLetterTopic;
     private final String erasureSubject;
+    private final ObservationSampling observation;
     private final Schema schema;
     /** Compiled on first use: all rules, the write side's, the read side's. */
     private final Map<String, ContractValidator> validators = new java.util.concurrent.ConcurrentHashMap<>(4);
@@ -56,6 +57,7 @@ public final class DataContract {
         this.serviceLevels = builder.serviceLevels;
         this.deadLetterTopic = builder.deadLetterTopic;
         this.erasureSubject = builder.erasureSubject;
+        this.observation = builder.observation;
         this.schema = builder.schema;
     }
 
@@ -235,6 +237,69 @@ public final class DataContract {
         return erasureSubject;
     }
 
+    /** @return how records that break an observed rule are sampled */
+    public ObservationSampling observation() {
+        return observation;
+    }
+
+    /**
+     * Settles the enforcement of rules this contract leaves unset, against the version live before it, as a rule
+     * rollout expects: a rule the live version already had keeps the enforcement it had there; a rule new to a live
+     * contract starts in {@link Enforcement#OBSERVE}; with no live version, unset rules are enforced. Rules that say
+     * how they are enforced keep it. Registering the result keeps the settlement for every later reader.
+     *
+     * @param live the version registered before, or null when this is the first
+     * @return this contract with every rule's enforcement set; this contract when nothing was unset
+     */
+    public DataContract withRolloutFrom(DataContract live) {
+        if (rules.stream().allMatch(rule -> rule.enforcement().isSet())) {
+            return this;
+        }
+        List<ContractRule> settled = new java.util.ArrayList<>(rules.size());
+        for (ContractRule rule : rules) {
+            if (rule.enforcement().isSet()) {
+                settled.add(rule);
+                continue;
+            }
+            ContractRule before = live == null ? null : live.rule(rule.name()).orElse(null);
+            RuleEnforcement enforcement = live == null ? RuleEnforcement.ENFORCED
+                    : before == null ? RuleEnforcement.OBSERVED
+                    : before.enforcement().isSet() ? before.enforcement() : RuleEnforcement.ENFORCED;
+            settled.add(rule.withEnforcement(enforcement));
+        }
+        Builder copy = toBuilder();
+        copy.rules = settled;
+        return copy.build();
+    }
+
+    /**
+     * @param name a rule's name
+     * @return the rule of that name
+     */
+    public java.util.Optional<ContractRule> rule(String name) {
+        return rules.stream().filter(rule -> rule.name().equals(name)).findFirst();
+    }
+
+    private Builder toBuilder() {
+        Builder builder = new Builder();
+        builder.subject = subject;
+        builder.topics = topics;
+        builder.version = version;
+        builder.owner = owner;
+        builder.domain = domain;
+        builder.description = description;
+        builder.tags = tags;
+        builder.fields.putAll(fields);
+        builder.rules = rules;
+        builder.compatibility = compatibility;
+        builder.serviceLevels = serviceLevels;
+        builder.deadLetterTopic = deadLetterTopic;
+        builder.erasureSubject = erasureSubject;
+        builder.observation = observation;
+        builder.schema = schema;
+        return builder;
+    }
+
     /** @return the Avro schema */
     public Schema schema() {
         return schema;
@@ -260,6 +325,7 @@ public final class DataContract {
         private ServiceLevels serviceLevels = ServiceLevels.NONE;
         private String deadLetterTopic = "";
         private String erasureSubject = "";
+        private ObservationSampling observation = ObservationSampling.DEFAULT;
         private Schema schema;
         private String source = "<built in code>";
 
@@ -339,6 +405,15 @@ public final class DataContract {
         /** @param topic the dead-letter topic @return this builder */
         public Builder deadLetterTopic(String topic) {
             this.deadLetterTopic = topic;
+            return this;
+        }
+
+        /**
+         * @param sampling how records that break an observed rule are sampled; ten an hour to the log by default
+         * @return this builder
+         */
+        public Builder observation(ObservationSampling sampling) {
+            this.observation = java.util.Objects.requireNonNull(sampling, "sampling");
             return this;
         }
 

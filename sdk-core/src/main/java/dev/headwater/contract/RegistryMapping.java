@@ -51,6 +51,11 @@ final class RegistryMapping {
         properties.put("compatibility", contract.compatibility().name());
         putIfSet(properties, "dlq.topic", contract.deadLetterTopic());
         putIfSet(properties, "erasure.subject", contract.erasureSubject());
+        if (!contract.observation().equals(ObservationSampling.DEFAULT)) {
+            properties.put("observe.sample", Integer.toString(contract.observation().records()));
+            properties.put("observe.period", contract.observation().period().toString());
+            putIfSet(properties, "observe.topic", contract.observation().topic());
+        }
         if (contract.serviceLevels().hasFreshness()) {
             properties.put("slo.freshness", contract.serviceLevels().freshness().toString());
         }
@@ -136,6 +141,7 @@ final class RegistryMapping {
             }
         }
         node.put("onFailure", rule.onFailure().name());
+        putIfSet(params, P + "enforcement", rule.enforcement().toText());
         if (rule.onFailure() == OnFailure.DLQ) {
             params.put("dlq.topic", contract.deadLetterTopic());
         }
@@ -217,6 +223,11 @@ final class RegistryMapping {
                 .tags(list(text(properties, "tags", "")))
                 .deadLetterTopic(text(properties, "dlq.topic", ""))
                 .erasureSubject(text(properties, "erasure.subject", ""));
+        if (!text(properties, "observe.sample", "").isEmpty()) {
+            builder.observation(new ObservationSampling(Integer.parseInt(text(properties, "observe.sample", "10")),
+                    Duration.parse(text(properties, "observe.period", "PT1H")), text(properties, "observe.topic",
+                    "")));
+        }
         String compatibility = text(properties, "compatibility", "");
         if (!compatibility.isEmpty()) {
             builder.compatibility(CompatibilityLevel.valueOf(compatibility));
@@ -291,7 +302,8 @@ final class RegistryMapping {
             } else {
                 rule = ContractRule.cel(name, node.path("expr").asText()).exprType(type);
             }
-            rules.add(rule.doc(node.path("doc").asText("")).onFailure(onFailure).mode(mode).build());
+            rules.add(rule.doc(node.path("doc").asText("")).onFailure(onFailure).mode(mode)
+                    .enforcement(RuleEnforcement.parse(params.path(P + "enforcement").asText(""))).build());
         }
         if (text(properties, "dlq.topic", "").isEmpty() && !dlqTopic.isEmpty()) {
             builder.deadLetterTopic(dlqTopic);

@@ -27,11 +27,15 @@ import java.util.Objects;
  * @param sharedResources quotas, registry clients and metric registrations shared with other clients
  * @param fieldProtection the keys that seal and open the contract's protected fields; {@link FieldProtection#NONE}
  *     without
+ * @param environment the environment the client runs in (dev, test, prod, ...), empty when not said: it picks each
+ *     rule's enforcement
+ * @param ruleEnforcement the platform's overrides of rules' enforcement, by {@code subject:rule} or rule name
  */
 public record GovernanceSettings(String client, String application, String applicationVersion, String tenant,
         TenantPolicy tenantPolicy, SchemaRegistryClient registry, OpenTelemetry openTelemetry,
         DatasetEvents datasetEvents, String descriptorTopic, Map<String, Object> kafka, String clientId,
-        SharedResources sharedResources, FieldProtection fieldProtection) {
+        SharedResources sharedResources, FieldProtection fieldProtection, String environment,
+        Map<String, dev.headwater.contract.Enforcement> ruleEnforcement) {
 
     /** Checks that what is required is there. */
     public GovernanceSettings {
@@ -46,6 +50,8 @@ public record GovernanceSettings(String client, String application, String appli
         Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(sharedResources, "sharedResources");
         Objects.requireNonNull(fieldProtection, "fieldProtection");
+        Objects.requireNonNull(environment, "environment");
+        ruleEnforcement = Map.copyOf(ruleEnforcement);
     }
 
     /** @return the cluster's bootstrap servers as configured, or empty */

@@ -37,6 +37,8 @@ public abstract class HeadwaterClientBuilder<B extends HeadwaterClientBuilder<B>
     private String descriptorTopic = LineageDescriptors.DEFAULT_TOPIC;
     private SharedResources sharedResources = SharedResources.global();
     private FieldProtection fieldProtection = FieldProtection.NONE;
+    private String environment = "";
+    private final Map<String, dev.headwater.contract.Enforcement> ruleEnforcement = new java.util.LinkedHashMap<>();
 
     /** @param client the built type's name, such as {@code GovernedProducer}, for messages */
     protected HeadwaterClientBuilder(String client) {
@@ -221,6 +223,36 @@ public abstract class HeadwaterClientBuilder<B extends HeadwaterClientBuilder<B>
         return fieldProtection;
     }
 
+    /**
+     * Names the environment the client runs in, such as {@code prod}: a rule whose contract enforces it per
+     * environment ({@code enforcement: {prod: observe, test: enforce}}) is enforced as that environment says. The
+     * setting {@value HeadwaterClientConfig#ENVIRONMENT} also picks the tenant policy's overrides.
+     *
+     * @param environment the environment; empty for none
+     * @return this builder
+     */
+    public B environment(String environment) {
+        this.environment = Objects.requireNonNull(environment, "environment");
+        return self();
+    }
+
+    /**
+     * Overrides how one rule is enforced, whatever its contract says, without a new contract version: how a platform
+     * observes a rule that refuses too much in production, or enforces one whose rollout report is clean. Settings
+     * {@value HeadwaterClientConfig#RULES_OBSERVE} and {@value HeadwaterClientConfig#RULES_ENFORCE} do the same.
+     *
+     * @param rule the rule's name, or {@code subject:rule} for one contract's rule
+     * @param enforcement observe or enforce
+     * @return this builder
+     */
+    public B ruleEnforcement(String rule, dev.headwater.contract.Enforcement enforcement) {
+        if (Objects.requireNonNull(rule, "rule").isBlank()) {
+            throw new IllegalArgumentException("ruleEnforcement: the rule's name must not be blank");
+        }
+        ruleEnforcement.put(rule.trim(), Objects.requireNonNull(enforcement, "enforcement"));
+        return self();
+    }
+
     /** @return the built type's name, for messages */
     protected final String client() {
         return client;
@@ -295,6 +327,6 @@ public abstract class HeadwaterClientBuilder<B extends HeadwaterClientBuilder<B>
                 tenantPolicy, registry, openTelemetry != null ? openTelemetry : GlobalOpenTelemetry.get(),
                 datasetEvents != null ? datasetEvents : DatasetEvents.configure(Map.of()), descriptorTopic,
                 java.util.Collections.unmodifiableMap(new java.util.HashMap<>(kafka)), clientId, sharedResources,
-                fieldProtection);
+                fieldProtection, environment, ruleEnforcement);
     }
 }

@@ -38,8 +38,12 @@ public final class HeadwaterClientConfig {
     public static final String CONTRACT_FILE = "headwater.contract.file";
     /** The tenant policy file whose guardrails and quotas apply. */
     public static final String TENANT_POLICY_FILE = "headwater.tenant.policy.file";
-    /** The environment whose tenant policy overrides apply. */
+    /** The environment the client runs in: it picks the tenant policy's overrides and each rule's enforcement. */
     public static final String ENVIRONMENT = "headwater.environment";
+    /** Rules observed here whatever their contract says: names, or {@code subject:rule}, comma-separated. */
+    public static final String RULES_OBSERVE = "headwater.rules.observe";
+    /** Rules enforced here whatever their contract says: names, or {@code subject:rule}, comma-separated. */
+    public static final String RULES_ENFORCE = "headwater.rules.enforce";
     /** The tenant, when there is no policy file. */
     public static final String TENANT = "headwater.tenant";
     /** The compacted topic of lineage descriptors. */
@@ -71,7 +75,13 @@ public final class HeadwaterClientConfig {
                         "The tenant policy (YAML) whose guardrails and quotas apply: a file path, classpath:resource "
                         + "or URL.")
                 .define(ENVIRONMENT, ConfigDef.Type.STRING, null, ConfigDef.Importance.LOW,
-                        "The environment (dev, test, prod, ...) whose tenant policy overrides apply.")
+                        "The environment (dev, test, prod, ...) the client runs in: it picks the tenant policy's "
+                        + "overrides and how each rule is enforced (a rule's enforcement per environment).")
+                .define(RULES_OBSERVE, ConfigDef.Type.LIST, "", ConfigDef.Importance.LOW,
+                        "Rules observed (counted and sampled, the record passes) whatever their contract says: "
+                        + "rule names, or subject:rule. The platform's override, needing no new contract version.")
+                .define(RULES_ENFORCE, ConfigDef.Type.LIST, "", ConfigDef.Importance.LOW,
+                        "Rules enforced whatever their contract says: rule names, or subject:rule.")
                 .define(TENANT, ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM,
                         "The tenant, when no tenant policy file is given.")
                 .define(LINEAGE_DESCRIPTOR_TOPIC, ConfigDef.Type.STRING, LineageDescriptors.DEFAULT_TOPIC,
@@ -180,6 +190,20 @@ public final class HeadwaterClientConfig {
         FieldProtection protection = FieldProtection.configure(split.headwater());
         if (protection != FieldProtection.NONE) {
             builder.fieldProtection(protection);
+        }
+        String environment = config.getString(ENVIRONMENT);
+        if (environment != null) {
+            builder.environment(environment.trim());
+        }
+        for (String rule : config.getList(RULES_OBSERVE)) {
+            builder.ruleEnforcement(rule, dev.headwater.contract.Enforcement.OBSERVE);
+        }
+        for (String rule : config.getList(RULES_ENFORCE)) {
+            if (config.getList(RULES_OBSERVE).contains(rule)) {
+                throw new ConfigException(RULES_ENFORCE, rule, "is also in " + RULES_OBSERVE + ": name each rule in "
+                        + "one of them");
+            }
+            builder.ruleEnforcement(rule, dev.headwater.contract.Enforcement.ENFORCE);
         }
         String policy = config.getString(TENANT_POLICY_FILE);
         if (policy != null) {

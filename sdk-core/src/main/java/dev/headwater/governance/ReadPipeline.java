@@ -142,7 +142,7 @@ public final class ReadPipeline implements AutoCloseable {
         } catch (ProtectionException e) {
             return Read.transientFailure(steps, record, e); // the key service did not answer: never the record's fault
         }
-        ContractViolationException violation = steps.check(record.topic(), value, masked);
+        ContractViolationException violation = steps.check(record.topic(), record.partition(), record.offset(), value, masked);
         return violation == null ? Read.ready(steps, record, key, value, createdAt)
                 : Read.refused(steps, record, createdAt, Read.CONTRACT_VIOLATION, violation, violation.violations());
     }
@@ -316,6 +316,7 @@ public final class ReadPipeline implements AutoCloseable {
         }
         settings.datasetEvents().close();
         settings.fieldProtection().close();
+        routing.all().forEach(ReadSteps::close);
     }
 
     /** One member of a consumer group reading through the pipeline: its spans and metrics. Thread safe. */

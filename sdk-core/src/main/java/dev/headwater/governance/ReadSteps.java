@@ -33,6 +33,8 @@ final class ReadSteps {
 
     private final DataContract contract;
     private final ContractValidator validator;
+    /** The read rules observed where this client runs; null when every rule is enforced. */
+    private final ObservedRules observed;
     /** Where refused records go; null when they stop the consumer. */
     private final String deadLetterTopic;
     /** Per topic, how many records the read rules checked and how many broke each; null when nobody asks. */
@@ -44,8 +46,10 @@ final class ReadSteps {
     private final LongCounter masked;
 
     ReadSteps(DataContract contract, String deadLetterTopic, boolean tally, GovernanceSettings settings) {
-        this.contract = contract;
+        this.contract = contract == null ? null : settle(settings, contract);
+        contract = this.contract;
         this.validator = contract == null ? null : contract.readValidator();
+        this.observed = ObservedRules.of(contract, settings, false);
         this.deadLetterTopic = deadLetterTopic;
         this.tallies = tally && validator != null ? new ConcurrentHashMap<>() : null;
         this.protector = contract == null ? null : FieldProtector.of(contract, settings.fieldProtection());
@@ -78,13 +82,19 @@ final class ReadSteps {
      * @param masked fields the reader sees masked: violations on them are not the record's
      * @return the violations of the read rules; null when the record passes (or there is no contract)
      */
-    ContractViolationException check(String topic, Object value, Set<String> masked) {
+    ContractViolationException check(String topic, int partition, long offset, Object value, Set<String> masked) {
         if (validator == null || value == null) {
             return null;
         }
         List<Violation> violations = validator.validate(value);
         if (!masked.isEmpty() && !violations.isEmpty()) {
             violations = violations.stream().filter(v -> !masked.contains(v.field())).toList();
+        }
+        if (observed != null && !violations.isEmpty()) {
+            List<Violation> found = violations;
+            violations = observed.enforced(topic, violations, v -> deadLetterTopic != null ? "dead_letter"
+                    : "refuse");
+            observed.sample(topic, found, Map.of("partition", partition, "offset", offset));
         }
         if (tallies != null) {
             tallies.computeIfAbsent(topic, t -> new Tally()).count(violations);
@@ -131,6 +141,27 @@ final class ReadSteps {
 
     DataContract contract() {
         return contract;
+    }
+
+    /** Releases the producer that writes observed-rule samples to a topic, if one was taken. */
+    void close() {
+        if (observed != null) {
+            observed.close();
+        }
+    }
+
+    /**
+     * A consumer settles unset enforcement as the producer did, against the live version; when the registry cannot
+     * say, unset rules are enforced (what the producer refused, the consumer would refuse too).
+     */
+    private static DataContract settle(GovernanceSettings settings, DataContract contract) {
+        try {
+            return RuleRollout.settle(settings.registry(), contract);
+        } catch (dev.headwater.HeadwaterException e) {
+            org.slf4j.LoggerFactory.getLogger(ReadSteps.class).warn("{}; its rules whose enforcement is unset are "
+                    + "enforced", e.getMessage());
+            return contract.withRolloutFrom(null);
+        }
     }
 
     String subject() {

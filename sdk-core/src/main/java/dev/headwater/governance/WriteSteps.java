@@ -65,6 +65,8 @@ final class WriteSteps implements AutoCloseable {
     private final DataContract contract;
     private final FailurePolicy failurePolicy;
     private final ContractValidator validator;
+    /** The write rules observed where this client runs; null when every rule is enforced. */
+    private final ObservedRules observed;
     private final AvroWireWriter contractWriter;
     /** Seals and tokenizes the contract's protected fields; null when it protects none. */
     private final FieldProtector protector;
@@ -81,12 +83,14 @@ final class WriteSteps implements AutoCloseable {
     WriteSteps(GovernanceSettings settings, DataContract contract, FailurePolicy failurePolicy,
             LineageFormat lineageFormat) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.contract = contract;
+        this.contract = contract == null ? null : RuleRollout.settle(settings.registry(), contract);
         this.failurePolicy = Objects.requireNonNull(failurePolicy, "failurePolicy");
         TenantPolicy policy = settings.tenantPolicy();
         this.quota = policy == null ? null : settings.sharedResources().produceQuota(policy).orElse(null);
         LineageStamp.Builder stamp = LineageStamp.builder(settings.application())
                 .applicationVersion(settings.applicationVersion()).tenant(settings.tenant()).format(lineageFormat);
+        contract = this.contract;
+        this.observed = ObservedRules.of(contract, settings, true);
         if (contract != null) {
             this.validator = contract.writeValidator();
             int schemaId = register(settings.registry(), contract);
@@ -173,11 +177,16 @@ final class WriteSteps implements AutoCloseable {
      */
     <V> Write write(String topic, Headers headers, V value, Serializer<V> valueSerializer) {
         List<Violation> violations = List.of();
+        List<Violation> found = null;
         Span span = null;
         try {
             checkGuardrail(topic);
             if (validator != null && value != null) {
                 violations = validator.validate(value);
+                if (observed != null && !violations.isEmpty()) {
+                    found = violations;
+                    violations = observed.enforced(topic, violations, this::wouldDo);
+                }
                 if (!violations.isEmpty() && !deadLetters(violations)) {
                     ContractViolationException refusal = new ContractViolationException(topic, contract.subject(),
                             contract.version(), violations);
@@ -189,6 +198,9 @@ final class WriteSteps implements AutoCloseable {
             LineageContext context = LineageContext.current().orElse(null);
             String eventId = lineage.stamp(headers, context == null ? null : context.correlationId(),
                     context == null ? null : context.causationId());
+            if (found != null) {
+                observed.sample(topic, found, Map.of("eventId", eventId));
+            }
             String target = topic;
             if (!violations.isEmpty()) {
                 telemetry.violations(topic, violations);
@@ -223,6 +235,11 @@ final class WriteSteps implements AutoCloseable {
         if (settings.datasetEvents() != DatasetEvents.NONE && !topicsInUse.contains(topic) && topicsInUse.add(topic)) {
             settings.datasetEvents().started(use(topic)); // once per topic, on its first record: never per record
         }
+    }
+
+    /** What enforcing a rule would do to a record that breaks it, for the rollout report. */
+    private String wouldDo(Violation violation) {
+        return deadLetters(List.of(violation)) ? "dead_letter" : "refuse";
     }
 
     private boolean deadLetters(List<Violation> violations) {
@@ -346,5 +363,8 @@ final class WriteSteps implements AutoCloseable {
             descriptorPublisher.close(); // the application's publisher closes with its last producer
         }
         telemetry.close();
+        if (observed != null) {
+            observed.close();
+        }
     }
 }

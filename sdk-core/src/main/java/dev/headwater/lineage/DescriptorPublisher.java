@@ -123,6 +123,31 @@ public final class DescriptorPublisher {
             return DescriptorPublisher.this.publish(topic, descriptorId, descriptor);
         }
 
+        /**
+         * Writes one record of the platform's own (an observed rule's sample) with the publisher's producer, so that
+         * it takes no connections of its own.
+         *
+         * @param topic the topic
+         * @param key the key, may be null
+         * @param value the value
+         * @return completed when the record is written, or exceptionally with why it was not
+         */
+        public CompletableFuture<Void> send(String topic, byte[] key, byte[] value) {
+            CompletableFuture<Void> sent = new CompletableFuture<>();
+            try {
+                producer().send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
+                    if (error != null) {
+                        sent.completeExceptionally(error);
+                    } else {
+                        sent.complete(null);
+                    }
+                });
+            } catch (RuntimeException e) {
+                sent.completeExceptionally(e);
+            }
+            return sent;
+        }
+
         /** @return the publisher leased: producers of the same cluster and security settings share one */
         public DescriptorPublisher publisher() {
             return DescriptorPublisher.this;

@@ -144,9 +144,27 @@ final class OtlpMetrics {
      */
     Map<String, Double> increase(String metric, Predicate<Map<String, String>> filter, String by, Instant from,
             Instant to) {
+        Map<String, Double> totals = new LinkedHashMap<>();
+        increase(metric, filter, List.of(by), from, to).forEach((key, value) -> totals.merge(key.get(0), value,
+                Double::sum));
+        return totals;
+    }
+
+    /**
+     * How much a metric grew in a period, by the values of several attributes.
+     *
+     * @param metric the metric's name
+     * @param filter which series count, by their attributes (resource and point)
+     * @param by the attributes to group by; a missing one counts as empty
+     * @param from the period's start
+     * @param to the period's end
+     * @return the growth per combination of values of {@code by}, in the order of {@code by}
+     */
+    Map<List<String>, Double> increase(String metric, Predicate<Map<String, String>> filter, List<String> by,
+            Instant from, Instant to) {
         long fromNanos = nanos(from);
         long toNanos = nanos(to);
-        Map<String, Double> totals = new LinkedHashMap<>();
+        Map<List<String>, Double> totals = new LinkedHashMap<>();
         series.forEach((key, values) -> {
             if (!key.metric().equals(metric) || !filter.test(key.attributes())) {
                 return;
@@ -163,7 +181,9 @@ final class OtlpMetrics {
                 growth = values.subMap(fromNanos, false, toNanos, true).values().stream()
                         .mapToDouble(Double::doubleValue).sum();
             }
-            totals.merge(key.attributes().getOrDefault(by, ""), growth, Double::sum);
+            List<String> group = new ArrayList<>(by.size());
+            by.forEach(attribute -> group.add(key.attributes().getOrDefault(attribute, "")));
+            totals.merge(List.copyOf(group), growth, Double::sum);
         });
         return totals;
     }
