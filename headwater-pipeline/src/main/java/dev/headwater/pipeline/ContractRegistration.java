@@ -57,6 +57,7 @@ public final class ContractRegistration {
     public static Outcome plan(SchemaRegistryClient registry, DataContract contract) {
         Objects.requireNonNull(contract, "contract");
         try {
+            contract = contract.withRolloutFromRegistry(registry); // a rule new to the live contract starts observed
             RegisteredSchema found = registry.lookup(contract.subject(), contract.toSchemaDefinition(), false);
             return new Outcome(contract.subject(), contract.version(), Action.UNCHANGED, found.id(), found.version());
         } catch (SchemaRegistryException e) {
@@ -84,6 +85,7 @@ public final class ContractRegistration {
         if (plan.action() == Action.UNCHANGED) {
             return plan;
         }
+        contract = contract.withRolloutFromRegistry(registry);
         registry.register(contract.subject(), contract.toSchemaDefinition(), false);
         RegisteredSchema registered = registry.lookup(contract.subject(), contract.toSchemaDefinition(), false);
         return new Outcome(contract.subject(), contract.version(), plan.action(), registered.id(),

@@ -59,6 +59,7 @@ public final class OdcsExport {
     static final String AVRO_SCHEMA = "avroSchema";
     static final String ON_FAILURE = "headwaterOnFailure";
     static final String MODE = "headwaterMode";
+    static final String ENFORCEMENT = "headwaterEnforcement";
     static final String LATENCY = "latency";
     static final String THROUGHPUT = "throughput";
     static final String RECORDS_PER_MINUTE = "records/min";
@@ -341,6 +342,11 @@ public final class OdcsExport {
                         : "A record that fails the check is written to the dead-letter topic with the reason");
         if (rule.mode() != RuleMode.WRITEREAD) {
             custom.addObject().put("property", MODE).put("value", rule.mode().name());
+        }
+        if (rule.enforcement().isSet()) {
+            custom.addObject().put("property", ENFORCEMENT).put("value", rule.enforcement().toText())
+                    .put("description", "observe: a record that fails the check is counted and sampled and passes; "
+                            + "enforce: the failure has the consequence above; per environment as env=mode");
         }
         return check;
     }

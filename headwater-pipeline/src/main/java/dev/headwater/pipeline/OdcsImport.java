@@ -8,6 +8,7 @@ import dev.headwater.contract.ContractDefinitionException;
 import dev.headwater.contract.ContractRule;
 import dev.headwater.contract.DataContract;
 import dev.headwater.contract.FieldInfo;
+import dev.headwater.contract.RuleEnforcement;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -754,7 +755,8 @@ public final class OdcsImport {
                     continue;
                 }
                 Map<String, String> custom = customProperties(check.path("customProperties"), where
-                        + ".customProperties", Set.of(OdcsExport.ON_FAILURE, OdcsExport.MODE));
+                        + ".customProperties", Set.of(OdcsExport.ON_FAILURE, OdcsExport.MODE,
+                        OdcsExport.ENFORCEMENT));
                 Map<String, Object> named = new LinkedHashMap<>();
                 named.put("name", uniqueName(label.isEmpty() ? (field == null ? "record" : field)
                         + capitalized(check.path("metric").asText(type)) : label));
@@ -774,6 +776,24 @@ public final class OdcsImport {
                 named.put("onFailure", onFailure);
                 if (custom.containsKey(OdcsExport.MODE)) {
                     named.put("mode", custom.get(OdcsExport.MODE));
+                }
+                if (custom.containsKey(OdcsExport.ENFORCEMENT)) {
+                    try {
+                        RuleEnforcement enforcement = RuleEnforcement.parse(custom.get(OdcsExport.ENFORCEMENT));
+                        if (enforcement.environments().isEmpty()) {
+                            named.put("enforcement", enforcement.declared().id());
+                        } else {
+                            Map<String, String> byEnvironment = new LinkedHashMap<>();
+                            if (enforcement.declared() != null) {
+                                byEnvironment.put("default", enforcement.declared().id());
+                            }
+                            enforcement.environments().forEach((environment, mode) -> byEnvironment.put(environment,
+                                    mode.id()));
+                            named.put("enforcement", byEnvironment);
+                        }
+                    } catch (IllegalArgumentException e) {
+                        left(where + ".customProperties", OdcsExport.ENFORCEMENT + ": " + e.getMessage());
+                    }
                 }
                 // the dimension Headwater's own export writes for a rule of this kind says nothing more; others are
                 // listed, like every other part of the check a rule cannot hold

@@ -92,8 +92,10 @@ class OdcsConversionTest {
                     {"name":"note","type":"string"}]}
                 rules:
                   - {name: idRequired, field: id, required: true}
-                  - {name: noteShort, field: note, maxLength: 200, mode: WRITE, onFailure: DLQ}
-                  - {name: heavyHasItems, expr: "message.weight == null || size(message.items) > 0"}
+                  - {name: noteShort, field: note, maxLength: 200, mode: WRITE, onFailure: DLQ, enforcement: observe}
+                  - name: heavyHasItems
+                    expr: "message.weight == null || size(message.items) > 0"
+                    enforcement: {default: observe, prod: enforce}
                   - {name: sentRecently, field: sentAt, notInFuture: true, mode: READ}
                 """, "shipments.yaml", null);
 
@@ -541,7 +543,7 @@ class OdcsConversionTest {
     private static ContractRule withoutLine(ContractRule rule) {
         return new ContractRule(rule.name(), rule.field(), rule.doc(), rule.onFailure(), rule.required(), rule.min(),
                 rule.max(), rule.minLength(), rule.maxLength(), rule.regex(), rule.allowed(), rule.format(),
-                rule.notInFuture(), rule.expr(), rule.exprType(), 0, rule.mode());
+                rule.notInFuture(), rule.expr(), rule.exprType(), 0, rule.mode(), rule.enforcement());
     }
 
     private static JsonNode property(JsonNode schemaObject, String name) {

@@ -273,6 +273,44 @@ public final class DataContract {
     }
 
     /**
+     * Settles the enforcement this contract leaves unset against the version live in the schema registry, as
+     * {@link #withRolloutFrom(DataContract)} does: what producers register and the CLI and build plugin register, so
+     * that every reader of the registry sees the same settlement. A subject that does not exist yet, or whose latest
+     * version was registered without a contract (a plain serializer's), has no live rules.
+     *
+     * @param registry the schema registry, or null (no live version)
+     * @return this contract with every rule's enforcement set
+     * @throws dev.headwater.registry.SchemaRegistryException when the registry cannot say what is live
+     */
+    public DataContract withRolloutFromRegistry(dev.headwater.registry.SchemaRegistryClient registry) {
+        if (rules.stream().allMatch(rule -> rule.enforcement().isSet())) {
+            return this;
+        }
+        if (registry == null) {
+            return withRolloutFrom(null);
+        }
+        dev.headwater.registry.RegisteredSchema live;
+        try {
+            live = registry.latest(subject);
+        } catch (dev.headwater.registry.SchemaRegistryException e) {
+            if (e.isNotFound()) {
+                return withRolloutFrom(null); // the first version: its rules are enforced
+            }
+            throw e;
+        }
+        if (!live.definition().metadata().path("properties").has("contract.version")) {
+            return withRolloutFrom(null);
+        }
+        DataContract before;
+        try {
+            before = fromRegistry(live);
+        } catch (ContractDefinitionException e) {
+            return withRolloutFrom(null); // not a contract Headwater can read: no rule of it was live
+        }
+        return withRolloutFrom(before);
+    }
+
+    /**
      * @param name a rule's name
      * @return the rule of that name
      */
