@@ -41,10 +41,6 @@ final class ObservedRules implements AutoCloseable {
     static final AttributeKey<String> WOULD = AttributeKey.stringKey("headwater.rule.would");
     /** Where the rule was checked: {@code write} or {@code read}. */
     static final AttributeKey<String> SIDE = AttributeKey.stringKey("headwater.rule.side");
-    /** The application that checked it: the producer on write, the consumer group on read. */
-    static final AttributeKey<String> APPLICATION = AttributeKey.stringKey("headwater.application");
-    /** The application's version, on write. */
-    static final AttributeKey<String> APPLICATION_VERSION = AttributeKey.stringKey("headwater.application.version");
     /** The environment the client runs in. */
     static final AttributeKey<String> ENVIRONMENT = AttributeKey.stringKey("headwater.environment");
 
@@ -145,8 +141,8 @@ final class ObservedRules implements AutoCloseable {
                         .put(MessagingAttributes.RULE, violation.rule())
                         .put(WOULD, would.apply(violation))
                         .put(SIDE, write ? "write" : "read")
-                        .put(APPLICATION, settings.application())
-                        .put(APPLICATION_VERSION, settings.applicationVersion())
+                        .put(MessagingAttributes.APPLICATION, settings.application())
+                        .put(MessagingAttributes.APPLICATION_VERSION, settings.applicationVersion())
                         .put(ENVIRONMENT, settings.environment())
                         .build());
             }

@@ -108,7 +108,8 @@ final class WriteSteps implements AutoCloseable {
         this.lineage = stamp.build();
         this.maxRequestSize = intSetting(settings.kafka(), ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024);
         this.telemetry = new WriteTelemetry(settings.openTelemetry(), settings.clientId(), settings.tenant(),
-                contract == null ? "" : contract.subject());
+                contract == null ? "" : contract.subject(), contract == null ? "" : contract.version(),
+                settings.application(), settings.applicationVersion());
         if (quota != null) {
             telemetry.observeQuota(settings.sharedResources(), quota);
         }

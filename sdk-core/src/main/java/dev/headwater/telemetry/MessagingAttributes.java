@@ -52,6 +52,20 @@ public final class MessagingAttributes {
     public static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("headwater.outcome");
     /** Headwater attribute: a contract rule's name. */
     public static final AttributeKey<String> RULE = AttributeKey.stringKey("headwater.rule");
+    /** Headwater attribute: the application that wrote (or checked) the records. */
+    public static final AttributeKey<String> APPLICATION = AttributeKey.stringKey("headwater.application");
+    /** Headwater attribute: that application's version. */
+    public static final AttributeKey<String> APPLICATION_VERSION =
+            AttributeKey.stringKey("headwater.application.version");
+    /** Headwater attribute: the version of the contract the records were written under. */
+    public static final AttributeKey<String> CONTRACT_VERSION = AttributeKey.stringKey("headwater.contract.version");
+    /** Headwater attribute: the field a violation is about, empty for a rule over the whole record. */
+    public static final AttributeKey<String> FIELD = AttributeKey.stringKey("headwater.field");
+    /**
+     * The contract's freshness objective in seconds, on every consumer metric of a topic whose contract states one
+     * (delay, records, breaches, lag): alert rules compare the measure with it without a second source.
+     */
+    public static final AttributeKey<Double> SLO_FRESHNESS = AttributeKey.doubleKey("headwater.slo.freshness");
 
     private MessagingAttributes() {
     }

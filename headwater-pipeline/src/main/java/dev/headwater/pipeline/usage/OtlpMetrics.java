@@ -32,6 +32,77 @@ final class OtlpMetrics {
     }
 
     private final Map<Series, TreeMap<Long, Double>> series = new HashMap<>();
+    /** The histograms' buckets, by series and time. */
+    private final Map<Series, TreeMap<Long, Buckets>> buckets = new HashMap<>();
+
+    /**
+     * A histogram's explicit buckets: counts per bucket, bucket {@code i} holding values up to {@code bounds[i]} (the
+     * last one, the rest), and the values' count and sum.
+     *
+     * @param bounds the upper bounds
+     * @param counts the counts, one more than the bounds
+     * @param count the values counted
+     * @param sum their sum
+     */
+    record Buckets(List<Double> bounds, long[] counts, long count, double sum) {
+
+        static Buckets empty(List<Double> bounds) {
+            return new Buckets(bounds, new long[bounds.size() + 1], 0, 0);
+        }
+
+        Buckets plus(Buckets other, int sign) {
+            if (!bounds.equals(other.bounds)) {
+                throw new IllegalArgumentException("histograms of other bucket bounds cannot be added: " + bounds
+                        + " and " + other.bounds);
+            }
+            long[] added = counts.clone();
+            for (int i = 0; i < added.length; i++) {
+                added[i] += sign * other.counts[i];
+            }
+            return new Buckets(bounds, added, count + sign * other.count, sum + sign * other.sum);
+        }
+
+        /**
+         * @param quantile such as 0.99
+         * @return the value below which that share of the values lies, interpolated linearly in its bucket; NaN
+         *     when nothing was counted
+         */
+        double quantile(double quantile) {
+            if (count == 0) {
+                return Double.NaN;
+            }
+            double rank = quantile * count;
+            long seen = 0;
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] > 0 && seen + counts[i] >= rank) {
+                    double lower = i == 0 ? 0 : bounds.get(i - 1);
+                    double upper = i < bounds.size() ? bounds.get(i) : lower;
+                    return lower + (upper - lower) * Math.max(0, rank - seen) / counts[i];
+                }
+                seen += counts[i];
+            }
+            return bounds.isEmpty() ? Double.NaN : bounds.get(bounds.size() - 1);
+        }
+
+        /**
+         * @param quantile such as 0.99
+         * @return the width of the bucket the quantile falls in, relative to its lower bound: how precise the estimate
+         *     is
+         */
+        double resolution(double quantile) {
+            double rank = quantile * count;
+            long seen = 0;
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] > 0 && seen + counts[i] >= rank) {
+                    double lower = i == 0 ? 0 : bounds.get(i - 1);
+                    double upper = i < bounds.size() ? bounds.get(i) : Double.POSITIVE_INFINITY;
+                    return lower == 0 ? Double.POSITIVE_INFINITY : (upper - lower) / lower;
+                }
+                seen += counts[i];
+            }
+            return Double.NaN;
+        }
+    }
     private int points;
 
     private OtlpMetrics() {
@@ -109,6 +180,22 @@ final class OtlpMetrics {
             double value = histogram ? point.path("sum").asDouble()
                     : point.has("asDouble") ? point.path("asDouble").asDouble() : point.path("asInt").asDouble();
             Series key = new Series(name, attributes, cumulative ? start : 0, cumulative);
+            if (histogram && point.has("explicitBounds")) {
+                List<Double> bounds = new ArrayList<>();
+                point.path("explicitBounds").forEach(bound -> bounds.add(bound.asDouble()));
+                long[] counts = new long[bounds.size() + 1];
+                JsonNode given = point.path("bucketCounts");
+                for (int i = 0; i < counts.length && i < given.size(); i++) {
+                    counts[i] = given.get(i).asLong(); // OTLP JSON writes 64-bit integers as strings
+                }
+                Buckets read = new Buckets(List.copyOf(bounds), counts, point.path("count").asLong(), value);
+                TreeMap<Long, Buckets> byTime = buckets.computeIfAbsent(key, k -> new TreeMap<>());
+                if (cumulative) {
+                    byTime.put(time, read);
+                } else {
+                    byTime.merge(time, read, (a, b) -> a.plus(b, 1));
+                }
+            }
             TreeMap<Long, Double> values = series.computeIfAbsent(key, k -> new TreeMap<>());
             if (cumulative) {
                 values.put(time, value);
@@ -184,6 +271,50 @@ final class OtlpMetrics {
             List<String> group = new ArrayList<>(by.size());
             by.forEach(attribute -> group.add(key.attributes().getOrDefault(attribute, "")));
             totals.merge(List.copyOf(group), growth, Double::sum);
+        });
+        return totals;
+    }
+
+    /**
+     * A histogram's buckets filled in a period, added over the series that pass a filter, by the values of
+     * attributes.
+     *
+     * @param metric the histogram's name
+     * @param filter which series count
+     * @param by the attributes to group by
+     * @param from the period's start
+     * @param to the period's end
+     * @return the buckets per combination of values of {@code by}
+     */
+    Map<List<String>, Buckets> histogram(String metric, Predicate<Map<String, String>> filter, List<String> by,
+            Instant from, Instant to) {
+        long fromNanos = nanos(from);
+        long toNanos = nanos(to);
+        Map<List<String>, Buckets> totals = new LinkedHashMap<>();
+        buckets.forEach((key, values) -> {
+            if (!key.metric().equals(metric) || !filter.test(key.attributes()) || values.isEmpty()) {
+                return;
+            }
+            Buckets growth;
+            if (key.cumulative()) {
+                Map.Entry<Long, Buckets> end = values.floorEntry(toNanos);
+                if (end == null) {
+                    return;
+                }
+                Map.Entry<Long, Buckets> start = key.startNanos() >= fromNanos ? null : values.floorEntry(fromNanos);
+                growth = start == null ? end.getValue() : end.getValue().plus(start.getValue(), -1);
+            } else {
+                growth = null;
+                for (Buckets each : values.subMap(fromNanos, false, toNanos, true).values()) {
+                    growth = growth == null ? each : growth.plus(each, 1);
+                }
+                if (growth == null) {
+                    return;
+                }
+            }
+            List<String> group = new ArrayList<>(by.size());
+            by.forEach(attribute -> group.add(key.attributes().getOrDefault(attribute, "")));
+            totals.merge(List.copyOf(group), growth, (a, b) -> a.plus(b, 1));
         });
         return totals;
     }

@@ -157,22 +157,7 @@ public record RolloutReport(Instant from, Instant to, List<Rule> rules) {
                     Long.toString(app.wouldRefuse()), Long.toString(app.wouldDeadLetter())});
             }
         }
-        int[] widths = new int[rows.get(0).length];
-        rows.forEach(row -> {
-            for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], row[i].length());
-            }
-        });
-        for (String[] row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.length; i++) {
-                boolean number = i >= row.length - 2;
-                String cell = number ? " ".repeat(widths[i] - row[i].length()) + row[i]
-                        : row[i] + " ".repeat(widths[i] - row[i].length());
-                line.append(i == 0 ? "" : "  ").append(cell);
-            }
-            text.append(line.toString().stripTrailing()).append('\n');
-        }
+        UsageReport.table(text, rows);
         return text.toString();
     }
 
@@ -215,6 +200,6 @@ public record RolloutReport(Instant from, Instant to, List<Rule> rules) {
     }
 
     private static String csv(String value) {
-        return value.contains(",") || value.contains("\"") ? "\"" + value.replace("\"", "\"\"") + "\"" : value;
+        return UsageReport.csvText(value);
     }
 }

@@ -273,6 +273,12 @@ public final class UsageCollector {
 
     private Map<TopicPartition, Long> offsets(List<TopicPartition> partitions, OffsetSpec spec)
             throws InterruptedException, ExecutionException, TimeoutException {
+        return offsets(admin, partitions, spec);
+    }
+
+    /** @return the offsets of partitions, by a spec (earliest, latest, for a timestamp); -1 where none */
+    static Map<TopicPartition, Long> offsets(Admin admin, List<TopicPartition> partitions, OffsetSpec spec)
+            throws InterruptedException, ExecutionException, TimeoutException {
         if (partitions.isEmpty()) {
             return Map.of();
         }

@@ -456,7 +456,8 @@ public record UsageReport(Instant from, Instant to, String environment, int inte
         return Duration.between(from, to).toMillis() / 1000.0 / Math.max(1, intervals);
     }
 
-    private static void table(StringBuilder text, List<String[]> rows) {
+    /** Writes rows as a plain-text table: the first column left-aligned, the others right-aligned. */
+    static void table(StringBuilder text, List<String[]> rows) {
         int columns = rows.get(0).length;
         int[] widths = new int[columns];
         for (String[] row : rows) {
@@ -501,12 +502,12 @@ public record UsageReport(Instant from, Instant to, String environment, int inte
         return amount.setScale(2, RoundingMode.HALF_EVEN).toPlainString();
     }
 
-    private static String csvText(String value) {
+    static String csvText(String value) {
         return value.contains(",") || value.contains("\"") || value.contains("\n")
                 ? "\"" + value.replace("\"", "\"\"") + "\"" : value;
     }
 
-    private static String escape(String text) {
+    static String escape(String text) {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

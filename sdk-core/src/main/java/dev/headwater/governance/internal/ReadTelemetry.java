@@ -149,7 +149,7 @@ public final class ReadTelemetry {
     public void violations(String topic, java.util.List<dev.headwater.contract.Violation> found) {
         for (dev.headwater.contract.Violation violation : found) {
             violations.add(1, state(topic).metric.toBuilder().put(MessagingAttributes.RULE, violation.rule())
-                    .build());
+                    .put(MessagingAttributes.FIELD, violation.field()).build());
         }
     }
 
@@ -206,12 +206,16 @@ public final class ReadTelemetry {
                     .put(MessagingAttributes.CONSUMER_GROUP_NAME, group)
                     .put(MessagingAttributes.CLIENT_ID, clientId)
                     .build();
-            Attributes metric = Attributes.builder()
+            var metricBuilder = Attributes.builder()
                     .put(MessagingAttributes.DESTINATION_NAME, t)
                     .put(MessagingAttributes.TENANT, tenant)
                     .put(MessagingAttributes.CONTRACT, contract)
-                    .put(MessagingAttributes.CONSUMER_GROUP_NAME, group)
-                    .build();
+                    .put(MessagingAttributes.CONSUMER_GROUP_NAME, group);
+            if (!freshness.isZero()) {
+                // the objective beside the measure: an alert rule needs no second source to know it
+                metricBuilder.put(MessagingAttributes.SLO_FRESHNESS, freshness.toMillis() / 1000.0);
+            }
+            Attributes metric = metricBuilder.build();
             return new TopicState(t, "process " + t, span, metric,
                     metric.toBuilder().put(MessagingAttributes.OUTCOME, "handled").build(),
                     metric.toBuilder().put(MessagingAttributes.OUTCOME, "dead_lettered").build(), new AtomicLong());

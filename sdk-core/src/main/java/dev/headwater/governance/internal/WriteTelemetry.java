@@ -42,6 +42,9 @@ public final class WriteTelemetry {
     private final String clientId;
     private final String tenant;
     private final String contract;
+    private final String contractVersion;
+    private final String application;
+    private final String applicationVersion;
     private final Map<String, TopicAttributes> topics = new ConcurrentHashMap<>();
     /** Registered metric callbacks, unregistered on close. */
     private final List<AutoCloseable> callbacks = new CopyOnWriteArrayList<>();
@@ -67,6 +70,23 @@ public final class WriteTelemetry {
      * @param contract the contract subject, may be empty
      */
     public WriteTelemetry(OpenTelemetry openTelemetry, String clientId, String tenant, String contract) {
+        this(openTelemetry, clientId, tenant, contract, "", "", "");
+    }
+
+    /**
+     * @param openTelemetry the OpenTelemetry instance
+     * @param clientId the Kafka client id
+     * @param tenant the tenant, may be empty
+     * @param contract the contract subject, may be empty
+     * @param contractVersion the contract's version, may be empty
+     * @param application the producing application, may be empty
+     * @param applicationVersion its version, may be empty
+     */
+    public WriteTelemetry(OpenTelemetry openTelemetry, String clientId, String tenant, String contract,
+            String contractVersion, String application, String applicationVersion) {
+        this.contractVersion = contractVersion;
+        this.application = application;
+        this.applicationVersion = applicationVersion;
         this.openTelemetry = openTelemetry;
         this.tracer = openTelemetry.tracerBuilder(SCOPE).setSchemaUrl(MessagingAttributes.SCHEMA_URL).build();
         this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
@@ -163,7 +183,8 @@ public final class WriteTelemetry {
     public void violations(String topic, List<Violation> found) {
         for (Violation violation : found) {
             violations.add(1, attributes(topic).metric.toBuilder()
-                    .put(MessagingAttributes.RULE, violation.rule()).build());
+                    .put(MessagingAttributes.RULE, violation.rule())
+                    .put(MessagingAttributes.FIELD, violation.field()).build());
         }
     }
 
@@ -248,15 +269,26 @@ public final class WriteTelemetry {
                 .put(MessagingAttributes.OPERATION_TYPE, "send")
                 .put(MessagingAttributes.CLIENT_ID, clientId)
                 .build();
-        Attributes metric = Attributes.builder()
+        var metricBuilder = Attributes.builder()
                 .put(MessagingAttributes.DESTINATION_NAME, topic)
                 .put(MessagingAttributes.TENANT, tenant)
-                .put(MessagingAttributes.CONTRACT, contract)
-                .build();
+                .put(MessagingAttributes.CONTRACT, contract);
+        // who wrote under which contract version: a scorecard's quality and evolution per producer
+        putIfSet(metricBuilder, MessagingAttributes.CONTRACT_VERSION, contractVersion);
+        putIfSet(metricBuilder, MessagingAttributes.APPLICATION, application);
+        putIfSet(metricBuilder, MessagingAttributes.APPLICATION_VERSION, applicationVersion);
+        Attributes metric = metricBuilder.build();
         return new TopicAttributes(topic, "send " + topic, span, metric,
                 metric.toBuilder().put(MessagingAttributes.OUTCOME, "sent").build(),
                 metric.toBuilder().put(MessagingAttributes.OUTCOME, "refused").build(),
                 metric.toBuilder().put(MessagingAttributes.OUTCOME, "dead_lettered").build());
+    }
+
+    private static void putIfSet(io.opentelemetry.api.common.AttributesBuilder builder,
+            io.opentelemetry.api.common.AttributeKey<String> key, String value) {
+        if (!value.isEmpty()) {
+            builder.put(key, value);
+        }
     }
 
     private record TopicAttributes(String topic, String spanName, Attributes span, Attributes metric, Attributes sent,
