@@ -27,7 +27,7 @@ import picocli.CommandLine.Command;
 @Command(name = "headwater", mixinStandardHelpOptions = true, versionProvider = Headwater.Version.class,
         description = "Headwater's data contract and tenant checks for CI pipelines, and a local stack.",
         subcommands = {ContractsCommand.class, TenantsCommand.class, LineageCommand.class, ProtectionCommand.class,
-                RulesCommand.class,
+                RulesCommand.class, ScorecardCommand.class,
                 StackCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",

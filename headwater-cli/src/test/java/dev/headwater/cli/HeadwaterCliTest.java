@@ -516,6 +516,71 @@ class HeadwaterCliTest {
         }
     }
 
+    @Test
+    void scorecardMeasuresEachDataProductAndFailsTheBuildWhenAnObjectiveIsMissed(EmbeddedKafkaCluster kafka)
+            throws Exception {
+        String topic = "retail.scored" + System.nanoTime() % 100_000 + ".orders.v1";
+        change("retail.orders.placed.v1", topic);
+        kafka.createTopic(topic, 2, (short) 1);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(Map.of(
+                "bootstrap.servers", kafka.bootstrapServers()),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            for (int i = 0; i < 30; i++) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "k" + i, "v"));
+            }
+            producer.flush();
+        }
+        Map<String, String> env = Map.of("HEADWATER_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        Run json = headwater(env, "scorecard", "--dir", contracts.toString(), "--last", "PT10M", "--format", "json");
+        assertThat(json.exit()).as(json.all()).isZero();
+        JsonNode card = JSON.readTree(json.out()).path("scorecards").get(0);
+        assertThat(card.path("topics").get(0).asText()).isEqualTo(topic);
+        JsonNode throughput = card.path("objectives").get(1);
+        assertThat(throughput.path("name").asText()).isEqualTo("throughput");
+        assertThat(throughput.path("figures").path("appended").asLong()).isEqualTo(30);
+        assertThat(throughput.path("status").asText()).isEqualTo("MISSED"); // 1200 a minute expected
+        assertThat(card.path("objectives").get(0).path("status").asText())
+                .as("freshness, with no consumer metrics").isEqualTo("NOT_MEASURED");
+        assertThat(card.path("objectives").get(2).path("figures").path("withLeader").asInt()).isEqualTo(2);
+
+        Run gate = headwater(env, "scorecard", "--dir", contracts.toString(), "--last", "PT10M", "--fail-on-missed");
+        assertThat(gate.exit()).as(gate.all()).isEqualTo(1);
+        assertThat(gate.err()).contains("throughput 1200 records/min expected missed");
+        assertThat(gate.out()).contains("availability").contains("2 of 2 partitions with a leader");
+    }
+
+    @Test
+    void rulesRolloutCountsWhatEnforcingEachObservedRuleWouldHaveRefused() throws Exception {
+        long now = System.currentTimeMillis() * 1_000_000L;
+        Path metrics = work.resolve("metrics.jsonl");
+        Files.writeString(metrics, """
+                {"resourceMetrics":[{"resource":{"attributes":[]},"scopeMetrics":[{"metrics":[{
+                "name":"headwater.contract.violations.observed","sum":{"aggregationTemporality":2,"isMonotonic":true,
+                "dataPoints":[%s,%s]}}]}]}]}
+                """.replace("\n", "").formatted(point(now, "orders-service", "refuse", 7),
+                point(now, "checkout", "refuse", 2)) + "\n");
+        Run table = headwater(Map.of(), "rules", "rollout", "--metrics", metrics.toString(), "--last", "PT1H");
+        assertThat(table.exit()).as(table.all()).isZero();
+        assertThat(table.out()).contains("amountInRange").contains("orders-service").contains("checkout");
+        Run json = headwater(Map.of(), "rules", "rollout", "--metrics", metrics.toString(), "--last", "PT1H",
+                "--format", "json", "--fail-if-any");
+        assertThat(json.exit()).as(json.all()).isEqualTo(1);
+        JsonNode rule = JSON.readTree(json.out()).path("rules").get(0);
+        assertThat(rule.path("wouldRefuse").asLong()).isEqualTo(9);
+        assertThat(rule.path("byApplication").get(0).path("application").asText()).isEqualTo("orders-service");
+    }
+
+    private static String point(long nanos, String application, String would, long value) {
+        return ("{\"startTimeUnixNano\":\"%d\",\"timeUnixNano\":\"%d\",\"asInt\":\"%d\",\"attributes\":["
+                + "{\"key\":\"headwater.contract\",\"value\":{\"stringValue\":\"orders-value\"}},"
+                + "{\"key\":\"headwater.rule\",\"value\":{\"stringValue\":\"amountInRange\"}},"
+                + "{\"key\":\"headwater.rule.side\",\"value\":{\"stringValue\":\"write\"}},"
+                + "{\"key\":\"headwater.rule.would\",\"value\":{\"stringValue\":\"%s\"}},"
+                + "{\"key\":\"headwater.application\",\"value\":{\"stringValue\":\"%s\"}}]}")
+                .formatted(nanos - 60_000_000_000L, nanos, value, would, application);
+    }
+
     private void change(String from, String to) throws IOException {
         Path orders = contracts.resolve("orders.yaml");
         String text = Files.readString(orders);
