@@ -166,6 +166,27 @@ class MavenPluginBuildTest {
         assertThat(drift.output()).contains("topics of tenant retail (check only): ok");
     }
 
+    @Test
+    void scorecardWritesAPagePerBuildAndFailsItWhenAnObjectiveIsMissed(EmbeddedKafkaCluster kafka)
+            throws Exception {
+        String topic = "retail.scored" + System.nanoTime() % 100_000 + ".v1";
+        change("retail.orders.placed.v1", topic);
+        String cluster = "-Dheadwater.bootstrapServers=" + kafka.bootstrapServers();
+        Build missed = mvn("headwater:scorecard", cluster, "-Dheadwater.last=PT10M",
+                "-Dheadwater.failOnMissed=true");
+        assertThat(missed.exit()).as(missed.output()).isNotZero();
+        assertThat(missed.output()).contains("1 objective(s) missed")
+                .contains(topic + "-value: availability every partition of its topics has a leader missed")
+                .contains("topics missing: [" + topic + "]");
+
+        kafka.createTopic(topic, 1, (short) 1);
+        Build met = mvn("headwater:scorecard", cluster, "-Dheadwater.last=PT10M", "-Dheadwater.failOnMissed=true");
+        assertThat(met.exit()).as(met.output()).isZero();
+        Path page = project.resolve("target/headwater/scorecard.html");
+        assertThat(Files.readString(page)).contains("Data product scorecards").contains(topic)
+                .contains("Every objective was met.");
+    }
+
     /** The cluster's topics once the expected ones are in its metadata (a broker learns of new topics shortly after). */
     private static Set<String> topicsOnceVisible(EmbeddedKafkaCluster kafka, Set<String> expected) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
