@@ -62,8 +62,8 @@ final class Parity {
 
     /**
      * The contract of one route: subject {@code {tenant}.payments-value}, a topic per case, a guardrail topic the
-     * tenant does not own, a dead-letter topic, three rules (ERROR, DLQ, and a CEL rule that cannot be evaluated on a
-     * note that is not a number).
+     * tenant does not own, a dead-letter topic, four rules (ERROR, DLQ, a CEL rule that cannot be evaluated on a note
+     * that is not a number, and an observed rule: counted, the record passes).
      */
     static DataContract contract(String tenant, List<String> cases) {
         return DataContract.parse(contractYaml(tenant, cases), tenant + ".yaml", null);
@@ -87,6 +87,7 @@ final class Parity {
                   - {name: amountPositive, field: amount, min: 0.01}
                   - {name: currencyKnown, field: currency, in: [EUR, USD], onFailure: DLQ}
                   - {name: noteIsNumber, expr: "int(message.note) >= 0", onFailure: DLQ}
+                  - {name: noteShort, field: note, maxLength: 12, enforcement: observe}
                 """.formatted(tenant, String.join(", ", topics), deadLetterTopic(tenant),
                 SCHEMA.replace("\n", "\n  "));
     }

@@ -101,6 +101,8 @@ class ReadRouteParityTest {
                             List.of())),
             new Case("not-wire-format", Expect.DESERIALIZATION,
                     (w, topic) -> w.raw(topic, "key-1", "hello".getBytes(StandardCharsets.UTF_8), List.of())),
+            new Case("observed-violation", Expect.HANDLED, (w, topic) -> w.raw(topic, "key-1",
+                    w.avro(topic, w.payment(12.5, "EUR", "1234567890123")), List.of())),
             new Case("null-value", Expect.HANDLED, (w, topic) -> w.raw(topic, "key-1", null, List.of())),
             new Case("garbage-headers", Expect.HANDLED,
                     (w, topic) -> w.raw(topic, "key-1", w.avro(topic, w.payment(12.5, "EUR", "7")), List.of(
@@ -110,7 +112,8 @@ class ReadRouteParityTest {
                     (w, topic) -> w.governed(topic, ReadRoute.FAIL, w.payment(12.5, "EUR", "7"))));
 
     private static final Set<String> METRICS = Set.of("headwater.consumer.records", "headwater.consumer.bytes",
-            "headwater.contract.violations", "headwater.consumer.delay", "headwater.consumer.transient.retries");
+            "headwater.contract.violations", "headwater.contract.violations.observed", "headwater.consumer.delay",
+            "headwater.consumer.transient.retries");
 
     private final Map<ReadRoute.Kind, Opened> routes = new EnumMap<>(ReadRoute.Kind.class);
     /** What was written to each topic, for the byte-for-byte comparison of dead letters. */

@@ -108,6 +108,8 @@ class WriteRouteParityTest {
                     schema -> payment(schema, 12.5, "EUR", "7"), List.of(), null),
             new Case("guardrail", Setting.STANDARD, Expect.REFUSED, 1, schema -> payment(schema, 12.5, "EUR", "7"),
                     List.of(), dev.headwater.tenant.GuardrailViolationException.class),
+            new Case("observed-violation", Setting.STANDARD, Expect.SENT, 1,
+                    schema -> payment(schema, 12.5, "EUR", "1234567890123"), List.of(), null),
             new Case("null-value", Setting.STANDARD, Expect.SENT, 1, schema -> null, List.of(), null),
             new Case("garbage-headers", Setting.STANDARD, Expect.SENT, 1, schema -> payment(schema, 12.5, "EUR", "7"),
                     List.of(new RecordHeader("hw", new byte[] {1, 2, 3}),
@@ -115,6 +117,7 @@ class WriteRouteParityTest {
                             new RecordHeader("team", "payments".getBytes(StandardCharsets.UTF_8))), null));
 
     private static final Set<String> METRICS = Set.of("headwater.producer.records", "headwater.contract.violations",
+            "headwater.contract.violations.observed",
             "headwater.producer.record.size", "headwater.producer.quota.wait", "headwater.tenant.quota.records",
             "headwater.tenant.quota.rejections");
 

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The rules of one contract that are observed where a client runs, and what is done with their violations: counted
- * ({@value #METRIC}, one per record and rule, with what enforcing the rule would have done), sampled (the first records
+ * ({@value #METRIC}, one per record and rule, with what enforcing the rule would have done and, on write, the
+ * producing application and version), sampled (the first records
  * of each period, as pointers, to the log or the topic the contract names), and taken out of the violations that
  * decide the record's fate. Which rules are observed is settled once: the platform's override for the rule, else the
  * contract's enforcement in the client's environment. Thread safe.
@@ -135,16 +136,18 @@ final class ObservedRules implements AutoCloseable {
                 counted = new LinkedHashSet<>(2);
             }
             if (counted.add(violation.rule())) { // a record that breaks a rule on several fields counts once
-                counter.add(1, Attributes.builder()
+                var attributes = Attributes.builder()
                         .put(MessagingAttributes.DESTINATION_NAME, topic)
                         .put(MessagingAttributes.CONTRACT, contract.subject())
                         .put(MessagingAttributes.RULE, violation.rule())
                         .put(WOULD, would.apply(violation))
                         .put(SIDE, write ? "write" : "read")
-                        .put(MessagingAttributes.APPLICATION, settings.application())
-                        .put(MessagingAttributes.APPLICATION_VERSION, settings.applicationVersion())
-                        .put(ENVIRONMENT, settings.environment())
-                        .build());
+                        .put(ENVIRONMENT, settings.environment());
+                if (write) { // the producer that would have been refused; a consumer's route may name no application
+                    attributes.put(MessagingAttributes.APPLICATION, settings.application())
+                            .put(MessagingAttributes.APPLICATION_VERSION, settings.applicationVersion());
+                }
+                counter.add(1, attributes.build());
             }
         }
         return enforced == null ? violations : enforced;
