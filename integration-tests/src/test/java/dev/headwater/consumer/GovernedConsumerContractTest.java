@@ -286,6 +286,57 @@ class GovernedConsumerContractTest {
     }
 
     @Test
+    void theConsumersFreshnessAndLagMetricsCarryTheContractsObjectiveForAlertRules() {
+        try (var producer = producer()) {
+            for (int i = 0; i < 10; i++) {
+                producer.send(topic, "k-" + i, Contracts.validOrder(contract, UUID.randomUUID().toString())).join();
+            }
+        }
+        List<String> handled = new ArrayList<>();
+        var lagSeen = new java.util.concurrent.atomic.AtomicLong(-1);
+        var consumer = GovernedConsumer.<String, GenericRecord>builder()
+                .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                        "group.id", "payments-" + UUID.randomUUID(), "max.poll.records", 1,
+                        "fetch.max.bytes", 1, "max.partition.fetch.bytes", 1))
+                .keyDeserializer(new StringDeserializer()).schemaRegistry(registry.url()).contract(contract)
+                .topics(topic).tenant("payments").openTelemetry(otel)
+                .handler(record -> {
+                    handled.add(record.key());
+                    if (handled.size() == 1) { // behind by the records not yet fetched, as Kafka measured it
+                        lagSeen.set(lag(metrics.collectAllMetrics()));
+                    }
+                }).build();
+        try {
+            pollUntil(consumer, () -> handled.size() == 10);
+        } finally {
+            consumer.close();
+        }
+        assertThat(lagSeen.get()).as("lag after the first record").isBetween(1L, 9L);
+        var freshness = io.opentelemetry.api.common.AttributeKey.doubleKey("headwater.slo.freshness");
+        var delay = metrics.collectAllMetrics().stream().filter(m -> m.getName().equals("headwater.consumer.delay"))
+                .findFirst().orElseThrow();
+        assertThat(delay.getHistogramData().getPoints()).singleElement()
+                .satisfies(p -> assertThat(p.getAttributes().get(freshness)).isEqualTo(300.0));
+    }
+
+    /** @return the lag gauge's value for the test's topic, with the objective attribute; -1 when absent */
+    private long lag(java.util.Collection<io.opentelemetry.sdk.metrics.data.MetricData> data) {
+        var freshness = io.opentelemetry.api.common.AttributeKey.doubleKey("headwater.slo.freshness");
+        for (var metric : data) {
+            if (metric.getName().equals("headwater.consumer.lag")) {
+                for (var point : metric.getLongGaugeData().getPoints()) {
+                    if (topic.equals(point.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey(
+                            "messaging.destination.name"))) && Double.valueOf(300.0).equals(point.getAttributes()
+                            .get(freshness))) {
+                        return point.getValue();
+                    }
+                }
+            }
+        }
+        return -1;
+    }
+
+    @Test
     void lateRecordsAreMeasuredAgainstTheFreshnessObjective() {
         // in lineage format 2 a record's creation time is its Kafka timestamp
         var old = new ProducerRecord<String, GenericRecord>(topic, null,

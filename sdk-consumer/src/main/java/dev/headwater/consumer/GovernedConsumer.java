@@ -78,6 +78,8 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
     private volatile boolean stopRequested;
     private volatile boolean closing;
     private volatile boolean closed;
+    /** The gauge of this consumer's lag; closed with it. */
+    private final AutoCloseable lagReport;
 
     private GovernedConsumer(Builder<K, V> builder, Map<String, Object> kafka) {
         String group = String.valueOf(kafka.get(ConsumerConfig.GROUP_ID_CONFIG));
@@ -101,8 +103,10 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         }) : null;
-        this.loop = new RecordLoop<>(consumer, pipeline, pipeline.member(group, RecordLoop.clientIdOf(consumer, group)),
-                builder.handler, retry, transientRetries, offsets, preparer, () -> closing);
+        ReadPipeline.Member member = pipeline.member(group, RecordLoop.clientIdOf(consumer, group));
+        this.loop = new RecordLoop<>(consumer, pipeline, member, builder.handler, retry, transientRetries, offsets,
+                preparer, () -> closing);
+        this.lagReport = member.observeLag(this::lag);
         this.consumer.subscribe(builder.topics, offsets);
     }
 
@@ -276,11 +280,33 @@ public final class GovernedConsumer<K, V> implements AutoCloseable {
                 preparer.shutdownNow();
             }
             try {
+                lagReport.close();
+            } catch (Exception e) {
+                log.debug("Could not stop reporting the consumer's lag", e);
+            }
+            try {
                 consumer.close();
             } finally {
                 pipeline.close();
             }
         }
+    }
+
+    /** @return the lag per partition as Kafka's consumer last measured it ({@code records-lag}), from its metrics */
+    private Map<org.apache.kafka.common.TopicPartition, Long> lag() {
+        Map<org.apache.kafka.common.TopicPartition, Long> lag = new java.util.HashMap<>();
+        if (closed) {
+            return lag;
+        }
+        consumer.metrics().forEach((name, metric) -> {
+            if (name.name().equals("records-lag") && name.group().equals("consumer-fetch-manager-metrics")
+                    && name.tags().containsKey("topic") && name.tags().containsKey("partition")
+                    && metric.metricValue() instanceof Double value && !value.isNaN()) {
+                lag.put(new org.apache.kafka.common.TopicPartition(name.tags().get("topic"),
+                        Integer.parseInt(name.tags().get("partition"))), value.longValue());
+            }
+        });
+        return lag;
     }
 
     private void ensureOpen() {

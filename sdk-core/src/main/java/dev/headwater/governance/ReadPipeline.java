@@ -330,6 +330,40 @@ public final class ReadPipeline implements AutoCloseable {
             this.clientId = Objects.requireNonNull(clientId, "clientId");
         }
 
+        /**
+         * Reports the member's lag as the gauge {@code headwater.consumer.lag}: records between its position and the
+         * end of each partition it reads, with the topic's contract and its freshness objective as attributes, so an
+         * alert on a consumer falling behind needs no second source. Kafka's consumer measures the lag; the supplier
+         * is read on the metric reader's thread, so it must not call the consumer itself (its metrics may be read).
+         *
+         * @param lag the lag per partition, as the consumer last measured it
+         * @return closing it stops the reports
+         */
+        public AutoCloseable observeLag(java.util.function.Supplier<Map<org.apache.kafka.common.TopicPartition, Long>>
+                lag) {
+            Objects.requireNonNull(lag, "lag");
+            return settings.openTelemetry().meterBuilder(ReadTelemetry.SCOPE)
+                    .setSchemaUrl(dev.headwater.telemetry.MessagingAttributes.SCHEMA_URL).build()
+                    .gaugeBuilder("headwater.consumer.lag").ofLongs().setUnit("{record}")
+                    .setDescription("Records between the consumer's position and the end of each partition it "
+                            + "reads, with the contract's freshness objective (headwater.slo.freshness, s)")
+                    .buildWithCallback(measurement -> lag.get().forEach((partition, records) -> {
+                        ReadSteps steps = steps(partition.topic());
+                        var attributes = io.opentelemetry.api.common.Attributes.builder()
+                                .put(dev.headwater.telemetry.MessagingAttributes.DESTINATION_NAME, partition.topic())
+                                .put(dev.headwater.telemetry.MessagingAttributes.DESTINATION_PARTITION_ID,
+                                        Integer.toString(partition.partition()))
+                                .put(dev.headwater.telemetry.MessagingAttributes.CONSUMER_GROUP_NAME, group)
+                                .put(dev.headwater.telemetry.MessagingAttributes.TENANT, settings.tenant())
+                                .put(dev.headwater.telemetry.MessagingAttributes.CONTRACT, steps.subject());
+                        if (!steps.freshness().isZero()) {
+                            attributes.put(dev.headwater.telemetry.MessagingAttributes.SLO_FRESHNESS,
+                                    steps.freshness().toMillis() / 1000.0);
+                        }
+                        measurement.record(records, attributes.build());
+                    }));
+        }
+
         private ReadTelemetry telemetry(ReadSteps steps) {
             ReadTelemetry known = telemetry.get(steps);
             return known != null ? known : telemetry.computeIfAbsent(steps, s -> new ReadTelemetry(
