@@ -180,6 +180,26 @@ class RuleRolloutTest {
     }
 
     @Test
+    void aRulePromotedToEnforceInTheNextContractVersionRefusesWhatItOnlyCountedBefore() {
+        DataContract observing = contract(amountRule("observe"));
+        try (var producer = producer(observing, b -> { })) {
+            assertThat(sendMixed(producer, observing, 1, 2)).containsOnly(SendResult.Outcome.SENT);
+        }
+        DataContract promoted = contract(amountRule("enforce").andThen(yaml -> yaml.replace("version: 1.2.0",
+                "version: 1.3.0"))::apply);
+        try (var producer = producer(promoted, b -> { })) {
+            assertThat(sendMixed(producer, promoted, 1, 2)).filteredOn(ContractViolationException.class::isInstance)
+                    .hasSize(2);
+        }
+        assertThat(observed("amountInRange", "refuse", "write")).isEqualTo(2); // counted before, refused after
+        var changes = dev.headwater.pipeline.ContractEvolution.compare(observing, promoted).changes();
+        assertThat(changes).anySatisfy(change -> {
+            assertThat(change.kind()).isEqualTo(dev.headwater.pipeline.EvolutionReport.Kind.RULE_ENFORCED);
+            assertThat(change.description()).contains("promoted from observe to enforce");
+        });
+    }
+
+    @Test
     void theFirstViolatingRecordsOfAPeriodAreSampledAsPointersToTheTopicTheContractNames() throws Exception {
         String samples = topic + ".observed";
         kafka.createTopic(samples, 1, (short) 1);
@@ -233,8 +253,9 @@ class RuleRolloutTest {
                 .latest(second.subject()));
         assertThat(live.version()).isEqualTo("1.3.0");
         assertThat(live.rule("quantityAtLeast4").orElseThrow().enforcement()).isEqualTo(RuleEnforcement.OBSERVED);
-        assertThat(live.rule("customerShort").orElseThrow().enforcement()).isEqualTo(RuleEnforcement.ENFORCED);
-        assertThat(live.rule("amountInRange").orElseThrow().enforcement()).isEqualTo(RuleEnforcement.ENFORCED);
+        // enforced everywhere is registered as a rule that says nothing: what an unset rule already live means
+        assertThat(live.rule("customerShort").orElseThrow().enforcement().in("prod")).isEqualTo(Enforcement.ENFORCE);
+        assertThat(live.rule("amountInRange").orElseThrow().enforcement().in("prod")).isEqualTo(Enforcement.ENFORCE);
     }
 
     @Test

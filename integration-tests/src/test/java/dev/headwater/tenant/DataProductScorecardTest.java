@@ -123,6 +123,20 @@ class DataProductScorecardTest {
             }
         }
 
+        // a breaking change the registry refuses: a new field without a default, which old records lack
+        Path incompatible = Files.createDirectories(dir.resolve("v2"));
+        Files.writeString(incompatible.resolve("orders.avsc"), Files.readString(Contracts.ORDERS.resolveSibling(
+                "orders.avsc")).replace("{\"name\":\"quantity\",\"type\":\"int\"}",
+                "{\"name\":\"quantity\",\"type\":\"int\"},{\"name\":\"warehouse\",\"type\":\"string\"}"));
+        DataContract breaking = DataContract.parse(yaml.replace("version: 1.2.0", "version: 2.0.0"), "orders.yaml",
+                incompatible);
+        assertThat(breaking.schema().getField("warehouse")).isNotNull();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GovernedProducer.<String, GenericRecord>builder()
+                .kafkaProperties(Map.of("bootstrap.servers", kafka.bootstrapServers()))
+                .keySerializer(new StringSerializer()).schemaRegistry(registry.url()).contract(breaking)
+                .application("orders-service", "1.5.0").tenant("retail").openTelemetry(otel).build().close())
+                .hasMessageContaining("Could not register contract");
+
         // the test's own measure of freshness: when the handler saw each record, minus the record's timestamp
         List<Long> delays = Collections.synchronizedList(new ArrayList<>());
         String group = "payments-" + UUID.randomUUID();
@@ -192,6 +206,7 @@ class DataProductScorecardTest {
         });
         assertThat(card.evolution().seen()).containsExactly("1.2.0");
         assertThat(card.evolution().registered()).containsExactly("1.2.0");
+        assertThat(card.evolution().refused()).containsExactly("2.0.0 by orders-service 1.5.0 (1x)");
         assertThat(card.users().producers()).containsExactly("orders-service 1.4.0");
         assertThat(card.users().consumers()).extracting(g -> g.group() + " lag " + g.lag() + " finished "
                 + g.finished()).containsExactlyInAnyOrder(group + " lag 0 finished " + ages.size(),

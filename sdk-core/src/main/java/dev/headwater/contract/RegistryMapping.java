@@ -141,7 +141,11 @@ final class RegistryMapping {
             }
         }
         node.put("onFailure", rule.onFailure().name());
-        putIfSet(params, P + "enforcement", rule.enforcement().toText());
+        if (!rule.enforcement().equals(RuleEnforcement.ENFORCED)) {
+            // enforced everywhere is what an unset rule already live means: written alike, so that registering a
+            // contract settled against the live version finds the same definition as registering it as written
+            putIfSet(params, P + "enforcement", rule.enforcement().toText());
+        }
         if (rule.onFailure() == OnFailure.DLQ) {
             params.put("dlq.topic", contract.deadLetterTopic());
         }

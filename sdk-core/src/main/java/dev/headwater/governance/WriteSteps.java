@@ -93,7 +93,7 @@ final class WriteSteps implements AutoCloseable {
         this.observed = ObservedRules.of(contract, settings, true);
         if (contract != null) {
             this.validator = contract.writeValidator();
-            int schemaId = register(settings.registry(), contract);
+            int schemaId = register(settings, contract);
             this.contractWriter = new AvroWireWriter(schemaId, contract.subject(), contract.schema());
             this.protector = FieldProtector.of(contract, settings.fieldProtection());
             stamp.type(contract.schema().getFullName()).owner(contract.owner().team())
@@ -155,10 +155,27 @@ final class WriteSteps implements AutoCloseable {
         }
     }
 
-    private static int register(SchemaRegistryClient registry, DataContract contract) {
+    private static int register(GovernanceSettings settings, DataContract contract) {
+        SchemaRegistryClient registry = settings.registry();
         try {
             return registry.register(contract.subject(), contract.toSchemaDefinition(), false);
         } catch (SchemaRegistryException e) {
+            if (e.httpStatus() == SchemaRegistryException.INCOMPATIBLE_SCHEMA) {
+                // a breaking change the registry refused: the scorecard's evolution counts them per contract version
+                settings.openTelemetry().meterBuilder(WriteTelemetry.SCOPE)
+                        .setSchemaUrl(dev.headwater.telemetry.MessagingAttributes.SCHEMA_URL).build()
+                        .counterBuilder("headwater.contract.registrations.refused").setUnit("{registration}")
+                        .setDescription("Contract versions the schema registry refused as incompatible when a "
+                                + "producer was built")
+                        .build().add(1, io.opentelemetry.api.common.Attributes.builder()
+                                .put(dev.headwater.telemetry.MessagingAttributes.CONTRACT, contract.subject())
+                                .put(dev.headwater.telemetry.MessagingAttributes.CONTRACT_VERSION,
+                                        contract.version())
+                                .put(dev.headwater.telemetry.MessagingAttributes.APPLICATION,
+                                        settings.application())
+                                .put(dev.headwater.telemetry.MessagingAttributes.APPLICATION_VERSION,
+                                        settings.applicationVersion()).build());
+            }
             throw new HeadwaterException("Could not register contract " + contract.subject() + " version "
                     + contract.version() + " with the schema registry: " + e.getMessage(), e);
         }

@@ -133,12 +133,15 @@ public record Scorecard(String subject, String contractVersion, String owner, Li
      *
      * @param seen the contract versions records were written under in the period
      * @param registered the contract versions in the schema registry (empty when no registry was asked)
+     * @param refused breaking changes the registry refused in the period: contract version, and the application
+     *     that tried to register it, with how many times
      */
-    public record Evolution(List<String> seen, List<String> registered) {
+    public record Evolution(List<String> seen, List<String> registered, List<String> refused) {
         /** Copies the lists. */
         public Evolution {
             seen = List.copyOf(seen);
             registered = List.copyOf(registered);
+            refused = List.copyOf(refused);
         }
     }
 
@@ -260,7 +263,9 @@ public record Scorecard(String subject, String contractVersion, String owner, Li
                 }
                 text.append("\nevolution: versions written under ").append(card.evolution().seen())
                         .append(card.evolution().registered().isEmpty() ? ""
-                                : ", registered " + card.evolution().registered()).append('\n');
+                                : ", registered " + card.evolution().registered())
+                        .append(card.evolution().refused().isEmpty() ? ""
+                                : "; breaking changes refused " + card.evolution().refused()).append('\n');
                 text.append("users: producers ").append(card.users().producers()).append("; consumer groups ");
                 text.append(card.users().consumers().stream().map(g -> g.group() + " (lag " + g.lag() + ")")
                         .toList()).append('\n');
@@ -386,6 +391,8 @@ public record Scorecard(String subject, String contractVersion, String owner, Li
                         .append(UsageReport.escape(String.join(", ", card.evolution().seen())))
                         .append(card.evolution().registered().isEmpty() ? "" : "; registered: "
                                 + UsageReport.escape(String.join(", ", card.evolution().registered())))
+                        .append(card.evolution().refused().isEmpty() ? "" : "; breaking changes refused: "
+                                + UsageReport.escape(String.join(", ", card.evolution().refused())))
                         .append(".</p>\n</section>\n");
             }
             return html.append("</body>\n</html>\n").toString();

@@ -164,7 +164,7 @@ public final class ScorecardCollector {
             }
         });
         return new Scorecard(contract.subject(), contract.version(), contract.owner().team(), List.copyOf(topics),
-                objectives, quality, new Scorecard.Evolution(seen, registered(contract)),
+                objectives, quality, new Scorecard.Evolution(seen, registered(contract), refused(read, ours)),
                 new Scorecard.Users(producers, consumers));
     }
 
@@ -313,6 +313,18 @@ public final class ScorecardCollector {
         observed.sort(java.util.Comparator.comparingLong(RuleViolations::count).reversed());
         return new Scorecard.Quality(sent + deadLettered + refused, sent, deadLettered, refused, readDeadLettered,
                 readTotal, violations, observed, producers);
+    }
+
+    private List<String> refused(OtlpMetrics read, Predicate<Map<String, String>> ours) {
+        List<String> refused = new ArrayList<>();
+        read.increase("headwater.contract.registrations.refused", ours, List.of("headwater.contract.version",
+                "headwater.application", "headwater.application.version"), from, to).forEach((key, count) -> {
+                    if (Math.round(count) > 0) {
+                        refused.add(key.get(0) + " by " + key.get(1) + (key.get(2).isEmpty() ? "" : " " + key.get(2))
+                                + " (" + Math.round(count) + "x)");
+                    }
+                });
+        return refused;
     }
 
     private List<String> registered(DataContract contract) {

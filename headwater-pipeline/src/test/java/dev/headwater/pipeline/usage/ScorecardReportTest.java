@@ -32,7 +32,8 @@ class ScorecardReportTest {
                         List.of(new Scorecard.RuleViolations("write", "amountPositive", "amount", 6)),
                         List.of(new Scorecard.RuleViolations("write", "skuPattern", "", 9)),
                         List.of(new Scorecard.ProducerQuality("orders-service", "1.4.0", "1.2.0", 110, 4, 6))),
-                new Scorecard.Evolution(List.of("1.2.0"), List.of("1.1.0", "1.2.0")),
+                new Scorecard.Evolution(List.of("1.2.0"), List.of("1.1.0", "1.2.0"),
+                        List.of("2.0.0 by orders-service 1.5.0 (1x)")),
                 new Scorecard.Users(List.of("orders-service 1.4.0"),
                         List.of(new Scorecard.ConsumerGroup("payments", 12, 100))));
         return new Scorecard.Report(Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z"),
@@ -45,7 +46,8 @@ class ScorecardReportTest {
         assertThat(report.missed()).containsExactly("orders-value: freshness within 2 s for 99.00% of records "
                 + "missed (p50 0.8 s, p95 1.9 s, p99 2.6 s; 3 of 100 late)");
         assertThat(report.toText()).contains("freshness").contains("missed").contains("-200.00%")
-                .contains("skuPattern (observed)").contains("payments (lag 12)");
+                .contains("skuPattern (observed)").contains("payments (lag 12)")
+                .contains("breaking changes refused [2.0.0 by orders-service 1.5.0 (1x)]");
         assertThat(report.toCsv()).contains("orders-value,1.2.0,freshness,within 2 s for 99.00% of records,"
                 + "\"p50 0.8 s, p95 1.9 s, p99 2.6 s; 3 of 100 late\",MISSED,-2,110,0.036364,0.054545");
         JsonNode json = new ObjectMapper().readTree(report.toJson());

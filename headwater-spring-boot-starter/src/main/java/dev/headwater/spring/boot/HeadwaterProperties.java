@@ -58,6 +58,8 @@ public class HeadwaterProperties {
     private final Registry registry = new Registry();
     /** The listeners' error handling. */
     private final Listener listener = new Listener();
+    /** The platform's overrides of how rules are enforced here, whatever their contracts say. */
+    private final Rules rules = new Rules();
 
     /** @return the application */
     public Application getApplication() {
@@ -149,6 +151,11 @@ public class HeadwaterProperties {
         return listener;
     }
 
+    /** @return the rules' enforcement overrides */
+    public Rules getRules() {
+        return rules;
+    }
+
     /**
      * @return the producer settings {@link dev.headwater.producer.GovernedSerializer} reads: Headwater's keys and the
      *     registry's, under Confluent's names (the contracts are given as instances)
@@ -178,6 +185,12 @@ public class HeadwaterProperties {
         if (environment != null) {
             settings.put(HeadwaterClientConfig.ENVIRONMENT, environment);
         }
+        if (!rules.getObserve().isEmpty()) {
+            settings.put(HeadwaterClientConfig.RULES_OBSERVE, String.join(",", rules.getObserve()));
+        }
+        if (!rules.getEnforce().isEmpty()) {
+            settings.put(HeadwaterClientConfig.RULES_ENFORCE, String.join(",", rules.getEnforce()));
+        }
         return settings;
     }
 
@@ -206,6 +219,34 @@ public class HeadwaterProperties {
         /** @param version the version */
         public void setVersion(String version) {
             this.version = version;
+        }
+    }
+
+    /** The platform's overrides of how rules are enforced, whatever their contracts say. */
+    public static class Rules {
+        /** Rules observed here (counted and sampled, the record passes): names, or subject:rule. */
+        private List<String> observe = new ArrayList<>();
+        /** Rules enforced here: names, or subject:rule. */
+        private List<String> enforce = new ArrayList<>();
+
+        /** @return the rules observed */
+        public List<String> getObserve() {
+            return observe;
+        }
+
+        /** @param observe the rules observed */
+        public void setObserve(List<String> observe) {
+            this.observe = observe;
+        }
+
+        /** @return the rules enforced */
+        public List<String> getEnforce() {
+            return enforce;
+        }
+
+        /** @param enforce the rules enforced */
+        public void setEnforce(List<String> enforce) {
+            this.enforce = enforce;
         }
     }
 

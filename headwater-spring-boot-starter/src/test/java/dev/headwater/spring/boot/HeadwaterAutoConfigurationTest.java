@@ -65,6 +65,29 @@ class HeadwaterAutoConfigurationTest {
     }
 
     @Test
+    void thePlatformsRuleOverridesAndTheEnvironmentReachTheTemplateAndTheListeners() {
+        runner.withPropertyValues("headwater.application.name=orders-service", "headwater.tenant=retail",
+                "headwater.contract=classpath:contracts/orders.yaml", "headwater.environment=prod",
+                "headwater.registry.url=http://registry.example:8081",
+                "headwater.rules.observe=amountInRange,retail.orders.placed.v1-value:skuPattern",
+                "headwater.rules.enforce=emailFormat").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    var producer = context.getBean(ProducerFactory.class).getConfigurationProperties();
+                    assertThat(producer).containsEntry("headwater.rules.observe",
+                            "amountInRange,retail.orders.placed.v1-value:skuPattern")
+                            .containsEntry("headwater.rules.enforce", "emailFormat")
+                            .containsEntry("headwater.environment", "prod");
+                    var settings = context.getBean(ReadPipeline.class).settings();
+                    assertThat(settings.environment()).isEqualTo("prod");
+                    assertThat(settings.ruleEnforcement()).containsEntry("amountInRange",
+                            dev.headwater.contract.Enforcement.OBSERVE)
+                            .containsEntry("retail.orders.placed.v1-value:skuPattern",
+                                    dev.headwater.contract.Enforcement.OBSERVE)
+                            .containsEntry("emailFormat", dev.headwater.contract.Enforcement.ENFORCE);
+                });
+    }
+
+    @Test
     void aContractMakesTheTemplateWriteThroughTheGovernedSerializerAndListenersReadWireFormatAvro() {
         runner.withPropertyValues("headwater.application.name=orders-service", "headwater.application.version=1.4.0",
                 "headwater.tenant=retail", "headwater.contract=classpath:contracts/orders.yaml",

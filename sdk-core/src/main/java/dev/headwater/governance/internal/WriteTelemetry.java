@@ -30,7 +30,8 @@ import org.apache.kafka.common.header.Headers;
  */
 public final class WriteTelemetry {
 
-    private static final String SCOPE = "dev.headwater.producer";
+    /** The instrumentation scope of the producer's spans and metrics. */
+    public static final String SCOPE = "dev.headwater.producer";
 
     private final Tracer tracer;
     private final TextMapPropagator propagator;
