@@ -1,6 +1,7 @@
 package dev.headwater.cli;
 
 import dev.headwater.pipeline.ContractDirectory;
+import dev.headwater.pipeline.StrimziExport;
 import dev.headwater.pipeline.TenantProvisioning;
 import dev.headwater.pipeline.usage.CostModel;
 import dev.headwater.pipeline.usage.QuotaAdherence;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "tenants", mixinStandardHelpOptions = true,
         description = "Provision a tenant's topics from its policy and contracts, report their drift, or report "
                 + "what tenants used and what it costs.",
-        subcommands = {TenantsCommand.Provision.class, TenantsCommand.Drift.class, TenantsCommand.Usage.class})
+        subcommands = {TenantsCommand.Provision.class, TenantsCommand.Drift.class, TenantsCommand.Usage.class,
+            TenantsCommand.Export.class})
 final class TenantsCommand {
 
     private TenantsCommand() {
@@ -100,6 +102,51 @@ final class TenantsCommand {
         @Override
         public Integer call() {
             return run("tenants drift", true);
+        }
+    }
+
+    /** {@code headwater tenants export}. */
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "What provisioning the tenant creates, as infrastructure definitions: with --format strimzi "
+                    + "a KafkaTopic per topic and a KafkaUser with the tenant's ACLs and quotas, for the Strimzi "
+                    + "operator (YAML, one document per resource).")
+    static final class Export implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        Options.Contracts contracts;
+        @Option(names = "--tenant-policy", required = true, paramLabel = "FILE",
+                description = "the tenant's policy (a file, classpath: resource or URL)")
+        String tenantPolicy;
+        @Option(names = "--environment", paramLabel = "ENV", description = "the tenant policy's overrides to apply")
+        String environment;
+        @Option(names = "--format", defaultValue = "strimzi", paramLabel = "strimzi",
+                description = "strimzi (default): Strimzi custom resources")
+        String format;
+        @Option(names = "--cluster", required = true, paramLabel = "NAME",
+                description = "the Strimzi Kafka resource the topics and user belong to (label strimzi.io/cluster)")
+        String cluster;
+        @Option(names = "--file", paramLabel = "FILE", description = "write it here instead of standard output")
+        Path file;
+
+        @Override
+        public Integer call() throws IOException {
+            if (!"strimzi".equalsIgnoreCase(format)) {
+                throw new ParameterException(spec.commandLine(), "--format '" + format + "' is not one of strimzi");
+            }
+            TenantPolicy policy = TenantPolicy.load(tenantPolicy, environment);
+            ContractDirectory directory = ContractDirectory.scan(contracts.directory);
+            StrimziExport export;
+            try {
+                export = StrimziExport.of(policy, directory.contracts().values(), cluster);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            Report.write(spec, export.toYaml(), file);
+            directory.loadProblems().forEach(problem -> spec.commandLine().getErr().println("headwater: " + problem));
+            export.problems().forEach(problem -> spec.commandLine().getErr().println("headwater: left out: "
+                    + problem));
+            return directory.loadProblems().isEmpty() && export.problems().isEmpty() ? 0 : Headwater.VIOLATION;
         }
     }
 

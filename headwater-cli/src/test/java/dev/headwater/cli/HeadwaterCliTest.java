@@ -581,6 +581,31 @@ class HeadwaterCliTest {
                 .formatted(nanos - 60_000_000_000L, nanos, value, would, application);
     }
 
+    @Test
+    void tenantsExportWritesStrimziResourcesForWhatProvisioningWouldCreate() throws Exception {
+        Path out = work.resolve("retail-strimzi.yaml");
+        Run run = headwater(Map.of(), "tenants", "export", "--format", "strimzi", "--cluster", "my-cluster",
+                "--dir", contracts.toString(), "--tenant-policy", "src/test/resources/tenant-retail.yaml",
+                "--environment", "prod", "--file", out.toString());
+        assertThat(run.exit()).as(run.all()).isZero();
+        List<Map<String, Object>> documents = new ArrayList<>();
+        new org.yaml.snakeyaml.Yaml().loadAll(Files.readString(out)).forEach(d -> documents.add(asMap(d)));
+        assertThat(documents).extracting(d -> d.get("kind") + " " + asMap(d.get("metadata")).get("name"))
+                .containsExactly("KafkaTopic retail.orders.placed.v1", "KafkaTopic retail.orders.placed.v1.dlq",
+                        "KafkaUser retail");
+        assertThat(asMap(documents.get(0).get("spec"))).containsEntry("replicas", 3).containsEntry("partitions", 3);
+
+        Run badCluster = headwater(Map.of(), "tenants", "export", "--cluster", "My_Cluster", "--dir",
+                contracts.toString(), "--tenant-policy", "src/test/resources/tenant-retail.yaml");
+        assertThat(badCluster.exit()).isEqualTo(2);
+        assertThat(badCluster.err()).contains("'My_Cluster' is not a Kubernetes name");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object value) {
+        return (Map<String, Object>) value;
+    }
+
     private void change(String from, String to) throws IOException {
         Path orders = contracts.resolve("orders.yaml");
         String text = Files.readString(orders);

@@ -42,6 +42,43 @@ class TenantProvisioningTest {
     }
 
     @Test
+    void theStrimziExportDescribesExactlyWhatProvisioningCreated(EmbeddedKafkaCluster kafka) throws Exception {
+        String tenant = tenant();
+        TenantPolicy policy = policy(tenant);
+        DataContract contract = Contracts.orders(tenant + ".orders.placed.v1");
+        dev.headwater.pipeline.StrimziExport export = dev.headwater.pipeline.StrimziExport.of(policy,
+                List.of(contract), "my-cluster");
+        dev.headwater.pipeline.TenantProvisioning.Report provisioned = dev.headwater.pipeline.TenantProvisioning
+                .provision(kafka.admin(), policy, List.of(contract), false);
+
+        assertThat(export.topics()).containsExactlyElementsOf(provisioned.created());
+        var described = kafka.admin().describeTopics(export.topics()).allTopicNames().get();
+        var configs = kafka.admin().describeConfigs(export.topics().stream().map(topic ->
+                new org.apache.kafka.common.config.ConfigResource(
+                        org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic)).toList()).all().get();
+        for (var resource : export.resources()) {
+            if (!resource.path("kind").asText().equals("KafkaTopic")) {
+                continue;
+            }
+            String topic = resource.path("spec").path("topicName").asText(resource.path("metadata").path("name")
+                    .asText());
+            var actual = described.get(topic);
+            assertThat(resource.path("spec").path("partitions").asInt()).as(topic).isEqualTo(actual.partitions()
+                    .size());
+            assertThat(resource.path("spec").path("replicas").asInt()).as(topic).isEqualTo(actual.partitions().get(0)
+                    .replicas().size());
+            var config = configs.get(new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic));
+            resource.path("spec").path("config").fields().forEachRemaining(entry -> assertThat(
+                    config.get(entry.getKey()).value()).as(topic + " " + entry.getKey())
+                    .isEqualTo(entry.getValue().asText()));
+        }
+        var user = export.resources().get(export.resources().size() - 1);
+        assertThat(user.path("kind").asText()).isEqualTo("KafkaUser");
+        assertThat(user.path("spec").path("quotas").path("producerByteRate").asLong()).isEqualTo(1_048_576);
+    }
+
+    @Test
     void provisionsTheTopicsOfATenantsContractsWithItsDefaultsIdempotently(EmbeddedKafkaCluster kafka)
             throws Exception {
         String tenant = tenant();
