@@ -23,16 +23,8 @@ import java.util.regex.Pattern;
  * What provisioning a tenant creates, as Strimzi custom resources for a cluster run by the Strimzi operator: a
  * {@code KafkaTopic} per topic {@link TenantProvisioning#provision} would create (the contracts' topics and dead-letter
  * topics, with the tenant's partitions, replication factor, {@code min.insync.replicas}, retention and cleanup
- * policy), and a {@code KafkaUser} for the tenant with its quotas (the policy's byte rates) and ACLs:
- * <ul>
- *   <li>its own topics, by the prefix of each {@code owns} namespace: Read, Write, Describe, DescribeConfigs,
- *       Create;</li>
- *   <li>the shared topics it is granted ({@code reads}): Read, Describe;</li>
- *   <li>consumer groups and transactional ids under its own prefix ({@code {tenant}.}): Read and Describe, Write
- *       and Describe;</li>
- *   <li>the lineage descriptor topic: Write, Read and Describe, since every governed producer publishes its
- *       descriptor there and consumers read it.</li>
- * </ul>
+ * policy), and a {@code KafkaUser} for the tenant with its quotas (the policy's byte rates) and the ACLs
+ * {@link TenantAccess} provisions.
  * The resources are {@code kafka.strimzi.io/v1}, labelled with the cluster they belong to, in the environment whose
  * policy overrides were applied.
  */
@@ -44,7 +36,6 @@ public final class StrimziExport {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern KUBERNETES_NAME = Pattern.compile(
             "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{[a-z]+}|\\*");
 
     private final TenantPolicy policy;
     private final List<String> topics;
@@ -155,15 +146,14 @@ public final class StrimziExport {
         spec.putObject("authentication").put("type", "scram-sha-512");
         ObjectNode authorization = spec.putObject("authorization").put("type", "simple");
         ArrayNode acls = authorization.putArray("acls");
-        for (String pattern : policy.owns()) {
-            acl(acls, "topic", pattern, "Read", "Write", "Describe", "DescribeConfigs", "Create");
+        for (TenantAccess.Grant grant : TenantAccess.grants(policy, descriptorTopic)) {
+            ObjectNode acl = acls.addObject();
+            acl.putObject("resource").put("type", grant.resourceType()).put("name", grant.name())
+                    .put("patternType", grant.prefix() ? "prefix" : "literal");
+            ArrayNode operations = acl.putArray("operations");
+            grant.operations().forEach(operations::add);
+            acl.put("host", "*");
         }
-        for (String pattern : policy.reads()) {
-            acl(acls, "topic", pattern, "Read", "Describe");
-        }
-        acl(acls, "group", policy.tenant() + ".*", "Read", "Describe");
-        acl(acls, "transactionalId", policy.tenant() + ".*", "Write", "Describe");
-        acl(acls, "topic", descriptorTopic, "Write", "Read", "Describe");
         ObjectNode quotas = JSON.createObjectNode();
         if (policy.produceQuota().bytesPerSecond() > 0) {
             quotas.put("producerByteRate", policy.produceQuota().bytesPerSecond());
@@ -175,28 +165,6 @@ public final class StrimziExport {
             spec.set("quotas", quotas);
         }
         return resource;
-    }
-
-    /** One ACL: a namespace pattern becomes a prefix up to its first placeholder, or a literal name without any. */
-    private void acl(ArrayNode acls, String type, String pattern, String... operations) {
-        String resolved = pattern.replace("{tenant}", policy.tenant());
-        var placeholder = PLACEHOLDER.matcher(resolved);
-        boolean prefix = placeholder.find();
-        String name = prefix ? resolved.substring(0, placeholder.start()) : resolved;
-        for (JsonNode existing : acls) {
-            if (existing.path("resource").path("type").asText().equals(type)
-                    && existing.path("resource").path("name").asText().equals(name)) {
-                return; // two namespaces of one prefix ({tenant}.x and {tenant}.x.dlq) grant it once
-            }
-        }
-        ObjectNode acl = acls.addObject();
-        acl.putObject("resource").put("type", type).put("name", name).put("patternType", prefix ? "prefix"
-                : "literal");
-        ArrayNode ops = acl.putArray("operations");
-        for (String operation : operations) {
-            ops.add(operation);
-        }
-        acl.put("host", "*");
     }
 
     private ObjectNode header(String kind, String name) {

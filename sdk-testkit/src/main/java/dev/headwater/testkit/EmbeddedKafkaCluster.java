@@ -418,6 +418,21 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         }
 
         /**
+         * Turns on Kafka's {@code StandardAuthorizer}: a client is allowed only what ACLs grant it, as on a secured
+         * production cluster. The cluster's own traffic and {@link EmbeddedKafkaCluster#admin()} use the internal
+         * plaintext listener as the super user {@code User:ANONYMOUS}; the users of {@link #saslPlainUser} are
+         * {@code User:<name>} and start with no rights.
+         *
+         * @return this builder
+         */
+        public Builder authorizer() {
+            brokerProperties.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            brokerProperties.put("super.users", "User:ANONYMOUS");
+            brokerProperties.put("allow.everyone.if.no.acl.found", "false");
+            return this;
+        }
+
+        /**
          * Keeps the cluster's data in this directory, which survives {@link #close()}: a cluster started again on
          * the same directory finds its topics and records. By default a temporary directory is used and deleted on
          * close.
