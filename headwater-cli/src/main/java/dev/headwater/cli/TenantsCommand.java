@@ -2,6 +2,7 @@ package dev.headwater.cli;
 
 import dev.headwater.pipeline.ContractDirectory;
 import dev.headwater.pipeline.StrimziExport;
+import dev.headwater.pipeline.TenantAccess;
 import dev.headwater.pipeline.TenantProvisioning;
 import dev.headwater.pipeline.usage.CostModel;
 import dev.headwater.pipeline.usage.QuotaAdherence;
@@ -54,6 +55,11 @@ final class TenantsCommand {
                 + "its broker quotas (producer_byte_rate, consumer_byte_rate) are set from the policy's byte rates, "
                 + "or checked against them")
         String clientId;
+        @Option(names = "--principal", paramLabel = "TYPE:NAME", description = "the tenant's principal, such as "
+                + "User:retail-app: its ACLs at the brokers are created from the policy (its namespaces, the "
+                + "shared topics it reads, its group and transactional-id prefixes, the lineage descriptor topic), "
+                + "or checked against it (the cluster needs an authorizer)")
+        String principal;
 
         Integer run(String name, boolean checkOnly) {
             TenantPolicy policy = TenantPolicy.load(tenantPolicy, environment);
@@ -68,6 +74,21 @@ final class TenantsCommand {
                         directory.contracts().values(), clientId, checkOnly);
                 if (clientId != null) {
                     report.line((checkOnly ? "checked" : "set") + " broker quotas of client id " + clientId);
+                }
+                if (principal != null) {
+                    if (checkOnly) {
+                        report.problems(TenantAccess.drift(admin, policy, principal));
+                        report.line("checked the ACLs of " + principal);
+                    } else {
+                        List<org.apache.kafka.common.acl.AclBinding> granted = TenantAccess.provision(admin, policy,
+                                principal);
+                        granted.forEach(binding -> report.line("granted " + principal + " "
+                                + binding.entry().operation() + " on " + binding.pattern().resourceType()
+                                .name().toLowerCase(Locale.ROOT) + " " + binding.pattern().name()
+                                + (binding.pattern().patternType() == org.apache.kafka.common.resource.PatternType
+                                .PREFIXED ? "*" : "")));
+                        report.detail("granted", granted.size());
+                    }
                 }
                 result.created().forEach(topic -> report.line("created " + topic));
                 result.existing().forEach(topic -> report.line("exists  " + topic));

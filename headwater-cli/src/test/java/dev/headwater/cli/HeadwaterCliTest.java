@@ -601,6 +601,41 @@ class HeadwaterCliTest {
         assertThat(badCluster.err()).contains("'My_Cluster' is not a Kubernetes name");
     }
 
+    @Test
+    void tenantsProvisionGrantsThePrincipalsAclsAndDriftNamesOneRemovedByHand() throws Exception {
+        try (EmbeddedKafkaCluster secured = EmbeddedKafkaCluster.builder().authorizer().build().start()) {
+            Map<String, String> env = Map.of("HEADWATER_BOOTSTRAP_SERVERS", secured.bootstrapServers());
+            String[] tenant = {"--dir", contracts.toString(), "--tenant-policy", "src/test/resources/tenant-retail.yaml",
+                "--principal", "User:retail-app"};
+            Run provision = headwater(env, concat(new String[] {"tenants", "provision"}, tenant));
+            assertThat(provision.exit()).as(provision.all()).isZero();
+            assertThat(provision.out()).contains("granted User:retail-app WRITE on topic retail.*")
+                    .contains("granted User:retail-app READ on group retail.*")
+                    .contains("granted User:retail-app WRITE on topic _headwater-lineage");
+
+            var write = new org.apache.kafka.common.acl.AclBinding(new org.apache.kafka.common.resource
+                    .ResourcePattern(org.apache.kafka.common.resource.ResourceType.TOPIC, "retail.",
+                    org.apache.kafka.common.resource.PatternType.PREFIXED),
+                    new org.apache.kafka.common.acl.AccessControlEntry("User:retail-app", "*",
+                            org.apache.kafka.common.acl.AclOperation.WRITE,
+                            org.apache.kafka.common.acl.AclPermissionType.ALLOW));
+            secured.admin().deleteAcls(List.of(write.toFilter())).all().get();
+            Run drift = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            do { // the brokers learn of the change from the controller shortly after
+                drift = headwater(env, concat(new String[] {"tenants", "drift"}, tenant));
+            } while (drift.exit() == 0 && System.nanoTime() < deadline);
+            assertThat(drift.exit()).as(drift.all()).isEqualTo(1);
+            assertThat(drift.all()).contains("topic retail.*: ACL missing: User:retail-app may not WRITE");
+        }
+    }
+
+    private static String[] concat(String[] first, String[] second) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, all, first.length, second.length);
+        return all;
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> asMap(Object value) {
         return (Map<String, Object>) value;

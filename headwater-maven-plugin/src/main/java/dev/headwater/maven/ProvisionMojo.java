@@ -3,6 +3,7 @@ package dev.headwater.maven;
 import dev.headwater.pipeline.ContractDirectory;
 import dev.headwater.pipeline.PipelineSettings;
 import dev.headwater.pipeline.Problem;
+import dev.headwater.pipeline.TenantAccess;
 import dev.headwater.pipeline.TenantProvisioning;
 import dev.headwater.tenant.TenantPolicy;
 import java.io.File;
@@ -46,6 +47,13 @@ public class ProvisionMojo extends AbstractHeadwaterMojo {
     @Parameter(property = "headwater.clientId")
     private String clientId;
 
+    /**
+     * The tenant's principal, such as {@code User:retail-app}: its ACLs at the brokers are created from the policy
+     * (or, with {@code checkOnly}, checked against it). The cluster needs an authorizer.
+     */
+    @Parameter(property = "headwater.principal")
+    private String principal;
+
     /** Create nothing: report missing topics and drift. */
     @Parameter(property = "headwater.checkOnly", defaultValue = "false")
     private boolean checkOnly;
@@ -71,6 +79,14 @@ public class ProvisionMojo extends AbstractHeadwaterMojo {
             report.created().forEach(topic -> getLog().info("  created " + topic));
             report.existing().forEach(topic -> getLog().info("  exists  " + topic));
             problems.addAll(report.problems());
+            if (principal != null && !principal.isBlank()) {
+                if (checkOnly) {
+                    problems.addAll(TenantAccess.drift(admin, policy, principal));
+                } else {
+                    TenantAccess.provision(admin, policy, principal).forEach(binding -> getLog().info("  granted "
+                            + principal + " " + binding.entry().operation() + " on " + binding.pattern()));
+                }
+            }
         }
         failOn(problems, "topics of tenant " + policy.tenant() + (checkOnly ? " (check only)" : ""));
     }

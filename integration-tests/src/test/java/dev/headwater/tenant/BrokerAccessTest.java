@@ -82,6 +82,24 @@ class BrokerAccessTest {
                     RETAIL).isEmpty() && TenantAccess.drift(kafka.admin(), payments, PAYMENTS).isEmpty(),
                     Duration.ofSeconds(30));
             assertThat(TenantAccess.provision(kafka.admin(), retail, RETAIL)).as("idempotent").isEmpty();
+            // the Strimzi export's KafkaUser grants what provisioning created, no more, no less
+            var user = dev.headwater.pipeline.StrimziExport.of(retail, List.of(), "my-cluster").resources().get(0);
+            java.util.Set<String> exported = new java.util.TreeSet<>();
+            user.path("spec").path("authorization").path("acls").forEach(acl -> acl.path("operations").forEach(op ->
+                    exported.add(acl.path("resource").path("type").asText().toLowerCase(java.util.Locale.ROOT) + " "
+                            + acl.path("resource").path("name").asText() + " "
+                            + acl.path("resource").path("patternType").asText() + " "
+                            + op.asText().toLowerCase(java.util.Locale.ROOT))));
+            java.util.Set<String> provisioned = new java.util.TreeSet<>();
+            kafka.admin().describeAcls(new org.apache.kafka.common.acl.AclBindingFilter(
+                    org.apache.kafka.common.resource.ResourcePatternFilter.ANY,
+                    new org.apache.kafka.common.acl.AccessControlEntryFilter(RETAIL, null, AclOperation.ANY,
+                            AclPermissionType.ANY))).values().get().forEach(binding -> provisioned.add(
+                    binding.pattern().resourceType().name().toLowerCase(java.util.Locale.ROOT).replace("_", "")
+                            + " " + binding.pattern().name() + " "
+                            + (binding.pattern().patternType() == PatternType.PREFIXED ? "prefix" : "literal") + " "
+                            + binding.entry().operation().name().toLowerCase(java.util.Locale.ROOT).replace("_", "")));
+            assertThat(provisioned).isEqualTo(exported);
 
             Map<String, Object> retailApp = as(kafka, "retail-app", "retail-pw");
             Map<String, Object> paymentsApp = as(kafka, "payments-app", "payments-pw");
