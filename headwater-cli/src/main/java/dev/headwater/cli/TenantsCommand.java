@@ -1,6 +1,8 @@
 package dev.headwater.cli;
 
+import dev.headwater.pipeline.BackstageExport;
 import dev.headwater.pipeline.ContractDirectory;
+import dev.headwater.pipeline.LineageGraph;
 import dev.headwater.pipeline.StrimziExport;
 import dev.headwater.pipeline.TenantAccess;
 import dev.headwater.pipeline.TenantProvisioning;
@@ -128,46 +130,66 @@ final class TenantsCommand {
 
     /** {@code headwater tenants export}. */
     @Command(name = "export", mixinStandardHelpOptions = true,
-            description = "What provisioning the tenant creates, as infrastructure definitions: with --format strimzi "
-                    + "a KafkaTopic per topic and a KafkaUser with the tenant's ACLs and quotas, for the Strimzi "
-                    + "operator (YAML, one document per resource).")
+            description = "What the platform runs and shows, as code: with --format strimzi what provisioning the "
+                    + "tenants creates, a KafkaTopic per topic and a KafkaUser per tenant with its ACLs and quotas, "
+                    + "for the Strimzi operator; with --format backstage the data products as Backstage catalog "
+                    + "entities for a developer portal. YAML, one document per resource.")
     static final class Export implements Callable<Integer> {
         @Spec
         CommandSpec spec;
         @Mixin
         Options.Contracts contracts;
         @Option(names = "--tenant-policy", required = true, paramLabel = "FILE",
-                description = "the tenant's policy (a file, classpath: resource or URL)")
-        String tenantPolicy;
-        @Option(names = "--environment", paramLabel = "ENV", description = "the tenant policy's overrides to apply")
+                description = "a tenant's policy (repeatable; a file, classpath: resource or URL)")
+        List<String> tenantPolicies;
+        @Option(names = "--environment", paramLabel = "ENV", description = "the tenant policies' overrides to apply")
         String environment;
-        @Option(names = "--format", defaultValue = "strimzi", paramLabel = "strimzi",
-                description = "strimzi (default): Strimzi custom resources")
+        @Option(names = "--format", required = true, paramLabel = "strimzi|backstage",
+                description = "strimzi: Strimzi custom resources; backstage: Backstage catalog entities")
         String format;
-        @Option(names = "--cluster", required = true, paramLabel = "NAME",
-                description = "the Strimzi Kafka resource the topics and user belong to (label strimzi.io/cluster)")
+        @Option(names = "--cluster", paramLabel = "NAME",
+                description = "strimzi: the Strimzi Kafka resource the topics and users belong to (strimzi.io/cluster)")
         String cluster;
+        @Option(names = "--lineage", paramLabel = "FILE", description = "backstage: OpenLineage events (JSON lines, "
+                + "as the governed clients send them): each producing and consuming application becomes a Component")
+        Path lineage;
         @Option(names = "--file", paramLabel = "FILE", description = "write it here instead of standard output")
         Path file;
 
         @Override
         public Integer call() throws IOException {
-            if (!"strimzi".equalsIgnoreCase(format)) {
-                throw new ParameterException(spec.commandLine(), "--format '" + format + "' is not one of strimzi");
-            }
-            TenantPolicy policy = TenantPolicy.load(tenantPolicy, environment);
+            List<TenantPolicy> policies = tenantPolicies.stream()
+                    .map(location -> TenantPolicy.load(location, environment)).toList();
             ContractDirectory directory = ContractDirectory.scan(contracts.directory);
-            StrimziExport export;
-            try {
-                export = StrimziExport.of(policy, directory.contracts().values(), cluster);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), e.getMessage());
+            List<dev.headwater.pipeline.Problem> problems = new ArrayList<>(directory.loadProblems());
+            StringBuilder text = new StringBuilder();
+            switch (format.toLowerCase(Locale.ROOT)) {
+                case "strimzi" -> {
+                    if (cluster == null) {
+                        throw new ParameterException(spec.commandLine(), "--format strimzi needs --cluster: the "
+                                + "name of the Strimzi Kafka resource");
+                    }
+                    for (TenantPolicy policy : policies) {
+                        List<dev.headwater.contract.DataContract> owned = directory.contracts().values().stream()
+                                .filter(c -> c.topics().stream().anyMatch(policy::owns)).toList();
+                        StrimziExport export;
+                        try {
+                            export = StrimziExport.of(policy, owned, cluster);
+                        } catch (IllegalArgumentException e) {
+                            throw new ParameterException(spec.commandLine(), e.getMessage());
+                        }
+                        text.append(export.toYaml());
+                        problems.addAll(export.problems());
+                    }
+                }
+                case "backstage" -> text.append(BackstageExport.of(directory.contracts().values(), policies,
+                        lineage == null ? null : LineageGraph.fromOpenLineageFile(lineage)).toYaml());
+                default -> throw new ParameterException(spec.commandLine(), "--format '" + format
+                        + "' is not one of strimzi, backstage");
             }
-            Report.write(spec, export.toYaml(), file);
-            directory.loadProblems().forEach(problem -> spec.commandLine().getErr().println("headwater: " + problem));
-            export.problems().forEach(problem -> spec.commandLine().getErr().println("headwater: left out: "
-                    + problem));
-            return directory.loadProblems().isEmpty() && export.problems().isEmpty() ? 0 : Headwater.VIOLATION;
+            Report.write(spec, text.toString(), file);
+            problems.forEach(problem -> spec.commandLine().getErr().println("headwater: " + problem));
+            return problems.isEmpty() ? 0 : Headwater.VIOLATION;
         }
     }
 

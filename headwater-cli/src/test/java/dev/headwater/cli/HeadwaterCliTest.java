@@ -595,10 +595,24 @@ class HeadwaterCliTest {
                         "KafkaUser retail");
         assertThat(asMap(documents.get(0).get("spec"))).containsEntry("replicas", 3).containsEntry("partitions", 3);
 
-        Run badCluster = headwater(Map.of(), "tenants", "export", "--cluster", "My_Cluster", "--dir",
-                contracts.toString(), "--tenant-policy", "src/test/resources/tenant-retail.yaml");
+        Run badCluster = headwater(Map.of(), "tenants", "export", "--format", "strimzi", "--cluster", "My_Cluster",
+                "--dir", contracts.toString(), "--tenant-policy", "src/test/resources/tenant-retail.yaml");
         assertThat(badCluster.exit()).isEqualTo(2);
         assertThat(badCluster.err()).contains("'My_Cluster' is not a Kubernetes name");
+
+        Path lineage = work.resolve("lineage.jsonl");
+        Files.writeString(lineage, "{\"eventType\":\"START\",\"eventTime\":\"2026-11-29T10:00:00Z\",\"run\":"
+                + "{\"runId\":\"01a2270f-813a-7474-9a77-c984507c70f6\"},\"job\":{\"namespace\":\"retail\","
+                + "\"name\":\"orders-service\"},\"inputs\":[],\"outputs\":[{\"namespace\":\"kafka://b:9092\","
+                + "\"name\":\"retail.orders.placed.v1\"}],\"producer\":\"test\",\"schemaURL\":\"x\"}\n");
+        Run backstage = headwater(Map.of(), "tenants", "export", "--format", "backstage", "--dir",
+                contracts.toString(), "--tenant-policy", "src/test/resources/tenant-retail.yaml", "--lineage",
+                lineage.toString());
+        assertThat(backstage.exit()).as(backstage.all()).isZero();
+        List<Map<String, Object>> entities = new ArrayList<>();
+        new org.yaml.snakeyaml.Yaml().loadAll(backstage.out()).forEach(d -> entities.add(asMap(d)));
+        assertThat(entities).extracting(d -> d.get("kind") + " " + asMap(d.get("metadata")).get("name"))
+                .contains("System retail", "API retail.orders.placed.v1-value", "Component orders-service");
     }
 
     @Test
