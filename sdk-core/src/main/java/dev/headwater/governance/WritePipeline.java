@@ -111,6 +111,29 @@ public final class WritePipeline implements AutoCloseable {
         write.steps.failed(write, error);
     }
 
+    /**
+     * The dead letter of a record this pipeline refused, for a route that has no caller to give the refusal to (a
+     * Kafka Streams application, whose refused outputs go to dead-letter topics so that it keeps running): the
+     * record as the route has it, with the {@code hw_dlq_*} headers saying why, for the dead-letter topic of the
+     * contract governing the topic it was meant for.
+     *
+     * @param refused a {@link Write.Outcome#REFUSED} decision
+     * @param key the record's key as the route serialized it, may be null
+     * @param value the record's value as the route has it (the input it was derived from), may be null
+     * @param headers the record's headers, copied; may be null
+     * @return the dead letter; empty when no contract with a dead-letter topic governs the topic
+     * @throws IllegalArgumentException when the decision is not a refusal
+     */
+    public java.util.Optional<DeadLetter> deadLetterOf(Write refused, byte[] key, byte[] value, Headers headers) {
+        if (refused.outcome() != Write.Outcome.REFUSED) {
+            throw new IllegalArgumentException("only a refused record has a dead letter to make; this one is "
+                    + refused.outcome());
+        }
+        WriteSteps steps = refused.steps != null ? refused.steps : routing.forTopic(refused.intendedTopic());
+        return steps == null ? java.util.Optional.empty()
+                : java.util.Optional.ofNullable(steps.deadLetterOf(refused, key, value, headers));
+    }
+
     /** @return the contracts, in their order; empty without */
     public List<DataContract> contracts() {
         return routing.all().stream().map(WriteSteps::contract).filter(Objects::nonNull).toList();

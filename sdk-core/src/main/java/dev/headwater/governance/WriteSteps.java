@@ -255,6 +255,26 @@ final class WriteSteps implements AutoCloseable {
         }
     }
 
+    /**
+     * The dead letter of a refused record, for a route that cannot give the refusal to a caller (a stream processor):
+     * the record as the route has it, plus the {@code hw_dlq_*} headers saying why, to the contract's dead-letter
+     * topic.
+     *
+     * @return the dead letter; null when the contract names no dead-letter topic
+     */
+    DeadLetter deadLetterOf(Write refused, byte[] key, byte[] value, Headers headers) {
+        if (contract == null || contract.deadLetterTopic().isEmpty()) {
+            return null;
+        }
+        Headers marked = new org.apache.kafka.common.header.internals.RecordHeaders(headers == null
+                ? new Header[0] : headers.toArray());
+        DeadLetterRecords.mark(marked, new DeadLetterRecords.Reason(refused.error() instanceof
+                ContractViolationException ? "CONTRACT_VIOLATION" : "REFUSED", refused.error(), refused.violations(),
+                contract.subject() + "@" + contract.version(), settings.application(), refused.intendedTopic(), -1,
+                -1, ""));
+        return new DeadLetter(contract.deadLetterTopic(), key, value, marked, null);
+    }
+
     /** What enforcing a rule would do to a record that breaks it, for the rollout report. */
     private String wouldDo(Violation violation) {
         return deadLetters(List.of(violation)) ? "dead_letter" : "refuse";

@@ -65,7 +65,8 @@ public final class GovernedProducerConfig {
      * @return the builder
      * @throws ConfigException naming the key, the bad value and what is allowed
      */
-    static <B extends WriteBuilder<B>> B apply(Map<String, ?> properties, B builder, boolean severalContracts) {
+    public static <B extends WriteBuilder<B>> B apply(Map<String, ?> properties, B builder,
+            boolean severalContracts) {
         HeadwaterClientConfig.Split split = HeadwaterClientConfig.split(properties, CONFIG_DEF, "producer");
         AbstractConfig config = new AbstractConfig(CONFIG_DEF, split.headwater(), false);
         if (config.getString(APPLICATION_NAME) == null) {

@@ -1,0 +1,35 @@
+package dev.headwater.streams;
+
+import dev.headwater.governance.ReadPipeline;
+import dev.headwater.governance.WritePipeline;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The pipelines of each Streams application in this JVM, by application id: Kafka Streams creates its exception
+ * handlers itself, from class names, so they find the pipelines the application's {@link GovernedSerde} built here.
+ */
+final class StreamsPipelines {
+
+    /** One application's pipelines. */
+    record Pipelines(WritePipeline writes, ReadPipeline reads) {
+    }
+
+    private static final Map<String, Pipelines> BY_APPLICATION = new ConcurrentHashMap<>();
+
+    private StreamsPipelines() {
+    }
+
+    static void register(String applicationId, Pipelines pipelines) {
+        BY_APPLICATION.put(applicationId, pipelines);
+    }
+
+    static void unregister(String applicationId, Pipelines pipelines) {
+        BY_APPLICATION.remove(applicationId, pipelines);
+    }
+
+    static Optional<Pipelines> of(String applicationId) {
+        return Optional.ofNullable(applicationId == null ? null : BY_APPLICATION.get(applicationId));
+    }
+}
