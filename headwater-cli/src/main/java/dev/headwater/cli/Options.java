@@ -69,6 +69,50 @@ final class Options {
         }
     }
 
+    /** A period: --from and --to, or --last before --to. */
+    static final class Period {
+        @Option(names = "--from", paramLabel = "INSTANT", description = "the period's start, such as "
+                + "2026-11-01T00:00:00Z (default: --last before --to)")
+        java.time.Instant from;
+        @Option(names = "--to", paramLabel = "INSTANT", description = "the period's end (default: now)")
+        java.time.Instant to;
+        @Option(names = "--last", paramLabel = "DURATION", defaultValue = "P7D",
+                description = "the period's length when --from is not given, such as P30D or PT1H "
+                        + "(default: ${DEFAULT-VALUE})")
+        java.time.Duration last;
+
+        /** @return the period's end */
+        java.time.Instant end() {
+            return to == null ? java.time.Instant.now() : to;
+        }
+
+        /**
+         * @param end the period's end
+         * @return its start
+         */
+        java.time.Instant start(java.time.Instant end) {
+            return from == null ? end.minus(last) : from;
+        }
+    }
+
+    /**
+     * Renders a report in the format asked for, or says which formats there are.
+     *
+     * @param spec the command, for the error
+     * @param render the report's renderer ({@code report::render})
+     * @param format the format asked for
+     * @return the text
+     * @throws ParameterException naming the format and those there are
+     */
+    static String render(picocli.CommandLine.Model.CommandSpec spec, java.util.function.Function<String, String> render,
+            String format) {
+        try {
+            return render.apply(format);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--" + e.getMessage());
+        }
+    }
+
     /** The Kafka cluster, for tenant commands. */
     static final class Kafka {
         @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",

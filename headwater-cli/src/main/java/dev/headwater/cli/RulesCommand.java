@@ -3,15 +3,13 @@ package dev.headwater.cli;
 import dev.headwater.pipeline.usage.RolloutReport;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code headwater rules ...}: rules rolled out observe-first. */
@@ -36,14 +34,8 @@ final class RulesCommand {
                 + "metrics in OTLP JSON lines, as the OpenTelemetry Collector's file exporter writes them "
                 + "(repeatable)")
         List<Path> metrics;
-        @Option(names = "--from", paramLabel = "INSTANT", description = "the period's start (default: --last "
-                + "before --to)")
-        Instant from;
-        @Option(names = "--to", paramLabel = "INSTANT", description = "the period's end (default: now)")
-        Instant to;
-        @Option(names = "--last", paramLabel = "DURATION", defaultValue = "P7D",
-                description = "the period's length when --from is not given (default: ${DEFAULT-VALUE})")
-        Duration last;
+        @Mixin
+        Options.Period period;
         @Option(names = "--format", defaultValue = "table", paramLabel = "table|csv|json",
                 description = "table (default), csv or json")
         String format;
@@ -55,16 +47,10 @@ final class RulesCommand {
 
         @Override
         public Integer call() throws IOException {
-            Instant end = to == null ? Instant.now() : to;
-            Instant start = from == null ? end.minus(last) : from;
+            Instant end = period.end();
+            Instant start = period.start(end);
             RolloutReport report = RolloutReport.fromMetrics(metrics, start, end);
-            String text = switch (format.toLowerCase(Locale.ROOT)) {
-                case "csv" -> report.toCsv();
-                case "json" -> report.toJson();
-                case "table", "text" -> report.toText();
-                default -> throw new ParameterException(spec.commandLine(), "--format '" + format
-                        + "' is not one of table, csv, json");
-            };
+            String text = Options.render(spec, report::render, format);
             Report.write(spec, text, file);
             return failIfAny && !report.rules().isEmpty() ? Headwater.VIOLATION : 0;
         }

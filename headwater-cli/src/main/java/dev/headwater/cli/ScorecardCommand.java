@@ -6,11 +6,9 @@ import dev.headwater.pipeline.usage.Scorecard;
 import dev.headwater.pipeline.usage.ScorecardCollector;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
@@ -41,13 +39,8 @@ final class ScorecardCommand implements Callable<Integer> {
     @Option(names = "--subject", paramLabel = "SUBJECT", description = "score only these contracts (repeatable; "
             + "default: every contract in --dir)")
     List<String> subjects = new ArrayList<>();
-    @Option(names = "--from", paramLabel = "INSTANT", description = "the period's start (default: --last before --to)")
-    Instant from;
-    @Option(names = "--to", paramLabel = "INSTANT", description = "the period's end (default: now)")
-    Instant to;
-    @Option(names = "--last", paramLabel = "DURATION", defaultValue = "P7D",
-            description = "the period's length when --from is not given (default: ${DEFAULT-VALUE})")
-    Duration last;
+    @Mixin
+    Options.Period period;
     @Option(names = "--target", paramLabel = "SHARE", defaultValue = "0.99",
             description = "the share of records a freshness objective must hold for (default: ${DEFAULT-VALUE})")
     double target;
@@ -61,8 +54,8 @@ final class ScorecardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Instant end = to == null ? Instant.now() : to;
-        Instant start = from == null ? end.minus(last) : from;
+        Instant end = period.end();
+        Instant start = period.start(end);
         List<DataContract> scored = ContractDirectory.scan(contracts.directory).contracts().values().stream()
                 .filter(contract -> subjects.isEmpty() || subjects.contains(contract.subject())).toList();
         if (scored.isEmpty()) {
@@ -80,14 +73,7 @@ final class ScorecardCommand implements Callable<Integer> {
             }
             report = builder.build().collect();
         }
-        String text = switch (format.toLowerCase(Locale.ROOT)) {
-            case "csv" -> report.toCsv();
-            case "json" -> report.toJson();
-            case "html" -> report.toHtml();
-            case "table", "text" -> report.toText();
-            default -> throw new ParameterException(spec.commandLine(), "--format '" + format
-                    + "' is not one of table, csv, json, html");
-        };
+        String text = Options.render(spec, report::render, format);
         Report.write(spec, text, file);
         report.missed().forEach(missed -> spec.commandLine().getErr().println("headwater: " + missed));
         return failOnMissed && !report.missed().isEmpty() ? Headwater.VIOLATION : 0;

@@ -13,7 +13,6 @@ import dev.headwater.pipeline.usage.UsageReport;
 import dev.headwater.tenant.TenantPolicy;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -212,15 +211,8 @@ final class TenantsCommand {
         @Option(names = "--metrics", paramLabel = "FILE", description = "the governed clients' metrics in OTLP JSON "
                 + "lines, as the OpenTelemetry Collector's file exporter writes them (repeatable)")
         List<Path> metrics = new ArrayList<>();
-        @Option(names = "--from", paramLabel = "INSTANT", description = "the period's start, such as "
-                + "2026-11-01T00:00:00Z (default: --last before --to)")
-        Instant from;
-        @Option(names = "--to", paramLabel = "INSTANT", description = "the period's end (default: now)")
-        Instant to;
-        @Option(names = "--last", paramLabel = "DURATION", defaultValue = "P30D",
-                description = "the period's length when --from is not given, such as P30D or PT1H "
-                        + "(default: ${DEFAULT-VALUE})")
-        Duration last;
+        @Mixin
+        Options.Period period;
         @Option(names = "--intervals", paramLabel = "N", defaultValue = "60",
                 description = "how many intervals the period is cut into for rates (default: ${DEFAULT-VALUE})")
         int intervals;
@@ -237,8 +229,8 @@ final class TenantsCommand {
 
         @Override
         public Integer call() throws IOException {
-            Instant end = to == null ? Instant.now() : to;
-            Instant start = from == null ? end.minus(last) : from;
+            Instant end = period.end();
+            Instant start = period.start(end);
             List<TenantPolicy> policies = tenantPolicies.stream()
                     .map(location -> TenantPolicy.load(location, environment)).toList();
             CostModel prices = costModel == null ? null
@@ -253,14 +245,7 @@ final class TenantsCommand {
             if (prices != null) {
                 report = report.withCosts(prices);
             }
-            String text = switch (format.toLowerCase(Locale.ROOT)) {
-                case "csv" -> report.toCsv();
-                case "json" -> report.toJson();
-                case "html" -> report.toHtml();
-                case "table", "text" -> report.toText();
-                default -> throw new ParameterException(spec.commandLine(), "--format '" + format
-                        + "' is not one of table, csv, json, html");
-            };
+            String text = Options.render(spec, report::render, format);
             Report.write(spec, text, file);
             boolean over = report.tenants().stream().anyMatch(usage -> usage.quota().status()
                     == QuotaAdherence.Status.OVER);

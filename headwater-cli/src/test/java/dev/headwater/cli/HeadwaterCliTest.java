@@ -619,8 +619,8 @@ class HeadwaterCliTest {
     void tenantsProvisionGrantsThePrincipalsAclsAndDriftNamesOneRemovedByHand() throws Exception {
         try (EmbeddedKafkaCluster secured = EmbeddedKafkaCluster.builder().authorizer().build().start()) {
             Map<String, String> env = Map.of("HEADWATER_BOOTSTRAP_SERVERS", secured.bootstrapServers());
-            String[] tenant = {"--dir", contracts.toString(), "--tenant-policy", "src/test/resources/tenant-retail.yaml",
-                "--principal", "User:retail-app"};
+            String[] tenant = {"--dir", contracts.toString(), "--tenant-policy",
+                "src/test/resources/tenant-retail.yaml", "--principal", "User:retail-app"};
             Run provision = headwater(env, concat(new String[] {"tenants", "provision"}, tenant));
             assertThat(provision.exit()).as(provision.all()).isZero();
             assertThat(provision.out()).contains("granted User:retail-app WRITE on topic retail.*")

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -97,14 +96,12 @@ public class ScorecardMojo extends AbstractHeadwaterMojo {
             }
             report = builder.build().collect();
         }
-        String text = switch (format.toLowerCase(Locale.ROOT)) {
-            case "csv" -> report.toCsv();
-            case "json" -> report.toJson();
-            case "html" -> report.toHtml();
-            case "table", "text" -> report.toText();
-            default -> throw new MojoExecutionException("headwater.scorecard.format '" + format
-                    + "' is not one of html, json, csv, table");
-        };
+        String text;
+        try {
+            text = report.render(format);
+        } catch (IllegalArgumentException e) {
+            throw new MojoExecutionException("headwater.scorecard." + e.getMessage());
+        }
         try {
             Path path = file.toPath();
             if (path.getParent() != null) {
@@ -118,8 +115,8 @@ public class ScorecardMojo extends AbstractHeadwaterMojo {
                 + " to " + end + " written to " + file);
         report.missed().forEach(missed -> getLog().warn("  missed: " + missed));
         if (failOnMissed && !report.missed().isEmpty()) {
-            throw new MojoFailureException("headwater:scorecard: " + report.missed().size() + " objective(s) missed:\n  "
-                    + String.join("\n  ", report.missed()));
+            throw new MojoFailureException("headwater:scorecard: " + report.missed().size()
+                    + " objective(s) missed:\n  " + String.join("\n  ", report.missed()));
         }
     }
 }

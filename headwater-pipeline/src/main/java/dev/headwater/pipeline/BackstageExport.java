@@ -57,8 +57,8 @@ public final class BackstageExport {
                     + contract.subject() : contract.description());
             ArrayNode tags = ((ObjectNode) entity.get("metadata")).putArray("tags");
             contract.tags().stream().map(BackstageExport::tag).distinct().forEach(tags::add);
-            ((ObjectNode) entity.get("metadata")).putObject("annotations").put("headwater.dev/contract", contract.subject() + "@"
-                    + contract.version());
+            ((ObjectNode) entity.get("metadata")).putObject("annotations").put("headwater.dev/contract",
+                    contract.subject() + "@" + contract.version());
             ObjectNode spec = entity.putObject("spec");
             spec.put("type", "asyncapi").put("lifecycle", "production").put("owner", "group:" + name(team));
             if (tenant != null) {

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.slf4j.Logger;
@@ -34,8 +33,7 @@ public final class GovernedDeserializationExceptionHandler implements Deserializ
 
     @Override
     public void configure(Map<String, ?> configs) {
-        Object id = configs.get(StreamsConfig.APPLICATION_ID_CONFIG);
-        this.applicationId = id == null ? null : id.toString();
+        this.applicationId = StreamsPipelines.applicationId(configs);
     }
 
     @Override

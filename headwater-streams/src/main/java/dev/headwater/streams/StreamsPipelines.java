@@ -29,6 +29,12 @@ final class StreamsPipelines {
         BY_APPLICATION.remove(applicationId, pipelines);
     }
 
+    /** @return the application id in Kafka Streams' settings, as a handler or Serde is configured with them */
+    static String applicationId(Map<String, ?> configs) {
+        Object id = configs.get(org.apache.kafka.streams.StreamsConfig.APPLICATION_ID_CONFIG);
+        return id == null ? null : id.toString();
+    }
+
     static Optional<Pipelines> of(String applicationId) {
         return Optional.ofNullable(applicationId == null ? null : BY_APPLICATION.get(applicationId));
     }

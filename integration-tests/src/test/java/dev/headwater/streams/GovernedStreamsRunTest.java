@@ -3,6 +3,7 @@ package dev.headwater.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.headwater.contract.DataContract;
+import dev.headwater.support.Contracts;
 import dev.headwater.deadletter.DeadLetterHeaders;
 import dev.headwater.lineage.Lineage;
 import dev.headwater.lineage.LineageDescriptors;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -112,17 +112,8 @@ class GovernedStreamsRunTest {
     }
 
     private static GenericRecord order(DataContract contract, double amount) {
-        GenericRecord order = new GenericData.Record(contract.schema());
-        order.put("id", UUID.randomUUID().toString());
-        order.put("customer", "customer-42");
+        GenericRecord order = Contracts.validOrder(contract, UUID.randomUUID().toString());
         order.put("amount", amount);
-        order.put("currency", "EUR");
-        order.put("quantity", 3);
-        order.put("sku", "SKU-ABC-123");
-        order.put("email", "jane.doe@example.com");
-        order.put("createdAt", System.currentTimeMillis() - 1000);
-        order.put("channel", "web");
-        order.put("express", false);
         return order;
     }
 

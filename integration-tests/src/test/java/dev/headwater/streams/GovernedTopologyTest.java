@@ -3,6 +3,7 @@ package dev.headwater.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.headwater.contract.DataContract;
+import dev.headwater.support.Contracts;
 import dev.headwater.deadletter.DeadLetterHeaders;
 import dev.headwater.lineage.Lineage;
 import dev.headwater.lineage.LineageFormat;
@@ -15,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Properties;
 import java.util.UUID;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -85,17 +85,8 @@ class GovernedTopologyTest {
     }
 
     private GenericRecord order(String id, double amount) {
-        GenericRecord order = new GenericData.Record(orders.schema());
-        order.put("id", id);
-        order.put("customer", "customer-42");
+        GenericRecord order = Contracts.validOrder(orders, id);
         order.put("amount", amount);
-        order.put("currency", "EUR");
-        order.put("quantity", 3);
-        order.put("sku", "SKU-ABC-123");
-        order.put("email", "jane.doe@example.com");
-        order.put("createdAt", System.currentTimeMillis() - 1000);
-        order.put("channel", "web");
-        order.put("express", false);
         return order;
     }
 

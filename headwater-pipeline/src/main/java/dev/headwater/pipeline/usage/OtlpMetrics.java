@@ -256,17 +256,9 @@ final class OtlpMetrics {
             if (!key.metric().equals(metric) || !filter.test(key.attributes())) {
                 return;
             }
-            double growth;
-            if (key.cumulative()) {
-                Map.Entry<Long, Double> end = values.floorEntry(toNanos);
-                if (end == null) {
-                    return;
-                }
-                Map.Entry<Long, Double> start = key.startNanos() >= fromNanos ? null : values.floorEntry(fromNanos);
-                growth = end.getValue() - (start == null ? 0 : start.getValue());
-            } else {
-                growth = values.subMap(fromNanos, false, toNanos, true).values().stream()
-                        .mapToDouble(Double::doubleValue).sum();
+            Double growth = growth(key, values, fromNanos, toNanos, Double::sum, (a, b) -> a - b);
+            if (growth == null) {
+                return;
             }
             List<String> group = new ArrayList<>(by.size());
             by.forEach(attribute -> group.add(key.attributes().getOrDefault(attribute, "")));
@@ -295,28 +287,39 @@ final class OtlpMetrics {
             if (!key.metric().equals(metric) || !filter.test(key.attributes()) || values.isEmpty()) {
                 return;
             }
-            Buckets growth;
-            if (key.cumulative()) {
-                Map.Entry<Long, Buckets> end = values.floorEntry(toNanos);
-                if (end == null) {
-                    return;
-                }
-                Map.Entry<Long, Buckets> start = key.startNanos() >= fromNanos ? null : values.floorEntry(fromNanos);
-                growth = start == null ? end.getValue() : end.getValue().plus(start.getValue(), -1);
-            } else {
-                growth = null;
-                for (Buckets each : values.subMap(fromNanos, false, toNanos, true).values()) {
-                    growth = growth == null ? each : growth.plus(each, 1);
-                }
-                if (growth == null) {
-                    return;
-                }
+            Buckets growth = growth(key, values, fromNanos, toNanos, (a, b) -> a.plus(b, 1), (a, b) -> a.plus(b, -1));
+            if (growth == null) {
+                return;
             }
             List<String> group = new ArrayList<>(by.size());
             by.forEach(attribute -> group.add(key.attributes().getOrDefault(attribute, "")));
             totals.merge(List.copyOf(group), growth, (a, b) -> a.plus(b, 1));
         });
         return totals;
+    }
+
+    /**
+     * How much one series grew in a period: for a cumulative series, its value at the period's end less its value at
+     * the start (nothing to subtract when it started within the period); for a delta series, the sum of its points
+     * in the period.
+     *
+     * @return the growth; null when the series has no point for the period
+     */
+    private static <P> P growth(Series key, TreeMap<Long, P> values, long fromNanos, long toNanos,
+            java.util.function.BinaryOperator<P> plus, java.util.function.BinaryOperator<P> minus) {
+        if (key.cumulative()) {
+            Map.Entry<Long, P> end = values.floorEntry(toNanos);
+            if (end == null) {
+                return null;
+            }
+            Map.Entry<Long, P> start = key.startNanos() >= fromNanos ? null : values.floorEntry(fromNanos);
+            return start == null ? end.getValue() : minus.apply(end.getValue(), start.getValue());
+        }
+        P sum = null;
+        for (P each : values.subMap(fromNanos, false, toNanos, true).values()) {
+            sum = sum == null ? each : plus.apply(sum, each);
+        }
+        return sum;
     }
 
     /** @return the names of the metrics read, for messages */

@@ -137,6 +137,21 @@ public record RolloutReport(Instant from, Instant to, List<Rule> rules) {
                 && r.side().equals(side)).findFirst();
     }
 
+    /**
+     * @param format {@code table} (or {@code text}), {@code csv}, {@code json}
+     * @return the report in that format
+     * @throws IllegalArgumentException naming the format and those there are
+     */
+    public String render(String format) {
+        return switch (format.toLowerCase(java.util.Locale.ROOT)) {
+            case "csv" -> toCsv();
+            case "json" -> toJson();
+            case "table", "text" -> toText();
+            default -> throw new IllegalArgumentException("format '" + format + "' is not one of "
+                    + "table, csv, json");
+        };
+    }
+
     /** @return a plain-text table, one line per rule and application */
     public String toText() {
         StringBuilder text = new StringBuilder();

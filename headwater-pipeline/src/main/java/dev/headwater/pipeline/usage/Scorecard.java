@@ -220,6 +220,22 @@ public record Scorecard(String subject, String contractVersion, String owner, Li
             return missed;
         }
 
+        /**
+         * @param format {@code table} (or {@code text}), {@code csv}, {@code json} or {@code html}
+         * @return the report in that format
+         * @throws IllegalArgumentException naming the format and those there are
+         */
+        public String render(String format) {
+            return switch (format.toLowerCase(java.util.Locale.ROOT)) {
+                case "csv" -> toCsv();
+                case "json" -> toJson();
+                case "html" -> toHtml();
+                case "table", "text" -> toText();
+                default -> throw new IllegalArgumentException("format '" + format + "' is not one of "
+                        + "table, csv, json, html");
+            };
+        }
+
         /** @return a plain-text report, a section per data product */
         public String toText() {
             StringBuilder text = new StringBuilder("Data product scorecards, " + from + " to " + to + "\n");

@@ -47,7 +47,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  *       against the contract's expected records per minute;</li>
  *   <li><b>availability</b>: the topics' partitions with a leader, when collected;</li>
  *   <li>quality, evolution and users from {@code headwater.producer.records}, {@code headwater.contract.violations},
- *       {@code headwater.contract.violations.observed}, {@code headwater.consumer.records} and the consumer groups.</li>
+ *       {@code headwater.contract.violations.observed}, {@code headwater.consumer.records} and the consumer
+ *       groups.</li>
  * </ul>
  *
  * <pre>{@code

@@ -70,6 +70,22 @@ public record UsageReport(Instant from, Instant to, String environment, int inte
     }
 
     /**
+     * @param format {@code table} (or {@code text}), {@code csv}, {@code json} or {@code html}
+     * @return the report in that format
+     * @throws IllegalArgumentException naming the format and those there are
+     */
+    public String render(String format) {
+        return switch (format.toLowerCase(java.util.Locale.ROOT)) {
+            case "csv" -> toCsv();
+            case "json" -> toJson();
+            case "html" -> toHtml();
+            case "table", "text" -> toText();
+            default -> throw new IllegalArgumentException("format '" + format + "' is not one of "
+                    + "table, csv, json, html");
+        };
+    }
+
+    /**
      * @return a table for a terminal and what its figures mean, then topics no tenant owns, the platform's topics and
      *     each cost's calculation
      */
