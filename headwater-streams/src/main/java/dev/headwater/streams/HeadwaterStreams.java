@@ -23,6 +23,8 @@ public final class HeadwaterStreams {
                 GovernedDeserializationExceptionHandler.class.getName());
         properties.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 GovernedProductionExceptionHandler.class.getName());
+        properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                GovernedProcessingExceptionHandler.class.getName());
         return properties;
     }
 }

@@ -74,6 +74,11 @@ class GovernedTopologyTest {
         StreamsBuilder builder = new StreamsBuilder();
         // keys as text; values by the default value Serde, GovernedSerde, on both ends
         builder.<String, GenericRecord>stream(INPUT, Consumed.with(Serdes.String(), null))
+                .peek((key, order) -> {
+                    if (key.startsWith("fail")) {
+                        throw new IllegalStateException("the processor cannot handle " + key);
+                    }
+                })
                 .to(OUTPUT, Produced.with(Serdes.String(), null));
         driver = new TopologyTestDriver(builder.build(), properties);
     }
@@ -136,6 +141,20 @@ class GovernedTopologyTest {
         assertThat(new String(dead.headers().lastHeader(DeadLetterHeaders.REASON).value(), StandardCharsets.UTF_8))
                 .isEqualTo("DESERIALIZATION");
         assertThat(topic(OUTPUT).readRecord().key()).isEqualTo("o-2");
+    }
+
+    @Test
+    void anInputAProcessorFailsOnIsDeadLetteredAsReadAndTheApplicationGoesOn() {
+        TestRecord<String, byte[]> failing = input("fail-1", order(UUID.randomUUID().toString(), 20.0));
+        inputTopic().pipeInput(failing);
+        inputTopic().pipeInput(input("o-3", order(UUID.randomUUID().toString(), 20.0)));
+
+        TestRecord<String, byte[]> dead = topic(INPUT + ".dlq").readRecord();
+        assertThat(dead.value()).isEqualTo(failing.value());
+        assertThat(dead.key()).isEqualTo("fail-1");
+        assertThat(new String(dead.headers().lastHeader(DeadLetterHeaders.REASON).value(), StandardCharsets.UTF_8))
+                .isEqualTo("HANDLER");
+        assertThat(topic(OUTPUT).readRecord().key()).isEqualTo("o-3");
     }
 
     @Test
