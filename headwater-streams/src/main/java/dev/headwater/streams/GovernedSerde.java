@@ -59,7 +59,8 @@ public final class GovernedSerde<T> implements Serde<T> {
     private WritePipeline writes;
     private ReadPipeline reads;
     private String applicationId;
-    private StreamsPipelines.Pipelines registered;
+    /** The pipelines in use: the application's, shared by all its Serdes, or this Serde's own outside Streams. */
+    private StreamsPipelines.Pipelines pipelines;
 
     /** Creates a Serde for Kafka Streams, or the application, to configure. */
     public GovernedSerde() {
@@ -80,13 +81,25 @@ public final class GovernedSerde<T> implements Serde<T> {
             throw new ConfigException(GovernedProducerConfig.CONTRACT_FILE, null, "is required by GovernedSerde: "
                     + "each contract governs the topics it lists, sources and sinks alike");
         }
-        Object applicationId = configs.get(StreamsConfig.APPLICATION_ID_CONFIG);
-        String client = applicationId == null ? String.valueOf(configs.get(GovernedProducerConfig.APPLICATION_NAME))
-                : applicationId.toString();
+        this.applicationId = StreamsPipelines.applicationId(configs);
+        this.pipelines = applicationId == null ? build(configs, String.valueOf(configs.get(
+                GovernedProducerConfig.APPLICATION_NAME))) : StreamsPipelines.acquire(applicationId,
+                () -> build(configs, applicationId));
+        this.writes = pipelines.writes();
+        this.reads = pipelines.reads();
+    }
+
+    /** Builds the write pipeline of the sinks and the read pipeline of the sources from the application's settings. */
+    private static StreamsPipelines.Pipelines build(Map<String, ?> configs, String client) {
         Map<String, Object> settings = withoutStreamsKeys(configs);
+        WritePipeline writes;
         try {
-            this.writes = GovernedProducerConfig.apply(settings, WritePipeline.builder(), true)
+            writes = GovernedProducerConfig.apply(settings, WritePipeline.builder(), true)
                     .producer(settings, client).build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        try {
             Map<String, Object> readSettings = new java.util.HashMap<>(settings);
             readSettings.remove(GovernedProducerConfig.FAILURE_POLICY); // the producing side's own settings
             readSettings.remove(GovernedProducerConfig.LINEAGE_FORMAT);
@@ -96,15 +109,14 @@ public final class GovernedSerde<T> implements Serde<T> {
             HeadwaterClientConfig.apply(new AbstractConfig(HeadwaterClientConfig.common(), split.headwater(), false),
                     split, read, true);
             // keys are the topology's own business; values are wire-format Avro read through the registry
-            this.reads = read.consumer(split.kafka(), client).deserializers(new ByteArrayDeserializer(), null)
-                    .build();
+            return new StreamsPipelines.Pipelines(writes, read.consumer(split.kafka(), client)
+                    .deserializers(new ByteArrayDeserializer(), null).build());
         } catch (IllegalArgumentException e) {
+            writes.close();
             throw new ConfigException(e.getMessage());
-        }
-        this.applicationId = applicationId == null ? null : applicationId.toString();
-        if (this.applicationId != null) {
-            this.registered = new StreamsPipelines.Pipelines(writes, reads);
-            StreamsPipelines.register(this.applicationId, registered);
+        } catch (RuntimeException e) {
+            writes.close();
+            throw e;
         }
     }
 
@@ -132,20 +144,15 @@ public final class GovernedSerde<T> implements Serde<T> {
 
     @Override
     public void close() {
-        if (registered != null) {
-            StreamsPipelines.unregister(applicationId, registered);
+        if (pipelines == null) {
+            return;
         }
-        if (writes != null) {
-            writes.close();
+        if (applicationId == null) {
+            pipelines.close();
+        } else {
+            StreamsPipelines.release(applicationId, pipelines);
         }
-        if (reads != null) {
-            reads.close();
-        }
-    }
-
-    /** @return the write pipeline, once configured */
-    WritePipeline writes() {
-        return writes;
+        pipelines = null;
     }
 
     /**

@@ -52,6 +52,8 @@ class GovernedTopologyTest {
     private DataContract orders;
     private AvroSerializer<GenericRecord> upstream;
 
+    private Properties properties;
+
     @BeforeEach
     void startTheTopology() {
         registry = EmbeddedSchemaRegistry.start();
@@ -60,7 +62,7 @@ class GovernedTopologyTest {
         client.register(orders.subject(), orders.toSchemaDefinition(), false);
         upstream = new AvroSerializer<>(client, AvroSerdeConfig.builder().urls(registry.url()).build(), false);
 
-        Properties properties = new Properties();
+        properties = new Properties();
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "orders-audit");
         properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
         properties.put("headwater.application.name", "orders-audit");
@@ -128,6 +130,23 @@ class GovernedTopologyTest {
         // the input's own Headwater headers never survive on the output; the application's own header does
         assertThat(out.headers().headers("ce_source")).hasSize(1);
         assertThat(new String(out.headers().lastHeader("team").value(), StandardCharsets.UTF_8)).isEqualTo("orders");
+    }
+
+    @Test
+    void theSerdesOfOneApplicationShareItsPipelinesUntilTheLastOneCloses() {
+        java.util.Map<String, Object> configs = new java.util.HashMap<>();
+        properties.forEach((key, value) -> configs.put(key.toString(), value));
+        configs.put(StreamsConfig.APPLICATION_ID_CONFIG, "orders-audit-shared");
+        GovernedSerde<GenericRecord> first = new GovernedSerde<>();
+        GovernedSerde<GenericRecord> second = new GovernedSerde<>();
+        first.configure(configs, false);
+        second.configure(configs, false);
+        StreamsPipelines.Pipelines shared = StreamsPipelines.of("orders-audit-shared").orElseThrow();
+        first.close();
+        // a task closed in a rebalance: the handlers of the tasks still running find the pipelines
+        assertThat(StreamsPipelines.of("orders-audit-shared")).containsSame(shared);
+        second.close();
+        assertThat(StreamsPipelines.of("orders-audit-shared")).isEmpty();
     }
 
     @Test
