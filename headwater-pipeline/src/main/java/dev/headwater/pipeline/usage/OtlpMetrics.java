@@ -249,22 +249,7 @@ final class OtlpMetrics {
      */
     Map<List<String>, Double> increase(String metric, Predicate<Map<String, String>> filter, List<String> by,
             Instant from, Instant to) {
-        long fromNanos = nanos(from);
-        long toNanos = nanos(to);
-        Map<List<String>, Double> totals = new LinkedHashMap<>();
-        series.forEach((key, values) -> {
-            if (!key.metric().equals(metric) || !filter.test(key.attributes())) {
-                return;
-            }
-            Double growth = growth(key, values, fromNanos, toNanos, Double::sum, (a, b) -> a - b);
-            if (growth == null) {
-                return;
-            }
-            List<String> group = new ArrayList<>(by.size());
-            by.forEach(attribute -> group.add(key.attributes().getOrDefault(attribute, "")));
-            totals.merge(List.copyOf(group), growth, Double::sum);
-        });
-        return totals;
+        return grouped(series, metric, filter, by, from, to, Double::sum, (a, b) -> a - b);
     }
 
     /**
@@ -280,20 +265,27 @@ final class OtlpMetrics {
      */
     Map<List<String>, Buckets> histogram(String metric, Predicate<Map<String, String>> filter, List<String> by,
             Instant from, Instant to) {
+        return grouped(buckets, metric, filter, by, from, to, (a, b) -> a.plus(b, 1), (a, b) -> a.plus(b, -1));
+    }
+
+    /** The growth in a period of every series of a metric that passes a filter, added up by attributes' values. */
+    private static <P> Map<List<String>, P> grouped(Map<Series, TreeMap<Long, P>> source, String metric,
+            Predicate<Map<String, String>> filter, List<String> by, Instant from, Instant to,
+            java.util.function.BinaryOperator<P> plus, java.util.function.BinaryOperator<P> minus) {
         long fromNanos = nanos(from);
         long toNanos = nanos(to);
-        Map<List<String>, Buckets> totals = new LinkedHashMap<>();
-        buckets.forEach((key, values) -> {
-            if (!key.metric().equals(metric) || !filter.test(key.attributes()) || values.isEmpty()) {
+        Map<List<String>, P> totals = new LinkedHashMap<>();
+        source.forEach((key, values) -> {
+            if (!key.metric().equals(metric) || !filter.test(key.attributes())) {
                 return;
             }
-            Buckets growth = growth(key, values, fromNanos, toNanos, (a, b) -> a.plus(b, 1), (a, b) -> a.plus(b, -1));
+            P growth = growth(key, values, fromNanos, toNanos, plus, minus);
             if (growth == null) {
                 return;
             }
             List<String> group = new ArrayList<>(by.size());
             by.forEach(attribute -> group.add(key.attributes().getOrDefault(attribute, "")));
-            totals.merge(List.copyOf(group), growth, (a, b) -> a.plus(b, 1));
+            totals.merge(List.copyOf(group), growth, plus);
         });
         return totals;
     }

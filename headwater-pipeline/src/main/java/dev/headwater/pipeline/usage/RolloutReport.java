@@ -30,7 +30,7 @@ import java.util.Objects;
  * @param to the period's end
  * @param rules every observed rule that was broken in the period, most records first
  */
-public record RolloutReport(Instant from, Instant to, List<Rule> rules) {
+public record RolloutReport(Instant from, Instant to, List<Rule> rules) implements RenderedReport {
 
     /** The metric the clients count observed violations in. */
     public static final String METRIC = "headwater.contract.violations.observed";
@@ -137,19 +137,10 @@ public record RolloutReport(Instant from, Instant to, List<Rule> rules) {
                 && r.side().equals(side)).findFirst();
     }
 
-    /**
-     * @param format {@code table} (or {@code text}), {@code csv}, {@code json}
-     * @return the report in that format
-     * @throws IllegalArgumentException naming the format and those there are
-     */
-    public String render(String format) {
-        return switch (format.toLowerCase(java.util.Locale.ROOT)) {
-            case "csv" -> toCsv();
-            case "json" -> toJson();
-            case "table", "text" -> toText();
-            default -> throw new IllegalArgumentException("format '" + format + "' is not one of "
-                    + "table, csv, json");
-        };
+    /** @return table, csv and json: the rollout report has no HTML page */
+    @Override
+    public List<String> formats() {
+        return List.of("table", "csv", "json");
     }
 
     /** @return a plain-text table, one line per rule and application */

@@ -190,7 +190,8 @@ public record Scorecard(String subject, String contractVersion, String owner, Li
      * @param target the share of records a freshness objective holds for, such as 0.99
      * @param scorecards one per data product
      */
-    public record Report(Instant from, Instant to, double target, List<Scorecard> scorecards) {
+    public record Report(Instant from, Instant to, double target, List<Scorecard> scorecards)
+            implements RenderedReport {
 
         private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -218,22 +219,6 @@ public record Scorecard(String subject, String contractVersion, String owner, Li
             scorecards.forEach(card -> card.missed().forEach(objective -> missed.add(card.subject() + ": "
                     + objective.name() + " " + objective.objective() + " missed (" + objective.measured() + ")")));
             return missed;
-        }
-
-        /**
-         * @param format {@code table} (or {@code text}), {@code csv}, {@code json} or {@code html}
-         * @return the report in that format
-         * @throws IllegalArgumentException naming the format and those there are
-         */
-        public String render(String format) {
-            return switch (format.toLowerCase(java.util.Locale.ROOT)) {
-                case "csv" -> toCsv();
-                case "json" -> toJson();
-                case "html" -> toHtml();
-                case "table", "text" -> toText();
-                default -> throw new IllegalArgumentException("format '" + format + "' is not one of "
-                        + "table, csv, json, html");
-            };
         }
 
         /** @return a plain-text report, a section per data product */

@@ -33,7 +33,7 @@ import java.util.Objects;
  */
 public record UsageReport(Instant from, Instant to, String environment, int intervals, List<TenantUsage> tenants,
         List<TopicUsage> unowned, List<TopicUsage> platform, List<String> metricsFiles, int metricPoints,
-        Chargeback chargeback) {
+        Chargeback chargeback) implements RenderedReport {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final String[] COLOURS = {"#2b6cb0", "#c05621", "#2f855a", "#6b46c1", "#b7791f", "#c53030"};
@@ -67,22 +67,6 @@ public record UsageReport(Instant from, Instant to, String environment, int inte
     public TenantUsage tenant(String tenant) {
         return tenants.stream().filter(usage -> usage.tenant().equals(tenant)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no tenant '" + tenant + "' in the report"));
-    }
-
-    /**
-     * @param format {@code table} (or {@code text}), {@code csv}, {@code json} or {@code html}
-     * @return the report in that format
-     * @throws IllegalArgumentException naming the format and those there are
-     */
-    public String render(String format) {
-        return switch (format.toLowerCase(java.util.Locale.ROOT)) {
-            case "csv" -> toCsv();
-            case "json" -> toJson();
-            case "html" -> toHtml();
-            case "table", "text" -> toText();
-            default -> throw new IllegalArgumentException("format '" + format + "' is not one of "
-                    + "table, csv, json, html");
-        };
     }
 
     /**
