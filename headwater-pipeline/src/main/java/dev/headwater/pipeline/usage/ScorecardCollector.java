@@ -349,10 +349,10 @@ public final class ScorecardCollector {
     private Map<String, TopicDescription> describe(Set<String> topics)
             throws InterruptedException, ExecutionException, TimeoutException {
         Map<String, TopicDescription> described = new LinkedHashMap<>();
+        var answers = admin.describeTopics(topics).topicNameValues(); // one request; a missing topic fails alone
         for (String topic : topics) {
             try {
-                described.putAll(admin.describeTopics(List.of(topic)).allTopicNames()
-                        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+                described.put(topic, answers.get(topic).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                     throw e;
@@ -366,12 +366,15 @@ public final class ScorecardCollector {
             throws InterruptedException, ExecutionException, TimeoutException {
         Collection<ConsumerGroupListing> listings = admin.listConsumerGroups().all()
                 .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        Map<String, Map<TopicPartition, OffsetAndMetadata>> groups = new java.util.TreeMap<>();
-        for (ConsumerGroupListing listing : listings) {
-            groups.put(listing.groupId(), admin.listConsumerGroupOffsets(listing.groupId())
-                    .partitionsToOffsetAndMetadata().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+        if (listings.isEmpty()) {
+            return Map.of();
         }
-        return groups;
+        Map<String, org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec> specs = new HashMap<>();
+        listings.forEach(listing -> specs.put(listing.groupId(),
+                new org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec()));
+        // one request for every group's committed offsets, not one per group
+        return new java.util.TreeMap<>(admin.listConsumerGroupOffsets(specs).all()
+                .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     /** Builds a {@link ScorecardCollector}. */
